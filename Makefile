@@ -1,0 +1,44 @@
+# SMM Desk — the two commands a new user needs:
+#   make run    install what is missing, build the UI and the app, start SMM Desk
+#   make test   every check and test: fmt, clippy, guards, Rust tests, UI checks and tests, end-to-end
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test deps ui app check guards rust-test ui-check ui-test e2e
+
+deps:
+	@scripts/install-deps.sh
+
+ui: deps
+	cd ui && npm run --silent build
+
+app: ui
+	$(CARGO) build -p smm-desk -p smm-cli
+
+run: app
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+	  echo "no display: starting SMM Desk under Xvfb"; \
+	  xvfb-run -a -s "-screen 0 1280x800x24" target/debug/smm-desk; \
+	else target/debug/smm-desk; fi
+
+check: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@scripts/check-guards.sh
+
+ui-check: deps
+	cd ui && npm run --silent typecheck && npm run --silent lint
+
+rust-test: ui
+	$(CARGO) test --workspace --locked
+
+ui-test: deps
+	cd ui && npm run --silent test
+
+e2e: app
+	timeout -k 10 1200 tests/e2e/run.sh
+
+test: check ui-check rust-test ui-test e2e
+	@echo "make test: all checks and tests passed"

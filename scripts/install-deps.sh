@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what SMM Desk needs to build, run and test, and only what is missing:
+# Debian packages (Tauri/WebKit, Xvfb, WebKitWebDriver), tauri-driver, and the UI's npm packages.
+# Idempotent: a second run changes nothing and takes about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick
+)
+TAURI_DRIVER_VERSION=2.1.0
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  for attempt in 1 2 3 4 5; do
+    if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+      break
+    fi
+    [ "$attempt" = 5 ] && { echo "install-deps: apt-get failed" >&2; exit 1; }
+    echo "install-deps: apt busy or failed, retrying in 10 s" >&2; sleep 10
+  done
+fi
+
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "install-deps: installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+fi
+
+# npm ci only when the lockfile changed since the last install.
+if [ -f ui/package-lock.json ]; then
+  stamp=ui/node_modules/.smm-desk-lock-stamp
+  if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
+    echo "install-deps: npm ci (ui)"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+    cp ui/package-lock.json "$stamp"
+  fi
+fi

@@ -1,0 +1,5 @@
+//! smm-desk: the SMM Desk desktop app.
+
+fn main() {
+    println!("smm-desk {}", smm_engine::VERSION);
+}
