@@ -1,0 +1,215 @@
+//! Provider error messages mapped to typed reasons (protocol reference §4.3).
+
+use std::fmt;
+
+/// Why a provider refused a request, parsed from its `error` text (plain English or key form).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProviderReason {
+    /// The API key is wrong ("Invalid API key", "Incorrect API key").
+    InvalidKey,
+    /// The account balance cannot pay for the order.
+    InsufficientFunds,
+    /// The link was refused ("Incorrect link", "Bad link", `neworder.error.link`).
+    BadLink,
+    /// The quantity is below the service minimum; the minimum when the message carries it.
+    QuantityBelowMin {
+        /// The minimum quoted by the provider, if any.
+        min: Option<u64>,
+    },
+    /// The quantity is above the service maximum; the maximum when the message carries it.
+    QuantityAboveMax {
+        /// The maximum quoted by the provider, if any.
+        max: Option<u64>,
+    },
+    /// The quantity was refused without a bound ("Incorrect quantity").
+    InvalidQuantity,
+    /// The service id is unknown to the provider (re-sync the catalog).
+    UnknownService,
+    /// An order on the same link is still active at the provider.
+    DuplicateActiveLink,
+    /// The order id is unknown to the provider.
+    UnknownOrder,
+    /// The refill id is unknown to the provider ("Refill not found").
+    UnknownRefill,
+    /// The order cannot be refilled ("Order not eligible for refill.").
+    RefillNotAllowed,
+    /// The order cannot be canceled.
+    CancelNotAllowed,
+    /// The service does not accept drip-feed (`runs`/`interval`).
+    DripFeedNotSupported,
+    /// The provider is throttling this key or address.
+    RateLimited,
+    /// The provider did not understand the request ("Incorrect request").
+    IncorrectRequest,
+    /// Any other message, kept verbatim.
+    Other(String),
+}
+
+impl ProviderReason {
+    /// Maps a provider error message (plain or key form) to a reason.
+    pub fn from_message(message: &str) -> ProviderReason {
+        let m = message.trim().to_lowercase();
+        let m = m.trim_end_matches(['.', '!', ' ']);
+        let has = |s: &str| m.contains(s);
+        // Key forms first: they are exact.
+        match m {
+            "error.incorrect_service_id" => return ProviderReason::UnknownService,
+            "neworder.error.link" | "neworder.error.invalid_link" => {
+                return ProviderReason::BadLink
+            }
+            "neworder.error.min_quantity" => return ProviderReason::QuantityBelowMin { min: None },
+            "neworder.error.max_quantity" => return ProviderReason::QuantityAboveMax { max: None },
+            "neworder.error.invalid_quantity" => return ProviderReason::InvalidQuantity,
+            "neworder.error.not_enough_funds" => return ProviderReason::InsufficientFunds,
+            "neworder.error.link_duplicate" => return ProviderReason::DuplicateActiveLink,
+            "error.incorrect_order_id" => return ProviderReason::UnknownOrder,
+            _ => {}
+        }
+        if let Some(rest) = m.strip_prefix("error.refill_") {
+            return if rest.contains("not_found") {
+                ProviderReason::UnknownRefill
+            } else {
+                ProviderReason::RefillNotAllowed
+            };
+        }
+        if has("api key") || has("api_key") || has("apikey") {
+            if has("invalid") || has("incorrect") || has("wrong") || has("not found") {
+                return ProviderReason::InvalidKey;
+            }
+        }
+        if has("rate limit") || has("too many requests") || has("slow down") {
+            return ProviderReason::RateLimited;
+        }
+        if has("not enough funds") || has("insufficient") || has("low balance") {
+            return ProviderReason::InsufficientFunds;
+        }
+        if has("active order with this link") || has("active order exists") {
+            return ProviderReason::DuplicateActiveLink;
+        }
+        if has("dripfeed") || has("drip-feed") || has("drip feed") {
+            return ProviderReason::DripFeedNotSupported;
+        }
+        if has("quantity") {
+            if has("less than") || has("minimal") || has("minimum") || has("too small") {
+                return ProviderReason::QuantityBelowMin {
+                    min: trailing_number(m),
+                };
+            }
+            if has("more than") || has("maximum") || has("maximal") || has("too large") {
+                return ProviderReason::QuantityAboveMax {
+                    max: trailing_number(m),
+                };
+            }
+            if has("incorrect") || has("invalid") {
+                return ProviderReason::InvalidQuantity;
+            }
+        }
+        if (has("incorrect") || has("invalid") || has("unknown")) && has("service id") {
+            return ProviderReason::UnknownService;
+        }
+        if has("service not found") {
+            return ProviderReason::UnknownService;
+        }
+        if has("incorrect link") || has("bad link") || has("invalid link") {
+            return ProviderReason::BadLink;
+        }
+        if has("refill not found") {
+            return ProviderReason::UnknownRefill;
+        }
+        if has("refill")
+            && (has("not eligible")
+                || has("not allowed")
+                || has("disabled")
+                || has("not available"))
+        {
+            return ProviderReason::RefillNotAllowed;
+        }
+        if has("cancel")
+            && (has("not eligible")
+                || has("not allowed")
+                || has("disabled")
+                || has("not available"))
+        {
+            return ProviderReason::CancelNotAllowed;
+        }
+        if (has("incorrect") || has("invalid") || has("unknown")) && has("order id") {
+            return ProviderReason::UnknownOrder;
+        }
+        if has("order not found") {
+            return ProviderReason::UnknownOrder;
+        }
+        if m == "incorrect request" || m == "incorrect request or action" {
+            return ProviderReason::IncorrectRequest;
+        }
+        ProviderReason::Other(message.trim().to_owned())
+    }
+
+    /// A stable code for this reason, for the engine and the UI (`invalid_key`, `bad_link`…).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProviderReason::InvalidKey => "invalid_key",
+            ProviderReason::InsufficientFunds => "insufficient_funds",
+            ProviderReason::BadLink => "bad_link",
+            ProviderReason::QuantityBelowMin { .. } => "quantity_below_min",
+            ProviderReason::QuantityAboveMax { .. } => "quantity_above_max",
+            ProviderReason::InvalidQuantity => "invalid_quantity",
+            ProviderReason::UnknownService => "unknown_service",
+            ProviderReason::DuplicateActiveLink => "duplicate_active_link",
+            ProviderReason::UnknownOrder => "unknown_order",
+            ProviderReason::UnknownRefill => "unknown_refill",
+            ProviderReason::RefillNotAllowed => "refill_not_allowed",
+            ProviderReason::CancelNotAllowed => "cancel_not_allowed",
+            ProviderReason::DripFeedNotSupported => "dripfeed_not_supported",
+            ProviderReason::RateLimited => "rate_limited",
+            ProviderReason::IncorrectRequest => "incorrect_request",
+            ProviderReason::Other(_) => "other",
+        }
+    }
+}
+
+impl fmt::Display for ProviderReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProviderReason::InvalidKey => f.write_str("invalid API key"),
+            ProviderReason::InsufficientFunds => f.write_str("not enough funds on balance"),
+            ProviderReason::BadLink => f.write_str("the link was refused"),
+            ProviderReason::QuantityBelowMin { min: Some(n) } => {
+                write!(f, "quantity below the minimum of {n}")
+            }
+            ProviderReason::QuantityBelowMin { min: None } => {
+                f.write_str("quantity below the minimum")
+            }
+            ProviderReason::QuantityAboveMax { max: Some(n) } => {
+                write!(f, "quantity above the maximum of {n}")
+            }
+            ProviderReason::QuantityAboveMax { max: None } => {
+                f.write_str("quantity above the maximum")
+            }
+            ProviderReason::InvalidQuantity => f.write_str("incorrect quantity"),
+            ProviderReason::UnknownService => f.write_str("unknown service"),
+            ProviderReason::DuplicateActiveLink => {
+                f.write_str("an active order with this link exists")
+            }
+            ProviderReason::UnknownOrder => f.write_str("unknown order"),
+            ProviderReason::UnknownRefill => f.write_str("unknown refill"),
+            ProviderReason::RefillNotAllowed => f.write_str("refill not allowed"),
+            ProviderReason::CancelNotAllowed => f.write_str("cancel not allowed"),
+            ProviderReason::DripFeedNotSupported => {
+                f.write_str("the service does not support drip-feed")
+            }
+            ProviderReason::RateLimited => f.write_str("rate limited"),
+            ProviderReason::IncorrectRequest => f.write_str("incorrect request"),
+            ProviderReason::Other(raw) => write!(f, "{raw}"),
+        }
+    }
+}
+
+/// The last run of ASCII digits in `text`, as a number.
+fn trailing_number(text: &str) -> Option<u64> {
+    let end = text.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let start = text[..end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    text[start..end].parse().ok()
+}

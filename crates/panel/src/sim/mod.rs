@@ -1,0 +1,272 @@
+//! The panel simulator: a real SMM API v2 server on 127.0.0.1 for tests, benchmarks, the CLI
+//! and the app's demo mode.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+
+use crate::action::Action;
+use crate::key::ApiKey;
+use crate::service::Service;
+use crate::status::OrderStatus;
+
+/// How the simulated panel starts.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Seed of the catalog and of every random choice (same seed, same panel).
+    pub seed: u64,
+    /// Number of services in the generated catalog (50 to 50,000).
+    pub services: usize,
+    /// The API key the panel accepts.
+    pub key: String,
+    /// The starting balance.
+    pub balance: Decimal,
+    /// The account currency.
+    pub currency: String,
+    /// Wire quirks.
+    pub dialect: Dialect,
+    /// Simulated seconds per real second (0: the clock moves only by [`SimHandle::advance`]).
+    pub time_scale: u32,
+    /// Delay before every reply.
+    pub latency: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 1,
+            services: 200,
+            key: "sim-key-0000000000000000000000000000".to_owned(),
+            balance: Decimal::from(1000),
+            currency: "USD".to_owned(),
+            dialect: Dialect::default(),
+            time_scale: 0,
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+/// Wire quirks of real panels the simulator can reproduce (protocol reference §5).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dialect {
+    /// Ids as JSON strings (`"23501"`) instead of numbers.
+    pub string_ids: bool,
+    /// Spell the canceled status "Cancelled".
+    pub cancelled_spelling: bool,
+    /// Money as JSON numbers instead of strings.
+    pub money_as_numbers: bool,
+    /// Leave `currency` out of `balance` and `status`.
+    pub omit_currency: bool,
+    /// Error messages in key form (`neworder.error.not_enough_funds`).
+    pub key_style_errors: bool,
+    /// Send `Content-Type: text/html` on JSON replies.
+    pub html_content_type: bool,
+    /// Statuses in snake case (`in_progress`).
+    pub snake_case_statuses: bool,
+}
+
+/// A fault the simulator injects into the replies of one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Wait this long, then answer normally.
+    Latency(Duration),
+    /// Never answer (the client times out); the request is not processed.
+    Hang,
+    /// Process the request (the order exists), then close the connection without a reply.
+    ResetAfterAccept,
+    /// Close the connection without processing the request or replying.
+    ResetBeforeProcess,
+    /// Answer 200 with an HTML page (unprocessed).
+    Html200,
+    /// Answer 200 with broken JSON (unprocessed).
+    MalformedJson,
+    /// Answer 200 with a PHP warning before the JSON (processed).
+    PhpWarningBeforeJson,
+    /// Answer this 5xx status with an HTML page (unprocessed).
+    ServerError(u16),
+    /// Answer 429, with `Retry-After` seconds when given (unprocessed).
+    TooManyRequests {
+        /// The `Retry-After` header value, in seconds.
+        retry_after_secs: Option<u64>,
+    },
+    /// Answer 200 `{"error":"Rate limit exceeded. Slow down."}` (unprocessed).
+    RateLimitText,
+    /// Answer 200 with an empty body (processed).
+    EmptyBody,
+    /// Answer 302 to this location (unprocessed).
+    Redirect(String),
+}
+
+/// Requests received, by action.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Requests per known action.
+    pub by_action: BTreeMap<Action, u64>,
+    /// Requests with an unknown or missing action.
+    pub unknown: u64,
+    /// Every request.
+    pub total: u64,
+}
+
+impl Counters {
+    /// Requests received for `action`.
+    pub fn get(&self, action: Action) -> u64 {
+        self.by_action.get(&action).copied().unwrap_or(0)
+    }
+}
+
+/// One request as the simulator received it (the key itself is not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The `action` parameter, parsed.
+    pub action: Option<Action>,
+    /// Form parameters other than `key`, in order.
+    pub params: Vec<(String, String)>,
+    /// Whether the right key was sent.
+    pub key_ok: bool,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+}
+
+impl SimRequest {
+    /// The value of a form parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An order as the simulator holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimOrder {
+    /// The order id.
+    pub id: String,
+    /// The service id.
+    pub service: String,
+    /// The link, when the type has one.
+    pub link: Option<String>,
+    /// Units ordered (all runs).
+    pub quantity: u64,
+    /// The charge after refunds.
+    pub charge: Decimal,
+    /// The status now.
+    pub status: OrderStatus,
+    /// Units not delivered.
+    pub remains: u64,
+    /// The start count.
+    pub start_count: u64,
+    /// When it was placed, on the simulator clock.
+    pub placed_at: Duration,
+}
+
+/// Starts simulated panels.
+pub struct Simulator;
+
+impl Simulator {
+    /// Starts a panel on 127.0.0.1 (random port) inside the current tokio runtime.
+    pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        Ok(SimHandle {
+            addr,
+            key: config.key,
+        })
+    }
+}
+
+/// A running simulated panel; dropping it stops the server.
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    key: String,
+}
+
+impl SimHandle {
+    /// The API URL (`http://127.0.0.1:PORT/api/v2`).
+    pub fn url(&self) -> String {
+        format!("http://{}/api/v2", self.addr)
+    }
+
+    /// The socket address the panel listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The key the panel accepts.
+    pub fn key(&self) -> ApiKey {
+        ApiKey::new(self.key.clone())
+    }
+
+    /// Requests received so far, by action.
+    pub fn counters(&self) -> Counters {
+        Counters::default()
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<SimRequest> {
+        Vec::new()
+    }
+
+    /// Injects `fault` into every following request of `action`.
+    pub fn set_fault(&self, _action: Action, _fault: Fault) {}
+
+    /// Injects `fault` into the next `times` requests of `action`.
+    pub fn set_fault_times(&self, _action: Action, _fault: Fault, _times: u32) {}
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {}
+
+    /// Moves the simulator clock forward.
+    pub fn advance(&self, _by: Duration) {}
+
+    /// The simulator clock: time since start.
+    pub fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    /// Switches the wire quirks.
+    pub fn set_dialect(&self, _dialect: Dialect) {}
+
+    /// The balance now.
+    pub fn balance(&self) -> Decimal {
+        Decimal::ZERO
+    }
+
+    /// Sets the balance.
+    pub fn set_balance(&self, _amount: Decimal) {}
+
+    /// The catalog now.
+    pub fn catalog(&self) -> Vec<Service> {
+        Vec::new()
+    }
+
+    /// Adds a service, or replaces the one with the same id (price, min, max changes).
+    pub fn upsert_service(&self, _service: Service) {}
+
+    /// Removes a service; true when it existed.
+    pub fn remove_service(&self, _id: &str) -> bool {
+        false
+    }
+
+    /// Every order, oldest first.
+    pub fn orders(&self) -> Vec<SimOrder> {
+        Vec::new()
+    }
+
+    /// One order.
+    pub fn order(&self, _id: &str) -> Option<SimOrder> {
+        None
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(self) {}
+}
