@@ -393,7 +393,7 @@ impl Client {
                 location: snippet(&location, 200),
             }));
         }
-        let error_text = decode::sole_error_message(&body);
+        let error_text = decode::error_message(&body);
         if status == 429 {
             let message = error_text.unwrap_or_else(|| "HTTP 429 Too Many Requests".to_owned());
             return Err(self.redact(PanelError::Provider {

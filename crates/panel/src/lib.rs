@@ -34,6 +34,7 @@ mod config;
 pub mod decode;
 mod error;
 mod key;
+mod loose;
 mod order;
 mod reason;
 mod service;
