@@ -1,0 +1,141 @@
+//! [`Engine`]: the one handle the desktop app and the command line call.
+
+use std::sync::Arc;
+
+use crate::clock::{to_millis, Clock, SystemClock};
+use crate::error::{EngineError, Result};
+use crate::paths::AppPaths;
+use crate::secrets::{KeyStore, KeyStoreChoice, MasterKey};
+use crate::store::{get_setting, put_setting, Store};
+
+/// The settings row holding a value encrypted under the master key, to detect a wrong key.
+const KEY_CHECK_SETTING: &str = "secrets.key_check";
+const KEY_CHECK_PLAIN: &[u8] = b"smm-desk master key check";
+/// Associated data of the key check (provider ids start at 1).
+const KEY_CHECK_OWNER: i64 = 0;
+
+/// How to open the engine; the defaults are what the app and the CLI use.
+#[derive(Clone)]
+pub struct EngineOptions {
+    /// The source of the current time.
+    pub clock: Arc<dyn Clock>,
+    /// Which master key store to use (default: from `SMM_DESK_KEY_STORE`, else auto).
+    pub key_store: KeyStoreChoice,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            key_store: KeyStoreChoice::from_env(),
+        }
+    }
+}
+
+/// SMM Desk's engine. `Send + Sync` and cheap to clone (an `Arc` inside), so the desktop app
+/// keeps one in its state and every command borrows it.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) master_key: MasterKey,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) paths: AppPaths,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("paths", &self.inner.paths)
+            .field("key_store", self.inner.master_key.store())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// Opens the engine over the folders in `paths` with the default options.
+    pub fn open(paths: &AppPaths) -> Result<Self> {
+        Self::open_with(paths, EngineOptions::default())
+    }
+
+    /// Opens the engine: creates the folders, opens and migrates the database, loads the
+    /// master key (creating one only for a database that never stored a secret).
+    pub fn open_with(paths: &AppPaths, options: EngineOptions) -> Result<Self> {
+        paths.create_all()?;
+        let store = Store::open(&paths.database_file())?;
+        let check = store.read(|c| get_setting(c, KEY_CHECK_SETTING))?;
+        let has_secrets = check.is_some()
+            || store.read(|c| {
+                Ok(
+                    c.query_row("SELECT EXISTS (SELECT 1 FROM providers)", [], |r| {
+                        r.get::<_, bool>(0)
+                    })?,
+                )
+            })?;
+        let master_key = MasterKey::load(&paths.config_dir, options.key_store, !has_secrets)?;
+        match check {
+            Some(hex) => {
+                let blob = from_hex(&hex).ok_or(EngineError::MasterKeyMismatch)?;
+                match master_key.decrypt(KEY_CHECK_OWNER, &blob) {
+                    Ok(plain) if plain == KEY_CHECK_PLAIN => {}
+                    _ => return Err(EngineError::MasterKeyMismatch),
+                }
+            }
+            None => {
+                let blob = master_key.encrypt(KEY_CHECK_OWNER, KEY_CHECK_PLAIN)?;
+                let now = to_millis(options.clock.now());
+                store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &to_hex(&blob), now))?;
+            }
+        }
+        tracing::info!(key_store = %master_key.store(), db = %paths.database_file().display(), "engine open");
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                master_key,
+                clock: options.clock,
+                paths: paths.clone(),
+            }),
+        })
+    }
+
+    /// Where the master key lives (the app shows this in Settings).
+    pub fn key_store(&self) -> &KeyStore {
+        self.inner.master_key.store()
+    }
+
+    /// The database, for engine modules that add their own tables' queries.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The folders in use.
+    pub fn paths(&self) -> &AppPaths {
+        &self.inner.paths
+    }
+
+    /// The current time by the engine's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.inner.clock.now()
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        to_millis(self.inner.clock.now())
+    }
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}

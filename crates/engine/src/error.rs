@@ -1,0 +1,141 @@
+//! The engine's error type: every variant has a stable `code()` the UI translates.
+
+use serde::Serialize;
+
+/// Everything that can go wrong in the engine. Messages never contain an API key.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A field of the request is missing or malformed.
+    #[error("{field}: {message}")]
+    Input {
+        /// The field, as the user named it (e.g. `limit`).
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No live provider has that name.
+    #[error("no provider named \"{0}\"")]
+    ProviderNotFound(String),
+    /// A live provider already has that name.
+    #[error("a provider named \"{0}\" already exists")]
+    ProviderNameTaken(String),
+    /// The name is not a slug.
+    #[error("provider name \"{0}\" must be 1-40 lowercase letters, digits or dashes, starting with a letter or digit")]
+    ProviderNameInvalid(String),
+    /// The provider URL does not parse as a URL.
+    #[error("\"{0}\" is not a URL")]
+    UrlInvalid(String),
+    /// The provider URL is not http(s).
+    #[error("the provider URL must start with https:// (got {0}://)")]
+    UrlScheme(String),
+    /// The provider URL is plain http to a host other than this computer.
+    #[error("plain http is allowed only for this computer (127.0.0.1, ::1, localhost); use https for {0}")]
+    UrlInsecure(String),
+    /// The API key is empty (or only whitespace).
+    #[error("the API key is empty")]
+    KeyEmpty,
+    /// No preset has that name.
+    #[error("no preset named \"{0}\" (known: jap, smmkings, secsers)")]
+    PresetUnknown(String),
+    /// The provider is disabled.
+    #[error("provider \"{0}\" is disabled")]
+    ProviderInactive(String),
+    /// The database was written by a newer SMM Desk.
+    #[error("the database has schema version {found}, but this SMM Desk knows only up to {known}; update SMM Desk")]
+    NewerSchema {
+        /// The database's schema version.
+        found: i64,
+        /// The newest schema this binary knows.
+        known: i64,
+    },
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Store(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The folders could not be worked out or created.
+    #[error(transparent)]
+    Paths(#[from] crate::paths::PathsError),
+    /// The master key cannot be found although keys were encrypted under one.
+    #[error("the master key is missing ({0}); stored API keys cannot be decrypted")]
+    MasterKeyMissing(String),
+    /// The master key does not decrypt what was stored with it.
+    #[error("the master key does not match this database; stored API keys cannot be decrypted")]
+    MasterKeyMismatch,
+    /// The OS keychain was required (SMM_DESK_KEY_STORE=keychain) but is not usable.
+    #[error("the OS keychain is not usable: {0}")]
+    KeychainUnavailable(String),
+    /// A stored secret could not be decrypted.
+    #[error("a stored API key could not be decrypted")]
+    Decrypt,
+    /// A bug or an impossible state.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// The stable code the UI and scripts branch on (never parse messages).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Input { .. } => "input.invalid",
+            Self::ProviderNotFound(_) => "provider.not_found",
+            Self::ProviderNameTaken(_) => "provider.name_taken",
+            Self::ProviderNameInvalid(_) => "provider.name_invalid",
+            Self::UrlInvalid(_) => "provider.url_invalid",
+            Self::UrlScheme(_) => "provider.url_scheme",
+            Self::UrlInsecure(_) => "provider.url_insecure",
+            Self::KeyEmpty => "provider.key_empty",
+            Self::PresetUnknown(_) => "provider.preset_unknown",
+            Self::ProviderInactive(_) => "provider.inactive",
+            Self::NewerSchema { .. } => "store.newer_schema",
+            Self::Store(_) => "store.failed",
+            Self::Io { .. } => "io.failed",
+            Self::Paths(_) => "paths.failed",
+            Self::MasterKeyMissing(_) => "secrets.master_key_missing",
+            Self::MasterKeyMismatch => "secrets.master_key_mismatch",
+            Self::KeychainUnavailable(_) => "secrets.keychain_unavailable",
+            Self::Decrypt => "secrets.decrypt_failed",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The `{code, message}` pair sent over IPC and printed by `smmdesk --json`.
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Input {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
+/// An error as the UI and scripts see it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// Stable machine code, e.g. `provider.not_found`.
+    pub code: &'static str,
+    /// Human message (English); the UI shows its own translation of `code`.
+    pub message: String,
+}
+
+/// The engine's result type.
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

@@ -1,0 +1,6 @@
+//! Engine tests: one binary (fast to link), one module per area.
+
+mod catalog;
+mod migrations;
+mod providers;
+mod support;
