@@ -1,0 +1,71 @@
+//! The Tauri commands: thin adapters that call the engine (or the settings file) and map
+//! errors to [`IpcError`]. Their TypeScript twins are generated into `ui/src/ipc/bindings.ts`.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::IpcError;
+use crate::settings::{self, UiSettings};
+use crate::AppState;
+
+/// The app's version and where it keeps its files (shown in Settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// The app's version, e.g. `0.1.0`.
+    pub version: String,
+    /// The data folder (database, backups).
+    pub data_dir: String,
+    /// The folder of the daily log files.
+    pub log_dir: String,
+    /// The SQLite database file.
+    pub database_file: String,
+}
+
+/// The app's version and folders.
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    let paths = &state.paths;
+    Ok(AppInfo {
+        version: smm_engine::VERSION.to_string(),
+        data_dir: paths.data_dir.display().to_string(),
+        log_dir: paths.log_dir.display().to_string(),
+        database_file: paths.database_file().display().to_string(),
+    })
+}
+
+/// The saved language and theme, or `null` when the user has not chosen yet.
+#[tauri::command]
+#[specta::specta]
+pub fn get_ui_settings(state: State<'_, AppState>) -> Option<UiSettings> {
+    settings::load(&state.paths.config_dir)
+}
+
+/// Saves the language and theme; returns what was saved.
+#[tauri::command]
+#[specta::specta]
+pub fn set_ui_settings(
+    state: State<'_, AppState>,
+    settings: UiSettings,
+) -> Result<UiSettings, IpcError> {
+    settings::save(&state.paths.config_dir, &settings)?;
+    tracing::info!(language = ?settings.language, theme = ?settings.theme, "UI settings saved");
+    Ok(settings)
+}
+
+/// Every command, for the invoke handler and the TypeScript export.
+pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+        .commands(tauri_specta::collect_commands![
+            app_info,
+            get_ui_settings,
+            set_ui_settings,
+        ])
+}
+
+/// The TypeScript exporter settings used for `ui/src/ipc/bindings.ts`.
+pub fn typescript() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+}

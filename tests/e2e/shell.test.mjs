@@ -1,0 +1,130 @@
+// End-to-end tests of the real SMM Desk window: the shell, navigation, right-to-left Arabic,
+// and settings that survive a restart. Run through tests/e2e/run.sh (Xvfb + tauri-driver).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { launch, shellReady } from "./webdriver.mjs";
+
+const SCREENS = ["dashboard", "providers", "catalog", "orders", "alerts", "settings"];
+const TITLES = {
+  en: ["Dashboard", "Providers", "Catalog", "Orders", "Alerts", "Settings"],
+  ar: ["لوحة المعلومات", "المزوّدون", "الكتالوج", "الطلبات", "التنبيهات", "الإعدادات"],
+};
+
+async function goTo(session, screen) {
+  await session.click(`[data-testid=nav-${screen}]`);
+  await session.waitFor(`the ${screen} screen`, async () =>
+    (await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
+  );
+}
+
+async function cspViolations(session) {
+  return session.execute("return window.__smmDeskCspViolations ?? ['no CSP listener'];");
+}
+
+async function switchLanguage(session, language) {
+  await goTo(session, "settings");
+  await session.click(`[data-testid=language-${language}]`);
+  await session.waitFor(`lang=${language}`, async () => (await session.htmlLangDir()).lang === language);
+}
+
+test("the window opens on the Dashboard, in English, left to right", async (t) => {
+  const { session } = await launch(t, "opens");
+  assert.equal(await session.title(), "SMM Desk");
+  assert.equal(await session.text("[data-testid=screen-title]"), "Dashboard");
+  assert.equal(
+    await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;"),
+    "dashboard",
+  );
+  assert.deepEqual(await session.htmlLangDir(), { lang: "en", dir: "ltr", dark: false });
+  assert.equal(
+    await session.execute("return document.querySelector('[data-testid=nav-dashboard]').getAttribute('aria-current');"),
+    "page",
+  );
+  assert.deepEqual(await cspViolations(session), []);
+});
+
+test("navigation reaches every screen; Settings shows the app's folders", async (t) => {
+  const { session, dataDir } = await launch(t, "navigate");
+  for (const [i, screen] of SCREENS.entries()) {
+    await goTo(session, screen);
+    assert.equal(await session.text("[data-testid=screen-title]"), TITLES.en[i]);
+    if (screen !== "settings") {
+      assert.match(await session.text("[data-testid=placeholder]"), /Coming soon/);
+    }
+    await session.screenshot(`en-${screen}`);
+  }
+  // app_info went the whole way: Rust command → generated bindings → React Query → screen.
+  await session.waitFor("app info", async () => (await session.text("[data-testid=app-info-dataDir]")) === dataDir);
+  assert.equal(await session.text("[data-testid=app-info-logDir]"), join(dataDir, "logs"));
+  assert.equal(await session.text("[data-testid=app-info-databaseFile]"), join(dataDir, "smm-desk.sqlite3"));
+  assert.match(await session.text("[data-testid=app-info-version]"), /^\d+\.\d+\.\d+/);
+
+  // The same screen in the dark theme, and back.
+  await session.click("[data-testid=theme-dark]");
+  await session.waitFor("dark theme", async () => (await session.htmlLangDir()).dark);
+  await session.screenshot("en-settings-dark");
+  await goTo(session, "dashboard");
+  await session.screenshot("en-dashboard-dark");
+  await goTo(session, "settings");
+  await session.click("[data-testid=theme-light]");
+  await session.waitFor("light theme", async () => !(await session.htmlLangDir()).dark);
+  assert.deepEqual(await cspViolations(session), []);
+});
+
+test("Arabic switches the whole window to right to left, navigation on the right", async (t) => {
+  const { session } = await launch(t, "arabic");
+  const window = await session.execute("return { width: window.innerWidth };");
+  const ltrNav = await session.rect("[data-testid=sidebar]");
+  const ltrMain = await session.rect("[data-testid=screen]");
+  assert.ok(ltrNav.x < 1 && ltrNav.x + ltrNav.width <= ltrMain.x + 1, "English: navigation on the left");
+
+  await switchLanguage(session, "ar");
+  assert.deepEqual(await session.htmlLangDir(), { lang: "ar", dir: "rtl", dark: false });
+  const rtlNav = await session.rect("[data-testid=sidebar]");
+  const rtlMain = await session.rect("[data-testid=screen]");
+  assert.ok(
+    Math.abs(rtlNav.x + rtlNav.width - window.width) <= 1,
+    `Arabic: navigation ends at the right edge (${JSON.stringify(rtlNav)}, width ${window.width})`,
+  );
+  assert.ok(rtlMain.x + rtlMain.width <= rtlNav.x + 1, "Arabic: the screen is left of the navigation");
+  assert.equal(await session.text("[data-testid=screen-title]"), "الإعدادات");
+
+  for (const [i, screen] of SCREENS.entries()) {
+    await goTo(session, screen);
+    assert.equal(await session.text("[data-testid=screen-title]"), TITLES.ar[i]);
+    await session.screenshot(`ar-${screen}`);
+  }
+  await session.click("[data-testid=theme-dark]");
+  await session.waitFor("dark theme", async () => (await session.htmlLangDir()).dark);
+  await session.screenshot("ar-settings-dark");
+
+  await switchLanguage(session, "en");
+  assert.deepEqual(await session.htmlLangDir(), { lang: "en", dir: "ltr", dark: true });
+  assert.equal(await session.text("[data-testid=screen-title]"), "Settings");
+  assert.deepEqual(await cspViolations(session), []);
+});
+
+test("the language and theme survive a restart", async (t) => {
+  const { driver, session, dataDir } = await launch(t, "restart");
+  await switchLanguage(session, "ar");
+  await session.click("[data-testid=theme-dark]");
+  const settingsFile = join(dataDir, "config", "ui-settings.json");
+  await session.waitFor("the settings file", () => {
+    try {
+      const saved = JSON.parse(readFileSync(settingsFile, "utf8"));
+      return saved.language === "ar" && saved.theme === "dark";
+    } catch {
+      return false;
+    }
+  });
+  await session.close();
+
+  const again = await driver.newSession();
+  await shellReady(again);
+  assert.deepEqual(await again.htmlLangDir(), { lang: "ar", dir: "rtl", dark: true });
+  assert.equal(await again.text("[data-testid=screen-title]"), "لوحة المعلومات");
+  await again.screenshot("ar-dashboard-after-restart");
+});

@@ -1,0 +1,27 @@
+// The app's providers around the shell.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+
+import type { UiSettings } from "./ipc/bindings";
+import { PreferencesProvider } from "./preferences/PreferencesProvider";
+import { AppShell } from "./shell/AppShell";
+
+/** A query client for engine data: IPC is local, so no refetch on focus and one retry. */
+export function newQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 30_000 },
+    },
+  });
+}
+
+export function App({ initial }: { initial: UiSettings }) {
+  const [queryClient] = useState(newQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <PreferencesProvider initial={initial}>
+        <AppShell />
+      </PreferencesProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,30 @@
+// The screens of the shell, in navigation order.
+import type { ComponentType, SVGProps } from "react";
+
+import {
+  AlertsIcon,
+  CatalogIcon,
+  DashboardIcon,
+  OrdersIcon,
+  ProvidersIcon,
+  SettingsIcon,
+} from "./icons";
+
+/** A screen's id; also its translation key under `nav.` and `screens.`. */
+export type ScreenId = "dashboard" | "providers" | "catalog" | "orders" | "alerts" | "settings";
+
+/** A navigation entry. */
+export interface ScreenEntry {
+  id: ScreenId;
+  icon: ComponentType<SVGProps<SVGSVGElement>>;
+}
+
+/** Every screen, in the order the navigation lists them. */
+export const SCREENS: readonly ScreenEntry[] = [
+  { id: "dashboard", icon: DashboardIcon },
+  { id: "providers", icon: ProvidersIcon },
+  { id: "catalog", icon: CatalogIcon },
+  { id: "orders", icon: OrdersIcon },
+  { id: "alerts", icon: AlertsIcon },
+  { id: "settings", icon: SettingsIcon },
+];
