@@ -82,7 +82,7 @@ pub fn order_states(
 ) -> Result<BatchResult<OrderState>, PanelError> {
     let items = batch_items(body, requested, &["order", "id"], "status")?;
     Ok(collect(requested, items, |value| match value {
-        Value::Object(map) => state_of(map).map_err(|e| e.unwrap_or_else(|| malformed(value))),
+        Value::Object(map) => state_of(map).map_err(|e| item_failure(e, value)),
         other => Err(bare_item_error(other)),
     }))
 }
@@ -111,7 +111,7 @@ pub fn refills_accepted(
 ) -> Result<BatchResult<RefillAccepted>, PanelError> {
     let items = batch_items(body, requested, &["order", "id"], "refill")?;
     Ok(collect(requested, items, |value| match value {
-        Value::Object(map) => refill_of(map).map_err(|e| e.unwrap_or_else(|| malformed(value))),
+        Value::Object(map) => refill_of(map).map_err(|e| item_failure(e, value)),
         other => match Scalar::of(other).id() {
             Some(id) => Ok(RefillAccepted { id: Some(id) }),
             None => Err(bare_item_error(other)),
@@ -142,9 +142,7 @@ pub fn refill_states(
 ) -> Result<BatchResult<RefillState>, PanelError> {
     let items = batch_items(body, requested, &["refill", "id"], "status")?;
     Ok(collect(requested, items, |value| match value {
-        Value::Object(map) => {
-            refill_state_of(map).map_err(|e| e.unwrap_or_else(|| malformed(value)))
-        }
+        Value::Object(map) => refill_state_of(map).map_err(|e| item_failure(e, value)),
         Value::String(raw) => Ok(RefillState {
             status: RefillStatus::parse(raw),
             raw_status: raw.trim().to_owned(),
@@ -310,6 +308,12 @@ fn item_to_call_error(item: ItemError) -> PanelError {
     }
 }
 
+/// The error of a batch item that did not decode: its own `error`, else malformed.
+fn item_failure(e: Option<ItemError>, value: &Value) -> ItemError {
+    e.or_else(|| nested_error(value))
+        .unwrap_or_else(|| malformed(value))
+}
+
 fn malformed(value: &Value) -> ItemError {
     ItemError::Malformed(snippet(&value.to_string(), SNIPPET_CHARS))
 }
@@ -394,7 +398,7 @@ fn collect<T>(
 /// object has no status at all.
 fn state_of(map: &Map<String, Value>) -> Result<OrderState, Option<ItemError>> {
     let Some(status) = map.get("status") else {
-        return Err(nested_error(&Value::Object(map.clone())));
+        return Err(None);
     };
     if status.is_object() {
         return Err(nested_error(status));
@@ -444,8 +448,8 @@ fn refill_of(map: &Map<String, Value>) -> Result<RefillAccepted, Option<ItemErro
             None => Err(None),
         },
         None => {
-            if let Some(e) = nested_error(&Value::Object(map.clone())) {
-                return Err(Some(e));
+            if map.contains_key("error") {
+                return Err(None);
             }
             let success = map
                 .get("status")
@@ -471,7 +475,7 @@ fn refill_state_of(map: &Map<String, Value>) -> Result<RefillState, Option<ItemE
             }),
             None => Err(None),
         },
-        None => Err(nested_error(&Value::Object(map.clone()))),
+        None => Err(None),
     }
 }
 
