@@ -44,6 +44,16 @@ test("the window opens on the Dashboard, in English, left to right", async (t) =
     "page",
   );
   assert.deepEqual(await cspViolations(session), []);
+
+  // The Content-Security-Policy is in force: an injected inline script does not run.
+  const ran = await session.execute(
+    "const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true;';" +
+      "document.head.appendChild(s); return window.__inlineRan === true;",
+  );
+  assert.equal(ran, false, "inline script ran despite the CSP");
+  await session.waitFor("the CSP violation report", async () =>
+    (await cspViolations(session)).some((v) => v.startsWith("script-src")),
+  );
 });
 
 test("navigation reaches every screen; Settings shows the app's folders", async (t) => {
@@ -91,6 +101,12 @@ test("Arabic switches the whole window to right to left, navigation on the right
   );
   assert.ok(rtlMain.x + rtlMain.width <= rtlNav.x + 1, "Arabic: the screen is left of the navigation");
   assert.equal(await session.text("[data-testid=screen-title]"), "الإعدادات");
+  // Arabic is drawn with the font the app ships (Noto Sans Arabic), not a system fallback.
+  await session.waitFor("the shipped Arabic font", () =>
+    session.execute(
+      "return [...document.fonts].some((f) => f.family.replaceAll('\"', '') === 'Noto Sans Arabic' && f.status === 'loaded');",
+    ),
+  );
 
   for (const [i, screen] of SCREENS.entries()) {
     await goTo(session, screen);

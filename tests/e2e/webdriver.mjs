@@ -226,12 +226,15 @@ export class Session {
     }
   }
 
-  /** Waits for fonts and two animation frames (so the frame shows the last DOM change), then
+  /** Waits for fonts, running CSS transitions and two animation frames (so the frame shows
+   *  the last DOM change, not a colour half-way through a transition), then
    *  writes a PNG screenshot to SCREENSHOT_DIR/<name>.png. */
   async screenshot(name) {
     await this.executeAsync(
       "const done = arguments[arguments.length - 1];" +
-        "document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+        "const settled = () => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));" +
+        "document.fonts.ready.then(settled).then(() =>" +
+        "  requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
     );
     const base64 = await this.cmd("GET", "/screenshot", undefined, 60_000);
     if (SCREENSHOT_DIR) {

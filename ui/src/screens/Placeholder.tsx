@@ -10,7 +10,7 @@ export function Placeholder({ screen }: { screen: Exclude<ScreenId, "settings"> 
   return (
     <section
       data-testid="placeholder"
-      className="flex h-full min-h-64 flex-col items-center justify-center rounded-lg border border-dashed border-line-strong bg-panel/60 px-6 py-12 text-center"
+      className="flex flex-col items-center justify-center rounded-lg border border-dashed border-line-strong bg-panel/60 px-6 py-20 text-center"
     >
       {ScreenIcon && (
         <div className="mb-4 flex size-12 items-center justify-center rounded-full bg-accent-soft text-accent">
