@@ -23,7 +23,8 @@ run: app
 	  xvfb-run -a -s "-screen 0 1280x800x24" target/debug/smm-desk; \
 	else target/debug/smm-desk; fi
 
-check: deps
+# clippy compiles smm-desk, whose generate_context! embeds ui/dist: build the UI first.
+check: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	@scripts/check-guards.sh
