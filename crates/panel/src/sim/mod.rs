@@ -1,16 +1,26 @@
 //! The panel simulator: a real SMM API v2 server on 127.0.0.1 for tests, benchmarks, the CLI
 //! and the app's demo mode.
 
-use std::collections::BTreeMap;
+mod catalog;
+mod panel;
+mod server;
+
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::action::Action;
 use crate::key::ApiKey;
 use crate::service::Service;
 use crate::status::OrderStatus;
+
+pub use catalog::generate_catalog;
+use panel::Panel;
 
 /// How the simulated panel starts.
 #[derive(Debug, Clone)]
@@ -168,26 +178,114 @@ pub struct SimOrder {
     pub placed_at: Duration,
 }
 
+/// The `services` reply body a simulated panel sends for `services` in `dialect`.
+pub fn services_body(services: &[Service], dialect: &Dialect) -> Vec<u8> {
+    serde_json::to_vec(&panel::services_value(services, dialect)).unwrap_or_default()
+}
+
+/// Most requests kept in the request log (the counters count them all).
+const MAX_LOGGED_REQUESTS: usize = 10_000;
+
+/// The simulator clock: a manual offset plus, with a time scale, scaled real time.
+struct Clock {
+    offset: Duration,
+    scale: u32,
+    started: Instant,
+}
+
+impl Clock {
+    fn now(&self) -> Duration {
+        self.offset + self.started.elapsed().saturating_mul(self.scale)
+    }
+}
+
+/// A fault and how many more requests it applies to (`None`: all).
+struct FaultPlan {
+    fault: Fault,
+    remaining: Option<u32>,
+}
+
+/// Everything the server and the handle share.
+struct State {
+    panel: Panel,
+    clock: Clock,
+    dialect: Dialect,
+    faults: HashMap<Action, FaultPlan>,
+    counters: Counters,
+    requests: Vec<SimRequest>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    latency: Duration,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// Starts simulated panels.
 pub struct Simulator;
 
 impl Simulator {
-    /// Starts a panel on 127.0.0.1 (random port) inside the current tokio runtime.
+    /// Starts a panel on 127.0.0.1 (random port) inside the current tokio runtime. The server
+    /// runs until the handle is shut down or dropped.
     pub async fn start(config: SimConfig) -> std::io::Result<SimHandle> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
+        let catalog = generate_catalog(config.seed, config.services);
+        let panel = Panel::new(
+            config.seed,
+            config.key.clone(),
+            config.currency.clone(),
+            config.balance,
+            catalog,
+        );
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                panel,
+                clock: Clock {
+                    offset: Duration::ZERO,
+                    scale: config.time_scale,
+                    started: Instant::now(),
+                },
+                dialect: config.dialect.clone(),
+                faults: HashMap::new(),
+                counters: Counters::default(),
+                requests: Vec::new(),
+            }),
+            latency: config.latency,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(SimHandle {
             addr,
             key: config.key,
+            shared,
+            stop,
+            task: Some(task),
         })
     }
 }
 
 /// A running simulated panel; dropping it stops the server.
-#[derive(Debug)]
 pub struct SimHandle {
     addr: SocketAddr,
     key: String,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .field("key", &ApiKey::new(self.key.clone()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl SimHandle {
@@ -208,65 +306,131 @@ impl SimHandle {
 
     /// Requests received so far, by action.
     pub fn counters(&self) -> Counters {
-        Counters::default()
+        self.shared.lock().counters.clone()
     }
 
-    /// Every request received so far, oldest first.
+    /// Every request received so far, oldest first (the last 10,000).
     pub fn requests(&self) -> Vec<SimRequest> {
-        Vec::new()
+        self.shared.lock().requests.clone()
+    }
+
+    /// Forgets the counters and the request log.
+    pub fn reset_counters(&self) {
+        let mut state = self.shared.lock();
+        state.counters = Counters::default();
+        state.requests.clear();
     }
 
     /// Injects `fault` into every following request of `action`.
-    pub fn set_fault(&self, _action: Action, _fault: Fault) {}
+    pub fn set_fault(&self, action: Action, fault: Fault) {
+        self.shared.lock().faults.insert(
+            action,
+            FaultPlan {
+                fault,
+                remaining: None,
+            },
+        );
+    }
 
     /// Injects `fault` into the next `times` requests of `action`.
-    pub fn set_fault_times(&self, _action: Action, _fault: Fault, _times: u32) {}
+    pub fn set_fault_times(&self, action: Action, fault: Fault, times: u32) {
+        self.shared.lock().faults.insert(
+            action,
+            FaultPlan {
+                fault,
+                remaining: Some(times),
+            },
+        );
+    }
 
     /// Removes every fault.
-    pub fn clear_faults(&self) {}
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
 
     /// Moves the simulator clock forward.
-    pub fn advance(&self, _by: Duration) {}
+    pub fn advance(&self, by: Duration) {
+        let mut state = self.shared.lock();
+        state.clock.offset += by;
+        let now = state.clock.now();
+        state.panel.settle(now);
+    }
 
     /// The simulator clock: time since start.
     pub fn now(&self) -> Duration {
-        Duration::ZERO
+        self.shared.lock().clock.now()
+    }
+
+    /// Sets simulated seconds per real second (0: only [`SimHandle::advance`] moves time).
+    pub fn set_time_scale(&self, scale: u32) {
+        let mut state = self.shared.lock();
+        let now = state.clock.now();
+        state.clock = Clock {
+            offset: now,
+            scale,
+            started: Instant::now(),
+        };
     }
 
     /// Switches the wire quirks.
-    pub fn set_dialect(&self, _dialect: Dialect) {}
+    pub fn set_dialect(&self, dialect: Dialect) {
+        self.shared.lock().dialect = dialect;
+    }
 
     /// The balance now.
     pub fn balance(&self) -> Decimal {
-        Decimal::ZERO
+        let mut state = self.shared.lock();
+        let now = state.clock.now();
+        state.panel.settle(now);
+        state.panel.balance
     }
 
     /// Sets the balance.
-    pub fn set_balance(&self, _amount: Decimal) {}
+    pub fn set_balance(&self, amount: Decimal) {
+        self.shared.lock().panel.balance = amount;
+    }
 
     /// The catalog now.
     pub fn catalog(&self) -> Vec<Service> {
-        Vec::new()
+        self.shared.lock().panel.catalog()
     }
 
     /// Adds a service, or replaces the one with the same id (price, min, max changes).
-    pub fn upsert_service(&self, _service: Service) {}
+    pub fn upsert_service(&self, service: Service) {
+        self.shared.lock().panel.upsert_service(service);
+    }
 
     /// Removes a service; true when it existed.
-    pub fn remove_service(&self, _id: &str) -> bool {
-        false
+    pub fn remove_service(&self, id: &str) -> bool {
+        self.shared.lock().panel.remove_service(id)
     }
 
     /// Every order, oldest first.
     pub fn orders(&self) -> Vec<SimOrder> {
-        Vec::new()
+        let state = self.shared.lock();
+        state.panel.orders(state.clock.now())
     }
 
     /// One order.
-    pub fn order(&self, _id: &str) -> Option<SimOrder> {
-        None
+    pub fn order(&self, id: &str) -> Option<SimOrder> {
+        let state = self.shared.lock();
+        state.panel.order(id, state.clock.now())
     }
 
     /// Stops the server and waits for it to finish.
-    pub async fn shutdown(self) {}
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
 }
