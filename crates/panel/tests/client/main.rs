@@ -1,0 +1,4 @@
+//! Client tests: against the simulator and against scripted raw servers.
+
+mod actions;
+mod common;
