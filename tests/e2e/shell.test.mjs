@@ -33,6 +33,8 @@ async function switchLanguage(session, language) {
 test("the window opens on the Dashboard, in English, left to right", async (t) => {
   const { session } = await launch(t, "opens");
   assert.equal(await session.title(), "SMM Desk");
+  const rect = await session.cmd("GET", "/window/rect");
+  assert.deepEqual([rect.width, rect.height], [1200, 780], "the window's configured size");
   assert.equal(await session.text("[data-testid=screen-title]"), "Dashboard");
   assert.equal(
     await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;"),
