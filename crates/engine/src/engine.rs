@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use smm_panel::RetryPolicy;
+
 use crate::clock::{to_millis, Clock, SystemClock};
 use crate::error::{EngineError, Result};
 use crate::paths::AppPaths;
@@ -21,6 +23,8 @@ pub struct EngineOptions {
     pub clock: Arc<dyn Clock>,
     /// Which master key store to use (default: from `SMM_DESK_KEY_STORE`, else auto).
     pub key_store: KeyStoreChoice,
+    /// Retries of idempotent provider calls.
+    pub retry: RetryPolicy,
 }
 
 impl Default for EngineOptions {
@@ -28,6 +32,7 @@ impl Default for EngineOptions {
         Self {
             clock: Arc::new(SystemClock),
             key_store: KeyStoreChoice::from_env(),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -44,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) master_key: MasterKey,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) paths: AppPaths,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Engine {
@@ -97,6 +103,7 @@ impl Engine {
                 master_key,
                 clock: options.clock,
                 paths: paths.clone(),
+                retry: options.retry,
             }),
         })
     }

@@ -74,6 +74,14 @@ pub enum EngineError {
     /// A stored secret could not be decrypted.
     #[error("a stored API key could not be decrypted")]
     Decrypt,
+    /// The provider's API call failed.
+    #[error("provider \"{provider}\": {source}")]
+    Panel {
+        /// The provider's name.
+        provider: String,
+        /// The client's error (never contains the key).
+        source: smm_panel::PanelError,
+    },
     /// A bug or an impossible state.
     #[error("internal error: {0}")]
     Internal(String),
@@ -101,7 +109,16 @@ impl EngineError {
             Self::MasterKeyMismatch => "secrets.master_key_mismatch",
             Self::KeychainUnavailable(_) => "secrets.keychain_unavailable",
             Self::Decrypt => "secrets.decrypt_failed",
+            Self::Panel { source, .. } => panel_code(source),
             Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The client's error, when a provider call failed.
+    pub fn panel_error(&self) -> Option<&smm_panel::PanelError> {
+        match self {
+            Self::Panel { source, .. } => Some(source),
+            _ => None,
         }
     }
 
@@ -139,3 +156,41 @@ pub struct ErrorBody {
 
 /// The engine's result type.
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// A stable code for a failed provider call: `panel.<what>`, or `panel.rejected.<reason>`
+/// when the provider answered with an error.
+fn panel_code(e: &smm_panel::PanelError) -> &'static str {
+    use smm_panel::{PanelError as P, ProviderReason as R};
+    match e {
+        P::Provider { reason, .. } => match reason {
+            R::InvalidKey => "panel.rejected.invalid_key",
+            R::InsufficientFunds => "panel.rejected.insufficient_funds",
+            R::BadLink => "panel.rejected.bad_link",
+            R::QuantityBelowMin { .. } => "panel.rejected.quantity_below_min",
+            R::QuantityAboveMax { .. } => "panel.rejected.quantity_above_max",
+            R::InvalidQuantity => "panel.rejected.invalid_quantity",
+            R::UnknownService => "panel.rejected.unknown_service",
+            R::DuplicateActiveLink => "panel.rejected.duplicate_active_link",
+            R::UnknownOrder => "panel.rejected.unknown_order",
+            R::UnknownRefill => "panel.rejected.unknown_refill",
+            R::RefillNotAllowed => "panel.rejected.refill_not_allowed",
+            R::CancelNotAllowed => "panel.rejected.cancel_not_allowed",
+            R::DripFeedNotSupported => "panel.rejected.dripfeed_not_supported",
+            R::RateLimited => "panel.rejected.rate_limited",
+            R::IncorrectRequest => "panel.rejected.incorrect_request",
+            _ => "panel.rejected.other",
+        },
+        P::Config(_) => "panel.config",
+        P::InvalidRequest(_) => "panel.invalid_request",
+        P::Connect(_) => "panel.connect",
+        P::Timeout => "panel.timeout",
+        P::Transport(_) => "panel.transport",
+        P::Http { .. } => "panel.http",
+        P::Redirect { .. } => "panel.redirect",
+        P::NonJson { .. } => "panel.non_json",
+        P::EmptyBody { .. } => "panel.empty_body",
+        P::UnexpectedReply { .. } => "panel.unexpected_reply",
+        P::UnsupportedFormat { .. } => "panel.unsupported_format",
+        _ => "panel.failed",
+    }
+}

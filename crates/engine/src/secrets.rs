@@ -22,43 +22,7 @@ const KEYCHAIN_SERVICE: &str = "SMM Desk";
 const KEYCHAIN_USER: &str = "master-key";
 const NONCE_LEN: usize = 12;
 
-/// A provider API key. `Debug`/`Display` print only `••••` and its last 4 characters.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a raw key.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The clear text; call only where the key is sent to its provider.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// `••••` and the last 4 characters (only `••••` when shorter than 12 characters).
-    pub fn masked(&self) -> String {
-        hint_from_last4(&last4(&self.0))
-    }
-
-    /// True when empty or only whitespace.
-    pub fn is_blank(&self) -> bool {
-        self.0.trim().is_empty()
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ApiKey({})", self.masked())
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.masked())
-    }
-}
+pub use smm_panel::ApiKey;
 
 /// The last 4 characters we may show, or nothing for keys too short to hide anything
 /// (the same rule as the panel client's masking).
@@ -235,7 +199,7 @@ impl MasterKey {
     pub fn open_key(&self, provider_id: i64, blob: &[u8]) -> Result<ApiKey> {
         let plain = self.decrypt(provider_id, blob)?;
         String::from_utf8(plain)
-            .map(ApiKey)
+            .map(ApiKey::new)
             .map_err(|_| EngineError::Decrypt)
     }
 }

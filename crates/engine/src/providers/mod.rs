@@ -1,5 +1,6 @@
 //! Providers: add, list, update, enable/disable, remove (soft), and their presets.
 
+mod connection;
 pub mod presets;
 pub mod validate;
 
@@ -14,6 +15,7 @@ use crate::error::{EngineError, Result};
 use crate::money;
 use crate::secrets::{hint_from_last4, last4, ApiKey};
 
+pub use connection::BalanceCheck;
 pub use presets::{preset, Preset, PRESETS};
 
 /// Default concurrent requests to one provider.
@@ -397,7 +399,6 @@ impl Engine {
     }
 
     /// The decrypted key of a live provider; stays inside the engine.
-    #[allow(dead_code)] // used by connection tests and catalog sync
     pub(crate) fn provider_key(&self, provider_id: i64) -> Result<ApiKey> {
         let blob: Vec<u8> = self.store().read(|c| {
             c.query_row(

@@ -25,6 +25,7 @@ pub fn open_in(root: &Path, clock: &ManualClock) -> smm_engine::Result<Engine> {
         EngineOptions {
             clock: Arc::new(clock.clone()),
             key_store: KeyStoreChoice::File,
+            ..Default::default()
         },
     )
 }

@@ -59,7 +59,7 @@ CREATE INDEX services_rate ON services (removed_at, rate_sort);
 CREATE INDEX services_platform_rate ON services (platform, removed_at, rate_sort);
 CREATE INDEX services_category ON services (category, provider_id);
 CREATE INDEX services_offer ON services (offer_key, rate_sort) WHERE removed_at IS NULL;
-CREATE INDEX services_first_seen ON services (first_seen);
+CREATE INDEX services_first_seen ON services (provider_id, first_seen);
 CREATE INDEX services_removed_at ON services (removed_at) WHERE removed_at IS NOT NULL;
 
 CREATE TABLE price_history (

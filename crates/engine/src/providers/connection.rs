@@ -1,0 +1,135 @@
+//! Talking to a provider: building its client, logging each call, and "test connection".
+
+use std::future::Future;
+use std::time::Instant;
+
+use jiff::Timestamp;
+use rusqlite::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use smm_panel::{Client, PanelError, ProviderConfig};
+
+use crate::api_log::{self, ApiCall};
+use crate::clock::to_millis;
+use crate::engine::Engine;
+use crate::error::{EngineError, Result};
+use crate::money;
+use crate::providers::{by_name, Provider};
+
+/// The result of a successful connection test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BalanceCheck {
+    /// The provider's name.
+    pub provider: String,
+    /// The balance the provider reported.
+    pub balance: Decimal,
+    /// The account currency, when the provider said.
+    pub currency: Option<String>,
+    /// When it was checked.
+    pub checked_at: Timestamp,
+}
+
+impl Engine {
+    /// A client for a live provider, with its decrypted key, user agent and the engine's retry
+    /// policy. The key never leaves the client.
+    pub(crate) fn client_for(&self, provider: &Provider) -> Result<Client> {
+        let key = self.provider_key(provider.id)?;
+        let mut config = ProviderConfig::new(provider.api_url.clone(), key);
+        if let Some(ua) = &provider.user_agent {
+            config.user_agent = ua.clone();
+        }
+        config.retry = self.inner.retry.clone();
+        Client::new(config).map_err(|source| EngineError::Panel {
+            provider: provider.name.clone(),
+            source,
+        })
+    }
+
+    /// Runs one provider call and logs it (action, start, duration, outcome, HTTP status).
+    pub(crate) async fn logged_call<T, Fut>(
+        &self,
+        provider: &Provider,
+        action: &str,
+        call: Fut,
+    ) -> Result<T>
+    where
+        Fut: Future<Output = Result<T, PanelError>>,
+    {
+        let started_at = self.now();
+        let timer = Instant::now();
+        let result = call.await;
+        let (outcome, http_status) = api_log::classify(&result);
+        let entry = ApiCall {
+            provider_id: provider.id,
+            action: action.to_string(),
+            started_at,
+            duration_ms: i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX),
+            outcome: outcome.to_string(),
+            http_status,
+        };
+        self.store().write(|tx| api_log::record(tx, &entry))?;
+        result.map_err(|source| EngineError::Panel {
+            provider: provider.name.clone(),
+            source,
+        })
+    }
+
+    /// Remembers (or clears) a provider's last error.
+    pub(crate) fn set_provider_error(&self, provider_id: i64, error: Option<&str>) -> Result<()> {
+        self.store().write(|tx| {
+            tx.execute(
+                "UPDATE providers SET last_error = ?1 WHERE id = ?2 AND last_error IS NOT ?1",
+                params![error, provider_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// "Test connection": asks the provider for its balance and stores it (the provider's
+    /// balance and currency, a balance snapshot, the call in the API log). Works for disabled
+    /// providers too, so a key can be checked before the provider is enabled.
+    pub async fn test_provider(&self, name: &str) -> Result<BalanceCheck> {
+        let provider = self.provider(name)?;
+        let client = self.client_for(&provider)?;
+        let result = self
+            .logged_call(&provider, "balance", client.balance())
+            .await;
+        let balance = match result {
+            Ok(b) => b,
+            Err(e) => {
+                self.set_provider_error(provider.id, Some(&e.to_string()))?;
+                return Err(e);
+            }
+        };
+        let checked_at = self.now();
+        let now = to_millis(checked_at);
+        let currency = balance.currency.clone().or(provider.currency.clone());
+        let amount = money::to_text(balance.amount);
+        self.store().write(|tx| {
+            // The provider may have been removed meanwhile: then nothing is stored.
+            let current = by_name(tx, name)?;
+            tx.execute(
+                "UPDATE providers SET last_balance = ?1, currency = ?2, balance_checked_at = ?3, \
+                 last_error = NULL WHERE id = ?4",
+                params![amount, currency, now, current.id],
+            )?;
+            tx.execute(
+                "INSERT INTO balance_snapshots (provider_id, amount, currency, taken_at) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    current.id,
+                    amount,
+                    currency.clone().unwrap_or_default(),
+                    now
+                ],
+            )?;
+            Ok(())
+        })?;
+        Ok(BalanceCheck {
+            provider: provider.name,
+            balance: balance.amount,
+            currency,
+            checked_at,
+        })
+    }
+}
