@@ -3,3 +3,4 @@
 mod actions;
 mod common;
 mod faults;
+mod wire;
