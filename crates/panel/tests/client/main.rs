@@ -3,4 +3,5 @@
 mod actions;
 mod common;
 mod faults;
+mod redaction;
 mod wire;
