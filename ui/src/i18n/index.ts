@@ -21,9 +21,13 @@ export function directionOf(language: Language): "ltr" | "rtl" {
   return language === "ar" ? "rtl" : "ltr";
 }
 
-/** The BCP 47 locale for `Intl` formatting in a language. */
+/**
+ * The BCP 47 locale for `Intl` formatting in a language. Arabic uses Latin digits
+ * (`-u-nu-latn`): order ids, quantities and prices must read the same as on the providers'
+ * panels, and engines disagree on the default digits for plain `ar`.
+ */
 export function localeOf(language: Language): string {
-  return language === "ar" ? "ar" : "en-US";
+  return language === "ar" ? "ar-u-nu-latn" : "en-US";
 }
 
 /** The language to start in when the user has not chosen one: Arabic on an Arabic system. */
