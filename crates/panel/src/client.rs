@@ -395,7 +395,10 @@ impl Client {
         }
         let error_text = decode::error_message(&body);
         if status == 429 {
-            let message = error_text.unwrap_or_else(|| "HTTP 429 Too Many Requests".to_owned());
+            let message = error_text.map_or_else(
+                || "HTTP 429 Too Many Requests".to_owned(),
+                |m| snippet(&m, crate::error::MAX_MESSAGE_CHARS),
+            );
             return Err(self.redact(PanelError::Provider {
                 reason: ProviderReason::RateLimited,
                 message,

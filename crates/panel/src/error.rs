@@ -158,9 +158,10 @@ impl PanelError {
 
     /// A provider refusal built from its message text.
     pub(crate) fn provider(message: &str, http_status: u16) -> PanelError {
+        let message = snippet(message, MAX_MESSAGE_CHARS);
         PanelError::Provider {
-            reason: ProviderReason::from_message(message),
-            message: message.trim().to_owned(),
+            reason: ProviderReason::from_message(&message),
+            message,
             http_status,
             retry_after: None,
         }
@@ -193,9 +194,10 @@ pub enum ItemError {
 impl ItemError {
     /// A per-item provider error built from its message text.
     pub(crate) fn provider(message: &str) -> ItemError {
+        let message = snippet(message, MAX_MESSAGE_CHARS);
         ItemError::Provider {
-            reason: ProviderReason::from_message(message),
-            message: message.trim().to_owned(),
+            reason: ProviderReason::from_message(&message),
+            message,
         }
     }
 
@@ -208,6 +210,9 @@ impl ItemError {
         }
     }
 }
+
+/// Longest provider message kept in an error.
+pub(crate) const MAX_MESSAGE_CHARS: usize = 300;
 
 /// At most `max` characters of `text`, trimmed, for error messages.
 pub(crate) fn snippet(text: &str, max: usize) -> String {

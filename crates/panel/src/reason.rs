@@ -142,7 +142,10 @@ impl ProviderReason {
         if m == "incorrect request" || m == "incorrect request or action" {
             return ProviderReason::IncorrectRequest;
         }
-        ProviderReason::Other(message.trim().to_owned())
+        ProviderReason::Other(crate::error::snippet(
+            message,
+            crate::error::MAX_MESSAGE_CHARS,
+        ))
     }
 
     /// A stable code for this reason, for the engine and the UI (`invalid_key`, `bad_link`…).

@@ -49,7 +49,10 @@ async fn add_failures_after_sending_are_maybe_sent_and_never_retried() {
         match fault {
             Fault::Hang => assert!(matches!(e, PanelError::Timeout)),
             Fault::Html200 => match &e {
-                PanelError::NonJson { snippet, http_status } => {
+                PanelError::NonJson {
+                    snippet,
+                    http_status,
+                } => {
                     assert!(snippet.contains("Just a moment"));
                     assert!(snippet.chars().count() <= 200);
                     assert_eq!(*http_status, 200);
@@ -115,7 +118,10 @@ async fn reads_are_retried_through_transient_faults() {
         let sim = sim().await;
         let client = client(&sim);
         sim.set_fault_times(Action::Balance, fault.clone(), 2);
-        let b = client.balance().await.unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+        let b = client
+            .balance()
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
         assert_eq!(b.amount, dec("1000"));
         assert_eq!(sim.counters().get(Action::Balance), 3, "{fault:?}");
     }
@@ -144,7 +150,10 @@ async fn retry_after_is_honoured_and_a_long_one_ends_the_retries() {
     );
     let started = Instant::now();
     client.services().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited Retry-After");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited Retry-After"
+    );
     assert_eq!(sim.counters().get(Action::Services), 2);
 
     sim.set_fault(
@@ -155,7 +164,11 @@ async fn retry_after_is_honoured_and_a_long_one_ends_the_retries() {
     );
     let e = client.services().await.unwrap_err();
     assert_eq!(e.retry_after(), Some(Duration::from_secs(3600)));
-    assert_eq!(sim.counters().get(Action::Services), 3, "no wait of an hour");
+    assert_eq!(
+        sim.counters().get(Action::Services),
+        3,
+        "no wait of an hour"
+    );
 }
 
 #[tokio::test]
@@ -165,7 +178,10 @@ async fn refill_is_not_resent_after_a_reset_but_cancel_may_be() {
     sim.set_fault(Action::Refill, Fault::ResetAfterAccept);
     let e = client.refill("10001").await.unwrap_err();
     assert_eq!(e.delivery(), Delivery::MaybeSent);
-    let e = client.refills(&["10001".into(), "10002".into()]).await.unwrap_err();
+    let e = client
+        .refills(&["10001".into(), "10002".into()])
+        .await
+        .unwrap_err();
     assert_eq!(e.delivery(), Delivery::MaybeSent);
     assert_eq!(sim.counters().get(Action::Refill), 2);
 
@@ -206,7 +222,10 @@ async fn timeouts_are_enforced_with_a_longer_one_for_services() {
     });
     sim.set_fault(Action::Services, Fault::Latency(Duration::from_millis(600)));
     sim.set_fault(Action::Balance, Fault::Latency(Duration::from_millis(600)));
-    assert!(client.services().await.is_ok(), "services gets its longer timeout");
+    assert!(
+        client.services().await.is_ok(),
+        "services gets its longer timeout"
+    );
     let e = client.balance().await.unwrap_err();
     assert!(matches!(e, PanelError::Timeout), "{e:?}");
     assert_eq!(e.delivery(), Delivery::MaybeSent);
@@ -218,7 +237,8 @@ async fn a_refused_connection_is_never_sent_and_add_is_retried() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/api/v2", listener.local_addr().unwrap());
     drop(listener);
-    let mut config = smm_panel::ProviderConfig::new(url, smm_panel::ApiKey::new("k-00000000000000"));
+    let mut config =
+        smm_panel::ProviderConfig::new(url, smm_panel::ApiKey::new("k-00000000000000"));
     config.retry = fast_retry();
     let client = Client::new(config).unwrap();
     let order = OrderRequest::default_type("1", "https://instagram.com/p/x", 100).unwrap();

@@ -28,7 +28,10 @@ impl Write for Sink {
 
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(CANARY), "{what} leaks the key: {text}");
-    assert!(!text.contains("7f3a9c1e5b2d4f60"), "{what} leaks part of the key: {text}");
+    assert!(
+        !text.contains("7f3a9c1e5b2d4f60"),
+        "{what} leaks part of the key: {text}"
+    );
 }
 
 #[tokio::test]
@@ -78,20 +81,30 @@ async fn the_key_appears_in_no_error_debug_or_log_line() {
         errors.extend(client.balance().await.err());
     }
     sim.clear_faults();
-    errors.extend(client.add(&OrderRequest::default_type("999999", "https://a.com/x", 10).unwrap()).await.err());
+    errors.extend(
+        client
+            .add(&OrderRequest::default_type("999999", "https://a.com/x", 10).unwrap())
+            .await
+            .err(),
+    );
     let items = client.statuses(&["1".into(), "2".into()]).await.unwrap();
-    let item_texts: Vec<String> = items
-        .values()
-        .map(|r| format!("{r:?}"))
-        .collect();
+    let item_texts: Vec<String> = items.values().map(|r| format!("{r:?}")).collect();
 
     // A server that echoes the request body (and so the key) in an error page.
     let (echo, _) = scripted(|req| {
-        http("200 OK", &[("Content-Type", "text/html")], &format!("<pre>{}</pre>", req.body))
+        http(
+            "200 OK",
+            &[("Content-Type", "text/html")],
+            &format!("<pre>{}</pre>", req.body),
+        )
     })
     .await;
     let (echo_error, _) = scripted(|req| {
-        http("200 OK", &[], &format!("{{\"error\":\"bad request {}\"}}", req.body))
+        http(
+            "200 OK",
+            &[],
+            &format!("{{\"error\":\"bad request {}\"}}", req.body),
+        )
     })
     .await;
     let (echo_502, _) = scripted(|req| http("502 Bad Gateway", &[], &req.body)).await;
@@ -111,7 +124,11 @@ async fn the_key_appears_in_no_error_debug_or_log_line() {
     c.url = format!("http://panel.example/api/v2?key={CANARY}");
     errors.extend(Client::new(c).err());
 
-    assert!(errors.len() >= 20, "every case failed as planned: {}", errors.len());
+    assert!(
+        errors.len() >= 20,
+        "every case failed as planned: {}",
+        errors.len()
+    );
     for e in &errors {
         assert_clean("Display", &e.to_string());
         assert_clean("Debug", &format!("{e:?}"));
@@ -126,6 +143,9 @@ async fn the_key_appears_in_no_error_debug_or_log_line() {
     assert_clean("SimRequest", &format!("{:?}", sim.requests()));
 
     let logs = String::from_utf8_lossy(&sink.0.lock().unwrap()).to_string();
-    assert!(logs.contains("panel"), "the client logged something: {logs}");
+    assert!(
+        logs.contains("panel"),
+        "the client logged something: {logs}"
+    );
     assert_clean("logs", &logs);
 }

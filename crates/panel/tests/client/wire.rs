@@ -37,7 +37,11 @@ async fn requests_are_form_encoded_posts_with_key_action_and_a_user_agent() {
     .unwrap();
     assert_eq!(client.add(&order).await.unwrap().id, "23501");
     let sent = log.lock().unwrap()[0].clone();
-    assert!(sent.head.starts_with("POST /api/v2 HTTP/1.1"), "{}", sent.head);
+    assert!(
+        sent.head.starts_with("POST /api/v2 HTTP/1.1"),
+        "{}",
+        sent.head
+    );
     assert_eq!(
         header(&sent.head, "content-type"),
         Some("application/x-www-form-urlencoded")
@@ -57,7 +61,10 @@ async fn requests_are_form_encoded_posts_with_key_action_and_a_user_agent() {
         ]
     );
     assert!(sent.body.contains("%0A"), "newlines are percent-encoded");
-    assert!(sent.body.contains("%F0%9F%98%8D"), "emoji are percent-encoded");
+    assert!(
+        sent.body.contains("%F0%9F%98%8D"),
+        "emoji are percent-encoded"
+    );
 }
 
 #[tokio::test]
@@ -65,7 +72,11 @@ async fn a_configured_user_agent_is_sent_and_an_empty_one_refused() {
     let (url, log) = scripted(|_| http("200 OK", &[], r#"{"balance":"1","currency":"USD"}"#)).await;
     let mut config = ProviderConfig::new(&url, ApiKey::new("wire-key-1234567890"));
     config.user_agent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126".into();
-    Client::new(config.clone()).unwrap().balance().await.unwrap();
+    Client::new(config.clone())
+        .unwrap()
+        .balance()
+        .await
+        .unwrap();
     assert_eq!(
         header(&log.lock().unwrap()[0].head, "user-agent"),
         Some("Mozilla/5.0 (X11; Linux x86_64) Chrome/126")
@@ -113,7 +124,10 @@ async fn a_5xx_json_error_carries_its_message_and_retry_after() {
     })
     .await;
     let e = client_for(&url).balance().await.unwrap_err();
-    assert_eq!(e.reason(), Some(&ProviderReason::Other("Maintenance".into())));
+    assert_eq!(
+        e.reason(),
+        Some(&ProviderReason::Other("Maintenance".into()))
+    );
     assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
 }
 
@@ -155,12 +169,13 @@ async fn a_php_warning_before_json_is_non_json() {
 async fn a_cross_host_redirect_is_not_followed_and_the_key_never_reaches_the_other_host() {
     let (other, other_log) = scripted(|_| http("200 OK", &[], r#"{"balance":"1"}"#)).await;
     let location = other.replace("127.0.0.1", "localhost");
-    let (url, _) = scripted(move |_| {
-        http("307 Temporary Redirect", &[("Location", &location)], "")
-    })
-    .await;
+    let (url, _) =
+        scripted(move |_| http("307 Temporary Redirect", &[("Location", &location)], "")).await;
     let e = client_for(&url).balance().await.unwrap_err();
-    assert!(matches!(e, PanelError::Redirect { status: 307, .. }), "{e:?}");
+    assert!(
+        matches!(e, PanelError::Redirect { status: 307, .. }),
+        "{e:?}"
+    );
     assert!(other_log.lock().unwrap().is_empty());
 }
 
