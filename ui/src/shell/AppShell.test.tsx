@@ -64,6 +64,22 @@ describe("the app shell", () => {
     });
   });
 
+  it("the sidebar's language button switches to the other language and back", async () => {
+    await renderApp();
+    const toggle = screen.getByTestId("sidebar-language");
+    expect(toggle.textContent).toBe("العربية");
+    await userEvent.click(toggle);
+    await waitFor(() => {
+      expect(document.documentElement.dir).toBe("rtl");
+    });
+    expect(screen.getByTestId("sidebar-language").textContent).toBe("English");
+    await userEvent.click(screen.getByTestId("sidebar-language"));
+    await waitFor(() => {
+      expect(document.documentElement.dir).toBe("ltr");
+    });
+    expect(await screen.findByTestId("sidebar-version")).toHaveProperty("textContent", "v0.1.0");
+  });
+
   it("the dark theme sets the dark class and is saved", async () => {
     const { calls } = await renderApp();
     await userEvent.click(screen.getByTestId("nav-settings"));

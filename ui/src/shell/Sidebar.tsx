@@ -1,7 +1,10 @@
 // The navigation column: at the inline start (left in English, right in Arabic).
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 
-import { BrandMark } from "./icons";
+import { commands } from "../ipc/bindings";
+import { usePreferences } from "../preferences/PreferencesProvider";
+import { BrandMark, LanguageIcon } from "./icons";
 import { SCREENS } from "./screens";
 import type { ScreenId } from "./screens";
 
@@ -53,6 +56,36 @@ export function Sidebar({
           );
         })}
       </nav>
+      <SidebarFooter />
     </aside>
+  );
+}
+
+/** The other language one click away, and the app's version. */
+function SidebarFooter() {
+  const { t } = useTranslation();
+  const { language, setLanguage } = usePreferences();
+  const info = useQuery({ queryKey: ["app_info"], queryFn: () => commands.appInfo() });
+  const other = language === "ar" ? "en" : "ar";
+  return (
+    <div className="flex items-center justify-between gap-2 border-t border-line px-3 py-2.5">
+      <button
+        type="button"
+        data-testid="sidebar-language"
+        lang={other}
+        onClick={() => {
+          setLanguage(other);
+        }}
+        className="flex items-center gap-2 rounded-md px-2 py-1 text-xs text-fg-soft hover:bg-hover hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
+      >
+        <LanguageIcon width={15} height={15} className="text-muted" />
+        {t(`languages.${other}`)}
+      </button>
+      {info.data && (
+        <span className="text-xs text-muted tabular-nums" dir="ltr" data-testid="sidebar-version">
+          v{info.data.version}
+        </span>
+      )}
+    </div>
   );
 }

@@ -92,6 +92,15 @@ export function CalendarIcon(props: IconProps) {
   );
 }
 
+export function LanguageIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M3.5 12h17M12 3.5c2.3 2.4 3.5 5.2 3.5 8.5s-1.2 6.1-3.5 8.5c-2.3-2.4-3.5-5.2-3.5-8.5s1.2-6.1 3.5-8.5z" />
+    </Icon>
+  );
+}
+
 /** The SMM Desk mark: rising bars on a gradient tile (the app icon, drawn inline). */
 export function BrandMark({ size = 28 }: { size?: number }) {
   return (
