@@ -1,5 +1,84 @@
-//! smmdesk: the SMM Desk command line.
+//! smmdesk: the SMM Desk command line, a thin face over `smm_engine::Engine`.
+//!
+//! Exit codes: 0 success, 1 the command failed (the message, or `{code, message}` JSON with
+//! `--json`, on stderr), 2 the command line itself is wrong (clap's usage error).
 
-fn main() {
-    println!("smmdesk {}", smm_engine::VERSION);
+mod args;
+mod error;
+mod input;
+mod output;
+mod provider;
+mod services;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use smm_engine::paths::AppPaths;
+use smm_engine::{logging, Engine};
+
+use crate::args::{Cli, Command};
+use crate::error::CliError;
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Output { json: cli.json };
+    match run(cli, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
+    let paths =
+        AppPaths::resolve(cli.data_dir.as_deref()).map_err(smm_engine::EngineError::from)?;
+    paths.create_all().map_err(smm_engine::EngineError::from)?;
+    let _log = logging::init_file_only(&paths.log_dir, "smmdesk", "info").ok();
+    if let Command::Provider(args::ProviderCommand::Presets) = &cli.command {
+        provider::presets(out);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let engine = Engine::open(&paths)?;
+    match cli.command {
+        Command::Provider(cmd) => provider::run(&engine, cmd, out),
+        Command::Services(cmd) => services::run(&engine, cmd, out),
+        Command::Info => {
+            info(&engine, out);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn info(engine: &Engine, out: &Output) {
+    let paths = engine.paths();
+    let value = serde_json::json!({
+        "version": smm_engine::VERSION,
+        "data_dir": paths.data_dir,
+        "database": paths.database_file(),
+        "config_dir": paths.config_dir,
+        "log_dir": paths.log_dir,
+        "key_store": engine.key_store(),
+    });
+    out.print(&value, || {
+        format!(
+            "smmdesk {}\ndata folder: {}\ndatabase:    {}\nlogs:        {}\nmaster key:  {}",
+            smm_engine::VERSION,
+            paths.data_dir.display(),
+            paths.database_file().display(),
+            paths.log_dir.display(),
+            engine.key_store()
+        )
+    });
+}
+
+/// A current-thread runtime for the commands that talk to providers.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, CliError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    Ok(rt.block_on(future))
 }

@@ -19,6 +19,24 @@ pub struct LogGuard {
 /// `default_level` is an `EnvFilter` directive such as `"info"` or `"smm_engine=debug"`; it is
 /// used when `RUST_LOG` is not set. Calling this twice keeps the first subscriber.
 pub fn init(log_dir: &Path, file_prefix: &str, default_level: &str) -> std::io::Result<LogGuard> {
+    start(log_dir, file_prefix, default_level, true)
+}
+
+/// Like [`init`] but logs only to the file: a command line keeps stderr for its own messages.
+pub fn init_file_only(
+    log_dir: &Path,
+    file_prefix: &str,
+    default_level: &str,
+) -> std::io::Result<LogGuard> {
+    start(log_dir, file_prefix, default_level, false)
+}
+
+fn start(
+    log_dir: &Path,
+    file_prefix: &str,
+    default_level: &str,
+    to_stderr: bool,
+) -> std::io::Result<LogGuard> {
     std::fs::create_dir_all(log_dir)?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
@@ -32,7 +50,7 @@ pub fn init(log_dir: &Path, file_prefix: &str, default_level: &str) -> std::io::
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
     let _ = tracing_subscriber::registry()
         .with(filter)
-        .with(fmt::layer().with_writer(std::io::stderr))
+        .with(to_stderr.then(|| fmt::layer().with_writer(std::io::stderr)))
         .with(fmt::layer().with_ansi(false).with_writer(writer))
         .try_init();
     install_panic_hook();

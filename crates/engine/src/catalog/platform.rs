@@ -232,15 +232,97 @@ pub fn kind(name: &str, category: &str, service_type: &str) -> &'static str {
     "other"
 }
 
-/// Words that say nothing about what is delivered.
+/// Words that say nothing about what is delivered (speed, start time, marketing).
 const NOISE: &[&str] = &[
-    "instant", "fast", "faster", "fastest", "super", "ultra", "cheap", "cheapest", "best", "new",
-    "top", "start", "speed", "quality", "hq", "service", "services", "and", "with", "the", "a",
-    "of", "for", "per", "only", "max", "min", "k", "day",
+    "instant",
+    "fast",
+    "faster",
+    "fastest",
+    "super",
+    "ultra",
+    "cheap",
+    "cheapest",
+    "best",
+    "new",
+    "top",
+    "start",
+    "speed",
+    "quality",
+    "service",
+    "services",
+    "and",
+    "with",
+    "the",
+    "a",
+    "of",
+    "for",
+    "per",
+    "only",
+    "max",
+    "min",
+    "k",
+    "m",
+    "day",
+    "days",
+    "d",
+    "h",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "guaranteed",
+    "guarantee",
+    "speedy",
+    "slow",
+    "drip",
 ];
 
+/// Rewrites refill mentions into one token: `refill30` ("R30", "Refill 30 Days", "30D refill"),
+/// `norefill` ("No Refill", "Non Refill"). Runs after "30 days" became "30d".
+fn refill_tokens(tokens: Vec<String>) -> Vec<String> {
+    let days = |t: &str| -> Option<String> {
+        let n = t.strip_suffix('d').unwrap_or(t);
+        (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then(|| n.to_string())
+    };
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if let Some(n) = t
+            .strip_prefix('r')
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        {
+            out.push(format!("refill{n}"));
+        } else if t == "refill" || t == "refills" {
+            if let Some(n) = tokens.get(i + 1).and_then(|next| days(next)) {
+                out.push(format!("refill{n}"));
+                i += 1;
+            } else if matches!(
+                out.last().map(String::as_str),
+                Some("no" | "non" | "without")
+            ) {
+                out.pop();
+                out.push("norefill".into());
+            } else if let Some(n) = out
+                .last()
+                .and_then(|prev| prev.strip_suffix('d').and_then(|_| days(prev)))
+            {
+                out.pop();
+                out.push(format!("refill{n}"));
+            } else {
+                out.push("refill".into());
+            }
+        } else {
+            out.push(t.clone());
+        }
+        i += 1;
+    }
+    out
+}
+
 /// A key shared by services that are the same offer: platform, kind, type and the name's
-/// significant words (sorted, so word order and decoration do not matter).
+/// significant words (refill period, quality, origin, product), sorted so word order and
+/// decoration (emoji, brackets, speed, start time, max) do not matter.
 pub fn offer_key(platform: Platform, kind: &str, service_type: &str, name: &str) -> String {
     let raw = words(name);
     let mut tokens: Vec<String> = Vec::with_capacity(raw.len());
@@ -256,12 +338,13 @@ pub fn offer_key(platform: Platform, kind: &str, service_type: &str, name: &str)
         }
         tokens.push(w);
     }
-    let mut tokens: Vec<String> = tokens
+    let mut tokens: Vec<String> = refill_tokens(tokens)
         .into_iter()
+        .filter(|w| w.starts_with("refill") || !w.chars().any(|c| c.is_ascii_digit()))
         .filter(|w| !NOISE.contains(&w.as_str()))
-        .filter(|w| platform_of_words(std::slice::from_ref(w)).is_none())
+        .filter(|w| platform_of_words(std::slice::from_ref(w)).is_none() && w != "twitter")
         .map(|w| singular(&w))
-        .filter(|w| w != kind && singular(kind) != *w)
+        .filter(|w| *w != singular(kind))
         .collect();
     tokens.sort();
     tokens.dedup();
@@ -354,5 +437,14 @@ mod tests {
         );
         assert_ne!(k("Instagram Followers"), k("Instagram Likes"));
         assert_ne!(k("Instagram Followers"), k("TikTok Followers"));
+        assert_eq!(
+            k("Instagram Followers [HQ] [USA] [Max 100K] [R30] [Start: 0-1h] [Speed: 10K/Day] ⚡"),
+            k("Instagram Followers [HQ] [USA] [Max 1M] [Refill 30 Days] [Start: Instant] [Speed: 50K/Day]")
+        );
+        assert_ne!(
+            k("Instagram Followers [HQ] [R30]"),
+            k("Instagram Followers [Real] [R30]")
+        );
+        assert_ne!(k("Instagram Story Views"), k("Instagram Reels Views"));
     }
 }

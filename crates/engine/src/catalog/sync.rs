@@ -43,14 +43,15 @@ pub struct CatalogDiff {
     pub store_ms: u64,
 }
 
-/// One provider's sync result, for "sync all".
+/// One provider's sync result, for "sync all": the diff or the error.
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncOutcome {
     /// The provider's name.
     pub provider: String,
-    /// The diff, or the error as `{code, message}`.
-    #[serde(flatten)]
-    pub result: std::result::Result<CatalogDiff, crate::error::ErrorBody>,
+    /// The diff, when the sync worked.
+    pub diff: Option<CatalogDiff>,
+    /// The error as `{code, message}`, when it did not.
+    pub error: Option<crate::error::ErrorBody>,
 }
 
 /// A stored service, as far as the diff needs it.
@@ -270,9 +271,14 @@ impl Engine {
         for provider in providers {
             let name = provider.name.clone();
             let result = self.sync_provider_catalog(provider).await;
+            let (diff, error) = match result {
+                Ok(d) => (Some(d), None),
+                Err(e) => (None, Some(e.to_body())),
+            };
             outcomes.push(SyncOutcome {
                 provider: name,
-                result: result.map_err(|e| e.to_body()),
+                diff,
+                error,
             });
         }
         outcomes.sort_by(|a, b| a.provider.cmp(&b.provider));

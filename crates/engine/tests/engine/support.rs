@@ -25,9 +25,20 @@ pub fn open_in(root: &Path, clock: &ManualClock) -> smm_engine::Result<Engine> {
         EngineOptions {
             clock: Arc::new(clock.clone()),
             key_store: KeyStoreChoice::File,
-            ..Default::default()
+            retry: fast_retry(),
         },
     )
+}
+
+/// Retries that keep tests fast: 2 attempts, millisecond backoff.
+pub fn fast_retry() -> smm_panel::RetryPolicy {
+    smm_panel::RetryPolicy {
+        max_attempts: 2,
+        base_delay: std::time::Duration::from_millis(1),
+        max_delay: std::time::Duration::from_millis(5),
+        max_retry_after: std::time::Duration::from_millis(5),
+        jitter_seed: Some(7),
+    }
 }
 
 pub fn desk() -> TestDesk {
@@ -81,4 +92,20 @@ pub fn database_bytes(engine: &Engine) -> Vec<u8> {
 
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Rows of the catalog tables only (services, price history).
+pub fn catalog_snapshot(engine: &Engine) -> Vec<String> {
+    snapshot(engine)
+        .into_iter()
+        .filter(|r| r.starts_with("services:") || r.starts_with("price_history:"))
+        .collect()
+}
+
+/// Counts rows.
+pub fn count(engine: &Engine, sql: &str) -> i64 {
+    engine
+        .store()
+        .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .unwrap()
 }

@@ -1,0 +1,238 @@
+//! Why an order, refill, cancel or mass order was refused: one stable code per cause.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One invalid line of a mass order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    /// 1-based line number in the text given.
+    pub line: usize,
+    /// The stable code of the problem (`order.link_invalid`, `mass_order.line_format`…).
+    pub code: &'static str,
+    /// What is wrong, in English.
+    pub message: String,
+}
+
+/// A refused order operation. Nothing was written when one of these is returned.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OrderError {
+    /// The provider has no live service with that id in the synced catalog.
+    #[error("provider \"{provider}\" has no service {service_id} in the synced catalog (sync the catalog?)")]
+    ServiceNotFound {
+        /// The provider's name.
+        provider: String,
+        /// The service id asked for.
+        service_id: String,
+    },
+    /// The service type needs a link and none was given.
+    #[error("this service needs a link")]
+    LinkMissing,
+    /// The link is not an http(s) URL.
+    #[error("\"{0}\" is not a link (http:// or https:// with a host)")]
+    LinkInvalid(String),
+    /// The service type needs a quantity and none was given.
+    #[error("this service needs a quantity")]
+    QuantityMissing,
+    /// The quantity is below the service's minimum.
+    #[error("quantity {quantity} is below the service minimum of {min}")]
+    QuantityBelowMin {
+        /// The quantity asked for.
+        quantity: u64,
+        /// The service minimum.
+        min: u64,
+    },
+    /// The quantity is above the service's maximum.
+    #[error("quantity {quantity} is above the service maximum of {max}")]
+    QuantityAboveMax {
+        /// The quantity asked for.
+        quantity: u64,
+        /// The service maximum.
+        max: u64,
+    },
+    /// A quantity was given that differs from the number of comments (one unit per comment).
+    #[error("quantity {quantity} differs from the {comments} comment(s) given (one unit per line)")]
+    QuantityMismatch {
+        /// The quantity given.
+        quantity: u64,
+        /// The number of comments.
+        comments: u64,
+    },
+    /// A field the service type needs is missing or empty.
+    #[error("this service type ({service_type}) needs {field}")]
+    FieldMissing {
+        /// The service type.
+        service_type: String,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A field was given that the service type does not take.
+    #[error("this service type ({service_type}) does not take {field}")]
+    FieldNotAllowed {
+        /// The service type.
+        service_type: String,
+        /// The extra field.
+        field: &'static str,
+    },
+    /// A list (comments, usernames…) has an empty entry or an entry spanning lines.
+    #[error("{field}: entry {entry} is empty or spans several lines")]
+    ListEntryInvalid {
+        /// The list.
+        field: &'static str,
+        /// 1-based entry number.
+        entry: usize,
+    },
+    /// A list or the whole order is larger than allowed.
+    #[error("{what} is too large: {size} (the limit is {limit})")]
+    TooLarge {
+        /// What is too large (`comments`, `the order`…).
+        what: &'static str,
+        /// Its size (lines or bytes, as the message says).
+        size: String,
+        /// The limit.
+        limit: String,
+    },
+    /// Drip-feed asked for a service that does not offer it.
+    #[error("this service does not offer drip-feed (runs and interval)")]
+    DripFeedUnsupported,
+    /// Drip-feed needs both runs and interval, runs at least 1.
+    #[error("drip-feed needs both --runs (at least 1) and --interval")]
+    DripFeedIncomplete,
+    /// The poll answer number must be at least 1.
+    #[error("the poll answer number starts at 1")]
+    AnswerNumberInvalid,
+    /// Subscription fields are inconsistent (min/max, delay, posts).
+    #[error("subscription: {0}")]
+    SubscriptionInvalid(String),
+    /// The subscription expiry is not a date.
+    #[error("\"{0}\" is not an expiry date (use 2026-12-25 or 25/12/2026)")]
+    ExpiryInvalid(String),
+    /// Web traffic options are inconsistent.
+    #[error("web traffic: {0}")]
+    TrafficInvalid(String),
+    /// The idempotency key is empty, too long or has control characters.
+    #[error("the idempotency key must be 1-200 printable characters")]
+    IdempotencyKeyInvalid,
+    /// The estimated cost exceeds the provider's last known balance (use force to place anyway).
+    #[error("the estimated cost {cost} {currency} exceeds the last known balance {balance} {currency} (force to place anyway)")]
+    InsufficientBalance {
+        /// The estimated cost.
+        cost: Decimal,
+        /// The last known balance.
+        balance: Decimal,
+        /// The account currency ("" when unknown).
+        currency: String,
+    },
+    /// The client refused the request for a reason the checks above did not catch.
+    #[error("the order is not valid: {0}")]
+    RequestInvalid(String),
+    /// No order has that id.
+    #[error("no order #{0}")]
+    NotFound(i64),
+    /// Only orders in state `unknown` can be resolved.
+    #[error("order #{id} is {status}; only orders in state unknown can be resolved")]
+    NotUnknown {
+        /// The order.
+        id: i64,
+        /// Its state.
+        status: String,
+    },
+    /// Another local order already has this external id at this provider.
+    #[error("order #{other} already has external id {external_id} at this provider")]
+    ExternalIdTaken {
+        /// The external id.
+        external_id: String,
+        /// The local order holding it.
+        other: i64,
+    },
+    /// The provider does not know this order id.
+    #[error("the provider does not know order {0}")]
+    ExternalIdUnknown(String),
+    /// The external id is empty or malformed.
+    #[error("\"{0}\" is not an order id")]
+    ExternalIdInvalid(String),
+    /// Only orders that were certainly not placed can be submitted again.
+    #[error("order #{id} is {status}; only orders that were not placed (not_placed, not_sent, rejected) can be submitted again")]
+    NotResubmittable {
+        /// The order.
+        id: i64,
+        /// Its state.
+        status: String,
+    },
+    /// The order has no provider order id yet (not placed, or unknown).
+    #[error("order #{0} has no provider order id")]
+    NoExternalId(i64),
+    /// The service does not offer refills.
+    #[error("order #{0}: the service does not offer refills")]
+    RefillUnsupported(i64),
+    /// A refill request for this order is still in flight or unresolved.
+    #[error("order #{0}: a refill request is still in flight")]
+    RefillInFlight(i64),
+    /// The service does not accept cancel requests.
+    #[error("order #{0}: the service does not accept cancel requests")]
+    CancelUnsupported(i64),
+    /// The order is already finished.
+    #[error("order #{id} is already {status}")]
+    Finished {
+        /// The order.
+        id: i64,
+        /// Its state.
+        status: String,
+    },
+    /// The list cursor is malformed.
+    #[error("\"{0}\" is not a list cursor")]
+    CursorInvalid(String),
+    /// A mass order has invalid lines; nothing was placed.
+    #[error("{} line(s) of the mass order are invalid; nothing was placed (first: line {}: {})", .0.len(), .0.first().map_or(0, |e| e.line), .0.first().map_or("", |e| e.message.as_str()))]
+    MassOrderInvalid(Vec<LineError>),
+    /// A mass order has no lines.
+    #[error("the mass order has no lines")]
+    MassOrderEmpty,
+    /// A mass order is larger than allowed.
+    #[error("the mass order has {0} lines; the limit is {1}")]
+    MassOrderTooLarge(usize, usize),
+}
+
+impl OrderError {
+    /// The stable code the UI and scripts branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ServiceNotFound { .. } => "order.service_not_found",
+            Self::LinkMissing => "order.link_missing",
+            Self::LinkInvalid(_) => "order.link_invalid",
+            Self::QuantityMissing => "order.quantity_missing",
+            Self::QuantityBelowMin { .. } => "order.quantity_below_min",
+            Self::QuantityAboveMax { .. } => "order.quantity_above_max",
+            Self::QuantityMismatch { .. } => "order.quantity_mismatch",
+            Self::FieldMissing { .. } => "order.field_missing",
+            Self::FieldNotAllowed { .. } => "order.field_not_allowed",
+            Self::ListEntryInvalid { .. } => "order.list_entry_invalid",
+            Self::TooLarge { .. } => "order.too_large",
+            Self::DripFeedUnsupported => "order.dripfeed_unsupported",
+            Self::DripFeedIncomplete => "order.dripfeed_incomplete",
+            Self::AnswerNumberInvalid => "order.answer_number_invalid",
+            Self::SubscriptionInvalid(_) => "order.subscription_invalid",
+            Self::ExpiryInvalid(_) => "order.expiry_invalid",
+            Self::TrafficInvalid(_) => "order.traffic_invalid",
+            Self::IdempotencyKeyInvalid => "order.idempotency_key_invalid",
+            Self::InsufficientBalance { .. } => "order.insufficient_balance",
+            Self::RequestInvalid(_) => "order.request_invalid",
+            Self::NotFound(_) => "order.not_found",
+            Self::NotUnknown { .. } => "order.not_unknown",
+            Self::ExternalIdTaken { .. } => "order.external_id_taken",
+            Self::ExternalIdUnknown(_) => "order.external_id_unknown",
+            Self::ExternalIdInvalid(_) => "order.external_id_invalid",
+            Self::NotResubmittable { .. } => "order.not_resubmittable",
+            Self::NoExternalId(_) => "order.no_external_id",
+            Self::RefillUnsupported(_) => "order.refill_unsupported",
+            Self::RefillInFlight(_) => "order.refill_in_flight",
+            Self::CancelUnsupported(_) => "order.cancel_unsupported",
+            Self::Finished { .. } => "order.finished",
+            Self::CursorInvalid(_) => "order.cursor_invalid",
+            Self::MassOrderInvalid(_) => "mass_order.invalid",
+            Self::MassOrderEmpty => "mass_order.empty",
+            Self::MassOrderTooLarge(..) => "mass_order.too_large",
+        }
+    }
+}
