@@ -32,6 +32,9 @@ pub const MAX_REPLY_BYTES: usize = 64 << 20;
 /// statuses). Every requested id is present.
 pub type BatchResult<T> = std::collections::BTreeMap<String, Result<T, ItemError>>;
 
+/// A decoder of a multi reply for the ids asked for.
+type BatchDecoder<T> = fn(&[u8], &[String]) -> Result<BatchResult<T>, PanelError>;
+
 /// Which failures a call may be repeated after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RetryRule {
@@ -247,7 +250,7 @@ impl Client {
         param: &str,
         ids: &[String],
         rule: RetryRule,
-        decode: fn(&[u8], &[String]) -> Result<BatchResult<T>, PanelError>,
+        decode: BatchDecoder<T>,
     ) -> Result<BatchResult<T>, PanelError> {
         let chunks = chunk_ids(ids)?;
         let mut merged = BatchResult::new();

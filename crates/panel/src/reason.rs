@@ -73,10 +73,10 @@ impl ProviderReason {
                 ProviderReason::RefillNotAllowed
             };
         }
-        if has("api key") || has("api_key") || has("apikey") {
-            if has("invalid") || has("incorrect") || has("wrong") || has("not found") {
-                return ProviderReason::InvalidKey;
-            }
+        if (has("api key") || has("api_key") || has("apikey"))
+            && (has("invalid") || has("incorrect") || has("wrong") || has("not found"))
+        {
+            return ProviderReason::InvalidKey;
         }
         if has("rate limit") || has("too many requests") || has("slow down") {
             return ProviderReason::RateLimited;

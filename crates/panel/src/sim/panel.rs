@@ -648,11 +648,9 @@ impl Panel {
             );
         }
         if let Some(runs) = order.runs {
-            let done = if order.quantity == 0 {
-                0
-            } else {
-                p.delivered * runs / order.quantity
-            };
+            let done = (p.delivered * runs)
+                .checked_div(order.quantity)
+                .unwrap_or(0);
             m.insert("runs".into(), count_value(done, dialect));
         }
         if !dialect.omit_currency {
