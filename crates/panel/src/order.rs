@@ -597,11 +597,6 @@ impl OrderRequest {
                 return bad("the link is empty or spans several lines".into());
             }
         }
-        if let Some(q) = self.quantity() {
-            if q == 0 {
-                return bad("the quantity must be at least 1".into());
-            }
-        }
         let drip = match &self.details {
             Default { drip_feed, .. } | WebTraffic { drip_feed, .. } => *drip_feed,
             _ => None,
@@ -672,6 +667,11 @@ impl OrderRequest {
             }
             _ => {}
         }
+        if let Some(q) = self.quantity() {
+            if q == 0 {
+                return bad("the quantity must be at least 1".into());
+            }
+        }
         let size: usize = self
             .form_params()
             .iter()
@@ -714,7 +714,12 @@ struct Params(Vec<(String, String)>);
 
 impl Params {
     fn push(&mut self, name: &str, value: impl ToString) {
-        self.0.push((name.to_owned(), value.to_string()));
+        let value = value.to_string();
+        if name == "link" {
+            self.0.push((name.to_owned(), value.trim().to_owned()));
+            return;
+        }
+        self.0.push((name.to_owned(), value));
     }
 
     fn list(&mut self, name: &str, items: &[String]) {
@@ -726,5 +731,148 @@ impl Params {
             self.push("runs", d.runs);
             self.push("interval", d.interval);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(service: &str, details: OrderDetails) -> String {
+        match OrderRequest::new(service, details) {
+            Err(PanelError::InvalidRequest(m)) => m,
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+
+    fn subscription(delay: u32, min: u64, max: u64) -> OrderDetails {
+        OrderDetails::Subscriptions {
+            username: "brand".into(),
+            min,
+            max,
+            posts: None,
+            old_posts: None,
+            delay,
+            expiry: None,
+        }
+    }
+
+    #[test]
+    fn invalid_orders_are_refused_before_sending() {
+        let link = || "https://instagram.com/p/x".to_owned();
+        assert!(invalid("", OrderDetails::Package { link: link() }).contains("service id"));
+        assert!(invalid("1,2", OrderDetails::Package { link: link() }).contains("service id"));
+        assert!(invalid(
+            "1",
+            OrderDetails::Default {
+                link: link(),
+                quantity: 0,
+                drip_feed: None
+            }
+        )
+        .contains("quantity"));
+        assert!(invalid(
+            "1",
+            OrderDetails::Default {
+                link: link(),
+                quantity: 10,
+                drip_feed: Some(DripFeed {
+                    runs: 0,
+                    interval: 5
+                })
+            }
+        )
+        .contains("run"));
+        assert!(invalid(
+            "1",
+            OrderDetails::Default {
+                link: " ".into(),
+                quantity: 10,
+                drip_feed: None
+            }
+        )
+        .contains("link"));
+        assert!(invalid(
+            "1",
+            OrderDetails::CustomComments {
+                link: link(),
+                comments: vec![]
+            }
+        )
+        .contains("comments"));
+        assert!(invalid(
+            "1",
+            OrderDetails::CustomComments {
+                link: link(),
+                comments: vec!["ok".into(), "two\nlines".into()]
+            }
+        )
+        .contains("entry 2"));
+        assert!(invalid("1", subscription(7, 10, 20)).contains("delay"));
+        assert!(invalid("1", subscription(30, 20, 10)).contains("min"));
+        assert!(invalid(
+            "1",
+            OrderDetails::Poll {
+                link: link(),
+                quantity: 10,
+                answer_number: 0
+            }
+        )
+        .contains("answer"));
+        assert!(invalid(
+            "1",
+            OrderDetails::Other {
+                type_name: "Story Poll".into(),
+                params: vec![("key".into(), "x".into())]
+            }
+        )
+        .contains("key"));
+        let huge = vec!["x".repeat(1000); 2000];
+        assert!(invalid(
+            "1",
+            OrderDetails::CustomComments {
+                link: link(),
+                comments: huge
+            }
+        )
+        .contains("limit"));
+        assert!(ExpiryDate::new(31, 2, 2027).is_err());
+        assert!(ExpiryDate::new(29, 2, 2028).is_ok());
+    }
+
+    #[test]
+    fn drip_feed_sends_runs_and_interval_together_and_subscriptions_no_link() {
+        let order = OrderRequest::new(
+            "5",
+            OrderDetails::Default {
+                link: " https://t.me/x ".into(),
+                quantity: 100,
+                drip_feed: Some(DripFeed {
+                    runs: 3,
+                    interval: 15,
+                }),
+            },
+        )
+        .unwrap();
+        assert_eq!(order.runs(), Some(3));
+        assert_eq!(order.quantity(), Some(100));
+        let names: Vec<(String, String)> = order.form_params();
+        assert_eq!(
+            names,
+            [
+                ("service", "5"),
+                ("link", "https://t.me/x"),
+                ("quantity", "100"),
+                ("runs", "3"),
+                ("interval", "15")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        let sub = OrderRequest::new("9", subscription(0, 10, 20)).unwrap();
+        let keys: Vec<String> = sub.form_params().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["service", "username", "min", "max", "delay"]);
+        assert_eq!(sub.link(), None);
+        assert_eq!(sub.quantity(), None);
+        assert_eq!(sub.service_type(), ServiceType::Subscriptions);
     }
 }

@@ -216,3 +216,97 @@ fn trailing_number(text: &str) -> Option<u64> {
         .map_or(0, |i| i + 1);
     text[start..end].parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderReason as R;
+    use super::*;
+
+    #[test]
+    fn every_message_of_the_reference_table_maps_in_plain_and_key_form() {
+        let table: &[(&str, R)] = &[
+            ("Incorrect request", R::IncorrectRequest),
+            ("Invalid API key", R::InvalidKey),
+            ("Incorrect API key", R::InvalidKey),
+            ("Invalid API key.", R::InvalidKey),
+            ("Incorrect service ID", R::UnknownService),
+            ("error.incorrect_service_id", R::UnknownService),
+            ("Incorrect link", R::BadLink),
+            ("Bad link", R::BadLink),
+            ("Bad Link", R::BadLink),
+            ("neworder.error.link", R::BadLink),
+            ("neworder.error.invalid_link", R::BadLink),
+            ("Incorrect quantity", R::InvalidQuantity),
+            ("neworder.error.invalid_quantity", R::InvalidQuantity),
+            (
+                "Quantity less than minimal 200",
+                R::QuantityBelowMin { min: Some(200) },
+            ),
+            (
+                "Quantity more than maximum 1000",
+                R::QuantityAboveMax { max: Some(1000) },
+            ),
+            (
+                "neworder.error.min_quantity",
+                R::QuantityBelowMin { min: None },
+            ),
+            (
+                "neworder.error.max_quantity",
+                R::QuantityAboveMax { max: None },
+            ),
+            ("Not enough funds on balance", R::InsufficientFunds),
+            ("neworder.error.not_enough_funds", R::InsufficientFunds),
+            (
+                "You have active order with this link. Please wait until order being completed.",
+                R::DuplicateActiveLink,
+            ),
+            ("Active order with this link exists", R::DuplicateActiveLink),
+            ("neworder.error.link_duplicate", R::DuplicateActiveLink),
+            ("Incorrect order ID", R::UnknownOrder),
+            ("error.incorrect_order_id", R::UnknownOrder),
+            ("Refill not found", R::UnknownRefill),
+            ("Order not eligible for refill.", R::RefillNotAllowed),
+            ("error.refill_not_allowed", R::RefillNotAllowed),
+            ("error.refill_not_found", R::UnknownRefill),
+            ("Rate limit exceeded. Slow down.", R::RateLimited),
+            (
+                "This services does not support Dripfeed feature!",
+                R::DripFeedNotSupported,
+            ),
+            (
+                "incorrect service type",
+                R::Other("incorrect service type".into()),
+            ),
+            ("neworder.error", R::Other("neworder.error".into())),
+        ];
+        for (message, want) in table {
+            assert_eq!(&R::from_message(message), want, "{message}");
+        }
+    }
+
+    #[test]
+    fn distinct_reasons_have_distinct_codes() {
+        let reasons = [
+            R::InvalidKey,
+            R::InsufficientFunds,
+            R::BadLink,
+            R::QuantityBelowMin { min: None },
+            R::QuantityAboveMax { max: None },
+            R::InvalidQuantity,
+            R::UnknownService,
+            R::DuplicateActiveLink,
+            R::UnknownOrder,
+            R::UnknownRefill,
+            R::RefillNotAllowed,
+            R::CancelNotAllowed,
+            R::DripFeedNotSupported,
+            R::RateLimited,
+            R::IncorrectRequest,
+            R::Other(String::new()),
+        ];
+        let codes: std::collections::BTreeSet<&str> = reasons.iter().map(R::code).collect();
+        assert_eq!(codes.len(), reasons.len());
+        assert_eq!(trailing_number("quantity less than minimal 200"), Some(200));
+        assert_eq!(trailing_number("no number"), None);
+    }
+}
