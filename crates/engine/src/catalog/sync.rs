@@ -290,7 +290,9 @@ impl Engine {
         self.job_started("catalog_sync", provider.id, started)?;
         let client = self.client_for(&provider)?;
         let fetched = match self
-            .logged_call(&provider, "services", client.services())
+            .logged_call(&provider, "services", move || async move {
+                client.services().await
+            })
             .await
         {
             Ok(f) => f,

@@ -46,18 +46,28 @@ impl Engine {
     }
 
     /// Runs one provider call and logs it (action, start, duration, outcome, HTTP status).
-    pub(crate) async fn logged_call<T, Fut>(
+    ///
+    /// The call runs on a blocking-pool thread that drives it with the current runtime: the
+    /// panel client's futures are not `Send` yet (a form serializer lives across an `.await`),
+    /// and the engine's own futures must be, for the desktop app. Drop this detour once
+    /// `smm-panel` futures are `Send`.
+    pub(crate) async fn logged_call<T, F, Fut>(
         &self,
         provider: &Provider,
         action: &str,
-        call: Fut,
+        call: F,
     ) -> Result<T>
     where
+        F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, PanelError>>,
+        T: Send + 'static,
     {
         let started_at = self.now();
         let timer = Instant::now();
-        let result = call.await;
+        let runtime = tokio::runtime::Handle::current();
+        let result = tokio::task::spawn_blocking(move || runtime.block_on(call()))
+            .await
+            .map_err(|e| EngineError::Internal(format!("provider call task failed: {e}")))?;
         let (outcome, http_status) = api_log::classify(&result);
         let entry = ApiCall {
             provider_id: provider.id,
@@ -92,7 +102,9 @@ impl Engine {
         let provider = self.provider(name)?;
         let client = self.client_for(&provider)?;
         let result = self
-            .logged_call(&provider, "balance", client.balance())
+            .logged_call(&provider, "balance", move || async move {
+                client.balance().await
+            })
             .await;
         let balance = match result {
             Ok(b) => b,
@@ -127,7 +139,7 @@ impl Engine {
         })?;
         Ok(BalanceCheck {
             provider: provider.name,
-            balance: balance.amount,
+            balance: balance.amount.normalize(),
             currency,
             checked_at,
         })

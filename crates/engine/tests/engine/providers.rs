@@ -212,3 +212,13 @@ fn the_engine_is_send_sync_and_clone() {
     fn assert_traits<T: Send + Sync + Clone + 'static>() {}
     assert_traits::<smm_engine::Engine>();
 }
+
+#[test]
+fn provider_calls_are_send_so_the_desktop_app_can_spawn_them() {
+    fn assert_send<T: Send>(_: &T) {}
+    let d = desk();
+    let test = d.engine.test_provider("x");
+    assert_send(&test);
+    let sync = d.engine.sync_catalog("x");
+    assert_send(&sync);
+}
