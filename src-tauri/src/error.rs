@@ -1,60 +1,57 @@
 //! Errors at the IPC boundary: `{ code, message }` with a stable code the UI translates.
 //!
-//! The UI branches on `code` only and never parses `message`, which is English text for logs
-//! and for the rare case where no translation exists yet.
+//! Codes are the engine's (`EngineError::code()`, e.g. `provider.not_found`) plus the few
+//! this crate adds (see [`codes`]). The UI branches on `code` only and never parses `message`,
+//! which is English text for logs.
 
 use serde::Serialize;
 use smm_engine::paths::PathsError;
+use smm_engine::EngineError;
 
 use crate::settings::SettingsError;
 
-/// A stable, machine-readable error code. Renaming a variant is a breaking change for the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// Something went wrong that the user cannot fix; details are in the log.
-    Internal,
-    /// The OS reported no home folder and `SMM_DESK_DATA_DIR` is not set.
-    NoHomeFolder,
-    /// A data, config or log folder could not be created.
-    FolderNotCreated,
+/// Codes for failures that happen in the desktop app itself rather than in the engine.
+pub mod codes {
     /// The settings file could not be written.
-    SettingsNotSaved,
+    pub const SETTINGS_NOT_SAVED: &str = "settings.not_saved";
 }
 
 /// What a failed command returns to the UI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
-#[error("{code:?}: {message}")]
+#[error("{code}: {message}")]
 pub struct IpcError {
-    /// The stable code the UI translates.
-    pub code: ErrorCode,
-    /// An English description for logs; never shown as the only explanation.
+    /// The stable, dotted code the UI translates, e.g. `provider.not_found`.
+    pub code: String,
+    /// An English description for logs; the UI shows its own translation of `code`.
     pub message: String,
 }
 
 impl IpcError {
     /// An error with a code and a message.
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code.to_string(),
             message: message.into(),
         }
     }
 }
 
+impl From<EngineError> for IpcError {
+    fn from(err: EngineError) -> Self {
+        let body = err.to_body();
+        Self::new(body.code, body.message)
+    }
+}
+
 impl From<PathsError> for IpcError {
     fn from(err: PathsError) -> Self {
-        let code = match err {
-            PathsError::NoHome => ErrorCode::NoHomeFolder,
-            PathsError::Create { .. } => ErrorCode::FolderNotCreated,
-        };
-        Self::new(code, err.to_string())
+        EngineError::from(err).into()
     }
 }
 
 impl From<SettingsError> for IpcError {
     fn from(err: SettingsError) -> Self {
-        Self::new(ErrorCode::SettingsNotSaved, err.to_string())
+        Self::new(codes::SETTINGS_NOT_SAVED, err.to_string())
     }
 }
 
@@ -63,27 +60,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn errors_serialize_as_code_and_message() {
-        let err = IpcError::from(PathsError::NoHome);
+    fn engine_errors_keep_their_code_and_message() {
+        let err = IpcError::from(EngineError::ProviderNotFound("jap".into()));
         let json = serde_json::to_value(&err).unwrap();
-        assert_eq!(json["code"], "no_home_folder");
-        assert!(json["message"]
-            .as_str()
-            .unwrap()
-            .contains("SMM_DESK_DATA_DIR"));
-        assert_eq!(json.as_object().unwrap().len(), 2);
+        assert_eq!(json["code"], "provider.not_found");
+        assert_eq!(json["message"], "no provider named \"jap\"");
+        assert_eq!(json.as_object().unwrap().len(), 2, "only code and message");
     }
 
     #[test]
-    fn codes_are_stable() {
-        let codes = [
-            (ErrorCode::Internal, "internal"),
-            (ErrorCode::NoHomeFolder, "no_home_folder"),
-            (ErrorCode::FolderNotCreated, "folder_not_created"),
-            (ErrorCode::SettingsNotSaved, "settings_not_saved"),
-        ];
-        for (code, text) in codes {
-            assert_eq!(serde_json::to_value(code).unwrap(), text);
-        }
+    fn folder_errors_map_to_the_engine_code() {
+        let err = IpcError::from(PathsError::NoHome);
+        assert_eq!(err.code, "paths.failed");
+        assert!(err.message.contains("SMM_DESK_DATA_DIR"), "{}", err.message);
+    }
+
+    #[test]
+    fn settings_errors_have_their_own_code() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the config folder should be: saving must fail.
+        let blocked = dir.path().join("config");
+        std::fs::write(&blocked, "").unwrap();
+        let err = crate::settings::save(
+            &blocked,
+            &crate::settings::UiSettings {
+                language: crate::settings::Language::En,
+                theme: crate::settings::Theme::System,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(IpcError::from(err).code, "settings.not_saved");
     }
 }

@@ -25,22 +25,11 @@ export type AppInfo = {
 	databaseFile: string,
 };
 
-/**  A stable, machine-readable error code. Renaming a variant is a breaking change for the UI. */
-export type ErrorCode = 
-/**  Something went wrong that the user cannot fix; details are in the log. */
-"internal" | 
-/**  The OS reported no home folder and `SMM_DESK_DATA_DIR` is not set. */
-"no_home_folder" | 
-/**  A data, config or log folder could not be created. */
-"folder_not_created" | 
-/**  The settings file could not be written. */
-"settings_not_saved";
-
 /**  What a failed command returns to the UI. */
 export type IpcError = {
-	/**  The stable code the UI translates. */
-	code: ErrorCode,
-	/**  An English description for logs; never shown as the only explanation. */
+	/**  The stable, dotted code the UI translates, e.g. `provider.not_found`. */
+	code: string,
+	/**  An English description for logs; the UI shows its own translation of `code`. */
 	message: string,
 };
 

@@ -1,15 +1,14 @@
-// Errors from the Rust side arrive as `{ code, message }` (design §6). The UI translates the
-// code and never parses the message.
-import type { ErrorCode, IpcError } from "./bindings";
+// Errors from the Rust side arrive as `{ code, message }` (design §6), `code` a stable dotted
+// string such as `provider.not_found`. The UI translates the code and never parses the message.
+import type { i18n as I18n } from "i18next";
 
-/** Every code the UI can show: the engine's codes plus failures of the IPC itself. */
-export type UiErrorCode = ErrorCode | "ipc_failed";
+import type { IpcError } from "./bindings";
+
+/** The code for failures of the IPC itself (Tauri rejects with a plain string). */
+export const IPC_FAILED = "ipc.failed";
 
 /** An error the UI can translate. */
-export interface UiError {
-  code: UiErrorCode;
-  message: string;
-}
+export type UiError = IpcError;
 
 function isIpcError(value: unknown): value is IpcError {
   return (
@@ -23,10 +22,22 @@ function isIpcError(value: unknown): value is IpcError {
 /**
  * Turns whatever a command rejected with into a `UiError`. Tauri itself rejects with a plain
  * string for framework failures (unknown command, denied permission); those become
- * `ipc_failed`.
+ * `ipc.failed`.
  */
 export function toUiError(error: unknown): UiError {
   if (isIpcError(error)) return { code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
-  return { code: "ipc_failed", message };
+  return { code: IPC_FAILED, message };
+}
+
+/** The translation of an error's code, or a generic text naming the code when none exists. */
+export function errorText(i18n: I18n, error: UiError): string {
+  const key = `errors.${error.code}`;
+  // Codes come from Rust at run time, so the key is checked here rather than by the compiler;
+  // English is the reference (Arabic has the same keys, a test checks it).
+  if (typeof i18n.getResource("en", "translation", key) !== "string") {
+    return i18n.t("errors.unknown", { code: error.code });
+  }
+  const translate = i18n.t as unknown as (key: string) => string;
+  return translate(key);
 }

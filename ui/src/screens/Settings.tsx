@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { LANGUAGES } from "../i18n";
 import { commands } from "../ipc/bindings";
 import type { AppInfo, Theme } from "../ipc/bindings";
-import { toUiError } from "../ipc/errors";
+import { errorText, toUiError } from "../ipc/errors";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { Segmented } from "./Segmented";
 
@@ -41,14 +41,13 @@ const INFO_FIELDS = [
 ] as const satisfies readonly (readonly [keyof AppInfo, string])[];
 
 function AboutInstallation() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const info = useQuery({ queryKey: ["app_info"], queryFn: () => commands.appInfo() });
 
   if (info.isError) {
-    const { code } = toUiError(info.error);
     return (
       <p role="alert" data-testid="app-info-error" className="px-5 py-4 text-sm text-danger">
-        {t(`errors.${code}`)}
+        {errorText(i18n, toUiError(info.error))}
       </p>
     );
   }
@@ -67,14 +66,14 @@ function AboutInstallation() {
 }
 
 export function Settings() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { language, theme, setLanguage, setTheme, saveError } = usePreferences();
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-5">
       <p className="text-sm text-muted">{t("screens.settings")}</p>
       {saveError && (
         <p role="alert" className="rounded-md border border-danger/30 bg-danger/10 px-4 py-2.5 text-sm text-danger">
-          {t("settings.saveFailed", { reason: t(`errors.${saveError.code}`) })}
+          {t("settings.saveFailed", { reason: errorText(i18n, saveError) })}
         </p>
       )}
       <Card title={t("settings.appearance")}>

@@ -98,7 +98,7 @@ describe("the app shell", () => {
       if (cmd === "set_ui_settings") {
         // Tauri rejects with the command's error value itself, a plain object.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        return Promise.reject({ code: "settings_not_saved", message: "disk full" });
+        return Promise.reject({ code: "settings.not_saved", message: "disk full" });
       }
       return null;
     });
