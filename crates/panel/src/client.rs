@@ -341,13 +341,7 @@ impl Client {
         params: &[(&str, &str)],
         timeout: Duration,
     ) -> Result<Reply, PanelError> {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("key", self.key.expose());
-        form.append_pair("action", action.as_str());
-        for (k, v) in params {
-            form.append_pair(k, v);
-        }
-        let body = form.finish();
+        let body = self.form_body(action, params);
         let started = Instant::now();
         let sent = self
             .http
@@ -371,6 +365,17 @@ impl Client {
         let body = read_body(response).await.map_err(|e| self.redact(e))?;
         tracing::debug!(action = %action, status, bytes = body.len(), elapsed = ?started.elapsed(), "panel replied");
         self.check_http(status, &headers, body)
+    }
+
+    /// The form-encoded body: `key`, `action`, then the parameters.
+    fn form_body(&self, action: Action, params: &[(&str, &str)]) -> String {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair("key", self.key.expose());
+        form.append_pair("action", action.as_str());
+        for (k, v) in params {
+            form.append_pair(k, v);
+        }
+        form.finish()
     }
 
     /// Applies the HTTP-level rules: redirects, 429, non-2xx with or without a JSON error.

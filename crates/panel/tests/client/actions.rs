@@ -654,3 +654,114 @@ async fn not_returned_ids_are_reported() {
     assert_eq!(r["1"].as_ref().unwrap().status, OrderStatus::Completed);
     assert!(matches!(r["2"], Err(ItemError::NotReturned)));
 }
+
+#[tokio::test]
+async fn drip_feed_orders_charge_every_run_and_report_runs() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let s = default_service(&sim, |s| s.dripfeed && s.min <= 100 && s.max >= 100);
+    let order = OrderRequest::new(
+        &s.id,
+        OrderDetails::Default {
+            link: "https://instagram.com/p/drip".into(),
+            quantity: 100,
+            drip_feed: Some(DripFeed {
+                runs: 4,
+                interval: 30,
+            }),
+        },
+    )
+    .unwrap();
+    let id = client.add(&order).await.unwrap().id;
+    let cost = estimate_cost(s.rate, &s.service_type, 100, Some(4));
+    assert_eq!(sim.order(&id).unwrap().charge, cost);
+    assert_eq!(sim.order(&id).unwrap().quantity, 400);
+    sim.advance(Duration::from_secs(11 * 60 + 60 * 60));
+    let st = client.status(&id).await.unwrap();
+    assert_eq!(st.status, OrderStatus::InProgress);
+    assert!(matches!(st.runs, Some(0..=3)), "{st:?}");
+}
+
+#[tokio::test]
+async fn subscriptions_are_active_and_count_posts() {
+    let sim = sim_with(SimConfig {
+        balance: dec("1000000"),
+        ..SimConfig::default()
+    })
+    .await;
+    let client = client(&sim);
+    let s = service(&sim, |s| s.service_type == ServiceType::Subscriptions);
+    let order = OrderRequest::new(
+        &s.id,
+        OrderDetails::Subscriptions {
+            username: "brand".into(),
+            min: s.min,
+            max: s.min,
+            posts: Some(3),
+            old_posts: None,
+            delay: 0,
+            expiry: None,
+        },
+    )
+    .unwrap();
+    let id = client.add(&order).await.unwrap().id;
+    sim.advance(Duration::from_secs(11 * 60 + 2 * 3600));
+    let st = client.status(&id).await.unwrap();
+    assert_eq!(st.status, OrderStatus::Active);
+    assert_eq!(st.posts, Some(2));
+    sim.advance(Duration::from_secs(24 * 3600));
+    let st = client.status(&id).await.unwrap();
+    assert_eq!(st.status, OrderStatus::Completed);
+    assert_eq!(st.posts, Some(3));
+}
+
+#[tokio::test]
+async fn a_time_scale_moves_the_clock_without_advance() {
+    let sim = sim_with(SimConfig {
+        time_scale: 3600,
+        ..SimConfig::default()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(sim.now() >= Duration::from_secs(72), "{:?}", sim.now());
+    sim.set_time_scale(0);
+    let frozen = sim.now();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(sim.now(), frozen);
+    sim.advance(Duration::from_secs(60));
+    assert_eq!(sim.now(), frozen + Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn the_simulator_counts_unknown_actions_and_refuses_them() {
+    let sim = sim().await;
+    let http = reqwest_free_post(
+        &sim.url(),
+        &format!("key={}&action=add-order", sim.key().expose()),
+    )
+    .await;
+    assert!(http.contains("Incorrect request"), "{http}");
+    assert_eq!(sim.counters().unknown, 1);
+    assert_eq!(sim.counters().total, 1);
+    sim.shutdown().await;
+}
+
+/// A minimal HTTP/1.1 POST over a raw socket; returns the whole reply.
+async fn reqwest_free_post(url: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /api/v2 HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    reply
+}
