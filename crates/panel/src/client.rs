@@ -601,6 +601,60 @@ pub fn chunk_ids(ids: &[String]) -> Result<Vec<Vec<String>>, PanelError> {
 mod tests {
     use super::*;
 
+    fn client(seed: u64) -> Client {
+        let mut config =
+            ProviderConfig::new("http://127.0.0.1:9/api/v2", ApiKey::new("k-000000000000"));
+        config.retry = RetryPolicy {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            max_retry_after: Duration::from_secs(60),
+            jitter_seed: Some(seed),
+        };
+        Client::new(config).unwrap()
+    }
+
+    #[test]
+    fn backoff_is_exponential_full_jitter_capped_and_seeded() {
+        let mut delays = client(1).backoff();
+        delays.reverse();
+        assert_eq!(delays.len(), 5);
+        let caps = [100, 200, 400, 800, 1000];
+        for (d, cap) in delays.iter().zip(caps) {
+            assert!(*d <= Duration::from_millis(cap), "{d:?} > {cap} ms");
+        }
+        assert_eq!(client(1).backoff(), client(1).backoff());
+        assert_ne!(client(1).backoff(), client(2).backoff());
+        let c = client(3);
+        assert_ne!(c.backoff(), c.backoff(), "each call draws new jitter");
+    }
+
+    #[test]
+    fn only_safe_failures_are_retried() {
+        use RetryRule::*;
+        let connect = PanelError::Connect("refused".into());
+        let timeout = PanelError::Timeout;
+        let http5 = PanelError::Http {
+            status: 503,
+            snippet: String::new(),
+        };
+        let limited = PanelError::Provider {
+            reason: ProviderReason::RateLimited,
+            message: String::new(),
+            http_status: 429,
+            retry_after: None,
+        };
+        let funds = PanelError::provider("Not enough funds on balance", 200);
+        assert!(may_retry(NeverSentOnly, &connect));
+        for e in [&timeout, &http5, &limited, &funds] {
+            assert!(!may_retry(NeverSentOnly, e), "{e:?}");
+        }
+        for e in [&connect, &timeout, &http5, &limited] {
+            assert!(may_retry(Idempotent, e), "{e:?}");
+        }
+        assert!(!may_retry(Idempotent, &funds));
+    }
+
     #[test]
     fn ids_are_deduplicated_and_split_by_100() {
         let ids: Vec<String> = (0..250)
