@@ -93,7 +93,7 @@ impl PresetId {
 
 /// `provider add`
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("key_source").required(true).args(["key_stdin", "preset"])))]
+#[command(group(ArgGroup::new("key_source").required(true).multiple(true).args(["key_stdin", "preset"])))]
 pub struct AddArgs {
     /// Provider name: lowercase letters, digits, dashes (default with --preset: the preset's)
     #[arg(long, required_unless_present = "preset")]

@@ -553,3 +553,71 @@ fn the_data_folder_can_come_from_the_environment() {
     assert!(dir.path().join("smm-desk.sqlite3").exists());
     assert!(dir.path().join("config").join("master.key").exists());
 }
+
+#[test]
+fn the_same_offer_on_two_providers_is_compared_cheapest_first() {
+    let a = Sim::start(50, 21);
+    let b = Sim::start(50, 22);
+    let mut offer = a.handle.catalog()[0].clone();
+    offer.service_type = smm_panel::ServiceType::Default;
+    offer.id = "9001".into();
+    offer.name = "TikTok Likes [Real] [R30] [Max 10K] ⚡".into();
+    offer.category = "TikTok Likes".into();
+    offer.rate = Decimal::from_str("0.80").unwrap();
+    a.handle.upsert_service(offer.clone());
+    offer.id = "42".into();
+    offer.name = "TikTok Likes | Real | Refill 30 Days | Instant".into();
+    offer.rate = Decimal::from_str("0.65").unwrap();
+    b.handle.upsert_service(offer);
+    let mut d = Desk::new();
+    d.add("a", &a.url(), &a.key());
+    d.add("b", &b.url(), &b.key());
+    let outcomes = d.json(&["services", "sync"]);
+    assert_eq!(outcomes.as_array().unwrap().len(), 2);
+    let groups = d.json(&[
+        "services",
+        "compare",
+        "--platform",
+        "tiktok",
+        "--kind",
+        "likes",
+        "--limit",
+        "500",
+    ]);
+    let group = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| {
+            g["offers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["service_id"] == "9001")
+        })
+        .expect("the shared offer is grouped");
+    let offers = group["offers"].as_array().unwrap();
+    assert_eq!(offers[0]["provider"], "b");
+    assert_eq!(offers[0]["rate"], "0.65");
+    assert_eq!(offers[0]["cheapest"], true);
+    assert_eq!(offers[1]["provider"], "a");
+    assert_eq!(offers[1]["cheapest"], false);
+    let human = d.ok(&["services", "compare", "--platform", "tiktok"]);
+    assert!(human.stdout.contains("* b:42 0.65"), "{human:?}");
+}
+
+#[test]
+fn a_database_from_a_newer_smm_desk_is_refused() {
+    let mut d = Desk::new();
+    d.json(&["provider", "list"]);
+    {
+        let conn = rusqlite::Connection::open(d.db()).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        conn.pragma_update(None, "user_version", v + 1).unwrap();
+    }
+    let before = d.snapshot();
+    assert_eq!(d.fails(&["provider", "list"], None), "store.newer_schema");
+    assert_eq!(d.snapshot(), before);
+}

@@ -1,7 +1,21 @@
 //! smm-engine: everything SMM Desk does, without a user interface.
 //!
 //! The desktop app (`src-tauri`) and the command line (`crates/cli`) are thin faces over the
-//! public functions of this crate, all reached through one [`Engine`].
+//! public functions of this crate, all reached through one [`Engine`] (`Send + Sync`, cheap to
+//! clone). Store work is synchronous; provider calls are `async` (tokio) and `Send`.
+//!
+//! - [`Engine::open`] / [`Engine::open_with`]: folders from [`paths::AppPaths`], the SQLite
+//!   store ([`store`]), the master key ([`secrets`]).
+//! - Providers ([`providers`]): add, list, update, enable/disable, remove (soft), presets,
+//!   [`Engine::test_provider`].
+//! - Catalog ([`catalog`]): [`Engine::sync_catalog`], [`Engine::sync_all_catalogs`],
+//!   [`Engine::list_services`], [`Engine::catalog_changes`], [`Engine::compare_offers`].
+//! - Every error is an [`EngineError`] with a stable [`EngineError::code`].
+//!
+//! Store conventions (for every module that adds tables): times are INTEGER unix
+//! milliseconds (UTC); money is TEXT holding a canonical decimal ([`money::to_text`]), never
+//! REAL; writes go through [`store::Store::write`] (`BEGIN IMMEDIATE`, all or nothing); new
+//! tables come as a new file in `store/migrations/`.
 
 pub mod api_log;
 pub mod catalog;
@@ -13,6 +27,7 @@ pub mod money;
 pub mod paths;
 pub mod providers;
 pub mod secrets;
+mod settings;
 pub mod store;
 
 pub use catalog::{CatalogDiff, CatalogService, Platform, ServicePage, ServiceQuery};

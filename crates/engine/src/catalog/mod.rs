@@ -12,7 +12,9 @@ use serde::Serialize;
 
 pub use compare::{Offer, OfferGroup, OfferQuery};
 pub use platform::Platform;
-pub use query::{CatalogChange, ChangeKind, ChangeQuery, ServicePage, ServiceQuery, ServiceSort};
+pub use query::{
+    CatalogChange, CategoryCount, ChangeKind, ChangeQuery, ServicePage, ServiceQuery, ServiceSort,
+};
 pub use sync::{CatalogDiff, SyncOutcome};
 
 /// A catalog item as the UI and the CLI see it.

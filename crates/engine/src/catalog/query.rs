@@ -388,3 +388,37 @@ impl Engine {
         })
     }
 }
+
+/// A category and how many live services it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryCount {
+    /// The category as the provider writes it.
+    pub category: String,
+    /// Live services in it.
+    pub services: u64,
+}
+
+impl Engine {
+    /// The categories of live services (of one provider, or of all live providers), by name.
+    pub fn catalog_categories(&self, provider: Option<&str>) -> Result<Vec<CategoryCount>> {
+        self.store().read(|c| {
+            let provider_id = provider
+                .map(|name| by_name(c, name))
+                .transpose()?
+                .map(|p| p.id);
+            let mut stmt = c.prepare_cached(
+                "SELECT s.category, count(*) FROM services s \
+                 WHERE s.removed_at IS NULL AND (?1 IS NULL OR s.provider_id = ?1) \
+                   AND s.provider_id IN (SELECT id FROM providers WHERE removed_at IS NULL) \
+                 GROUP BY s.category ORDER BY s.category",
+            )?;
+            let rows = stmt.query_map([provider_id], |r| {
+                Ok(CategoryCount {
+                    category: r.get(0)?,
+                    services: r.get::<_, i64>(1)?.max(0) as u64,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}

@@ -328,9 +328,24 @@ fn queries_filter_search_and_sort_by_price() {
         .code(),
         "input.invalid"
     );
+    let cats = e.catalog_categories(Some("alpha")).unwrap();
+    let names: Vec<_> = cats
+        .iter()
+        .map(|c| (c.category.as_str(), c.services))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Instagram Followers", 1),
+            ("Instagram Likes", 1),
+            ("TikTok", 1)
+        ]
+    );
+    assert_eq!(e.catalog_categories(None).unwrap().len(), 5);
     // A removed provider's services leave the catalog.
     e.remove_provider("beta").unwrap();
     assert_eq!(e.list_services(&ServiceQuery::default()).unwrap().total, 3);
+    assert_eq!(e.catalog_categories(None).unwrap().len(), 3);
 }
 
 #[test]

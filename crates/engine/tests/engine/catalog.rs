@@ -280,3 +280,38 @@ async fn sync_all_covers_active_providers_and_reports_each_failure() {
         assert!(g.offers.windows(2).all(|w| w[0].rate <= w[1].rate));
     }
 }
+
+/// 50,000 services over HTTP from the simulator: fetch, decode, diff and store; then an
+/// unchanged re-sync. Prints the timings (`--nocapture`); the bounds are loose on purpose.
+#[tokio::test]
+async fn fifty_thousand_services_from_the_simulator() {
+    let d = desk();
+    let s = sim(50_000, 21).await;
+    add(&d, "big", &s);
+    let t = std::time::Instant::now();
+    let first = d.engine.sync_catalog("big").await.unwrap();
+    let first_time = t.elapsed();
+    assert_eq!(first.added, 50_000);
+    let t = std::time::Instant::now();
+    let again = d.engine.sync_catalog("big").await.unwrap();
+    let again_time = t.elapsed();
+    assert_eq!(again.rows_written, 0);
+    let t = std::time::Instant::now();
+    let page = d
+        .engine
+        .list_services(&ServiceQuery {
+            search: Some("followers".into()),
+            platform: Some(smm_engine::Platform::Instagram),
+            limit: Some(100),
+            ..Default::default()
+        })
+        .unwrap();
+    let query_time = t.elapsed();
+    assert!(page.total > 0);
+    println!(
+        "simulator 50k: first sync {first_time:?} (store {} ms), unchanged re-sync {again_time:?} \
+         (store {} ms), search+platform query {query_time:?} ({} hits)",
+        first.store_ms, again.store_ms, page.total
+    );
+    assert!(first_time.as_secs() < 60 && again_time.as_secs() < 30);
+}

@@ -222,3 +222,25 @@ fn provider_calls_are_send_so_the_desktop_app_can_spawn_them() {
     let sync = d.engine.sync_catalog("x");
     assert_send(&sync);
 }
+
+#[test]
+fn settings_are_kept_and_secrets_keys_are_reserved() {
+    let d = desk();
+    assert_eq!(d.engine.setting("ui.language").unwrap(), None);
+    d.engine.set_setting("ui.language", "ar").unwrap();
+    assert_eq!(
+        d.engine.setting("ui.language").unwrap().as_deref(),
+        Some("ar")
+    );
+    assert_eq!(
+        d.engine
+            .set_setting("secrets.key_check", "x")
+            .unwrap_err()
+            .code(),
+        "input.invalid"
+    );
+    assert_eq!(
+        d.engine.set_setting("", "x").unwrap_err().code(),
+        "input.invalid"
+    );
+}

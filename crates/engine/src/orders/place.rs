@@ -1,0 +1,341 @@
+//! Placing an order safely (design §3): check, journal, send once, record the outcome.
+
+use std::time::Instant;
+
+use rusqlite::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::json;
+use smm_panel::{Delivery, PanelError, PlacedOrder};
+
+use super::error::OrderError;
+use super::validate::{self, Checked};
+use super::{add_event, order_by_id, order_by_key, NewOrder, Order, OrderStatus};
+use crate::api_log::{self, ApiCall};
+use crate::engine::Engine;
+use crate::error::{EngineError, Result};
+use crate::money;
+use crate::providers::Provider;
+
+/// The largest order request (comments, usernames…), in bytes.
+pub const MAX_ORDER_BYTES: usize = smm_panel::MAX_ORDER_BYTES;
+/// The most entries in one list (comments, usernames, keywords…).
+pub const MAX_LIST_ENTRIES: usize = 10_000;
+/// The longest link or single text field, in bytes.
+pub(crate) const MAX_LINK_BYTES: usize = 2048;
+/// The longest idempotency key, in characters.
+const MAX_KEY_CHARS: usize = 200;
+
+/// What an order would cost, checked against the catalog, without placing it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderQuote {
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's service id.
+    pub service_id: String,
+    /// The service name.
+    pub service_name: String,
+    /// The service type.
+    pub service_type: String,
+    /// Units per run (or entries for list types).
+    pub quantity: Option<u64>,
+    /// Drip-feed runs.
+    pub runs: Option<u64>,
+    /// Estimated cost, all runs included.
+    pub estimated_cost: Decimal,
+    /// The provider's account currency.
+    pub currency: Option<String>,
+    /// The provider's last known balance.
+    pub balance: Option<Decimal>,
+    /// The estimate exceeds the last known balance.
+    pub exceeds_balance: bool,
+}
+
+/// Checks an idempotency key given by the caller.
+fn check_key(key: &str) -> Result<String, OrderError> {
+    let k = key.trim();
+    if k.is_empty() || k.chars().count() > MAX_KEY_CHARS || k.chars().any(char::is_control) {
+        return Err(OrderError::IdempotencyKeyInvalid);
+    }
+    Ok(k.to_string())
+}
+
+/// A fresh random idempotency key.
+pub(crate) fn generate_key() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| EngineError::Internal(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The provider reason code of a refusal, for `reject_reason`.
+pub(crate) fn reject_code(e: &PanelError) -> String {
+    match e {
+        PanelError::Provider { reason, .. } => reason.code().to_string(),
+        PanelError::Http { status, .. } => format!("http_{status}"),
+        other => other.code(),
+    }
+}
+
+/// The provider's message of a refusal, verbatim when it sent one.
+pub(crate) fn provider_message(e: &PanelError) -> String {
+    match e {
+        PanelError::Provider { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Engine {
+    /// Checks an order against the synced service and estimates its cost; writes nothing.
+    pub fn quote_order(&self, new: &NewOrder) -> Result<OrderQuote> {
+        let (provider, checked) = self.check_new_order(new)?;
+        let exceeds = provider
+            .last_balance
+            .is_some_and(|b| checked.estimated_cost > b);
+        Ok(OrderQuote {
+            provider: provider.name,
+            service_id: checked.service.service_id.clone(),
+            service_name: checked.service.name.clone(),
+            service_type: checked.service.type_name.clone(),
+            quantity: checked.quantity,
+            runs: new.runs,
+            estimated_cost: checked.estimated_cost,
+            currency: provider.currency,
+            balance: provider.last_balance,
+            exceeds_balance: exceeds,
+        })
+    }
+
+    /// Places an order safely. The same idempotency key always returns the same order
+    /// without a second `add`. Everything is checked before anything is written; the order is
+    /// journaled (`submitting`) before the request starts; the answer makes it `pending`,
+    /// `rejected`, `not_sent` (never left, after automatic retries) or `unknown` (may have
+    /// been placed: never resent automatically, see [`Engine::resolve_order`]).
+    pub async fn place_order(&self, new: NewOrder) -> Result<Order> {
+        self.place(new, None).await
+    }
+
+    /// Submits again an order that was certainly not placed (`not_placed`, `not_sent`,
+    /// `rejected`), as a new attempt linked to it. Repeating the call returns the same attempt.
+    pub async fn resubmit_order(&self, id: i64, force: bool) -> Result<Order> {
+        let old = self.order(id)?;
+        if !old.status.is_not_placed() {
+            return Err(OrderError::NotResubmittable {
+                id,
+                status: old.status.to_string(),
+            }
+            .into());
+        }
+        let provider = self.provider_by_id(old.provider_id)?;
+        let mut new = NewOrder {
+            provider: provider.name,
+            service_id: old.service_id.clone(),
+            link: old.link.clone(),
+            quantity: old.quantity,
+            idempotency_key: Some(format!("{}/resubmit", old.idempotency_key)),
+            force,
+            ..NewOrder::default()
+        };
+        validate::restore(&mut new, &old.params);
+        if matches!(
+            smm_panel::ServiceType::parse(&old.service_type),
+            smm_panel::ServiceType::CustomComments
+                | smm_panel::ServiceType::CommentReplies
+                | smm_panel::ServiceType::MentionsCustomList
+        ) {
+            new.quantity = None;
+        }
+        self.place(new, Some(id)).await
+    }
+
+    fn check_new_order(&self, new: &NewOrder) -> Result<(Provider, Checked)> {
+        let provider = self.provider(new.provider.trim())?;
+        if !provider.active {
+            return Err(EngineError::ProviderInactive(provider.name));
+        }
+        let service = self.store().read(|c| {
+            validate::service_row(c, provider.id, &provider.name, &new.service_id)
+        })?;
+        let checked = validate::check(new, service)?;
+        Ok((provider, checked))
+    }
+
+    async fn place(&self, new: NewOrder, parent: Option<i64>) -> Result<Order> {
+        let key = match &new.idempotency_key {
+            Some(k) => check_key(k)?,
+            None => generate_key()?,
+        };
+        if let Some(existing) = self.order_by_idempotency_key(&key)? {
+            return Ok(existing);
+        }
+        let (provider, checked) = self.check_new_order(&new)?;
+        if !new.force {
+            if let Some(balance) = provider.last_balance {
+                if checked.estimated_cost > balance {
+                    return Err(OrderError::InsufficientBalance {
+                        cost: checked.estimated_cost,
+                        balance,
+                        currency: provider.currency.clone().unwrap_or_default(),
+                    }
+                    .into());
+                }
+            }
+        }
+        let client = self.client_for(&provider)?;
+        let id = match self.journal(&key, &provider, &checked, parent)? {
+            Ok(id) => id,
+            Err(existing) => return Ok(*existing),
+        };
+        let started_at = self.now();
+        let timer = Instant::now();
+        let result = client.add(&checked.request).await;
+        let duration_ms = i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX);
+        self.record_placement(&provider, id, started_at, duration_ms, &result)
+    }
+
+    /// Journal first: commits the order in state `submitting`. `Err(existing)` when another
+    /// call with the same key got there first (nothing is sent then).
+    fn journal(
+        &self,
+        key: &str,
+        provider: &Provider,
+        checked: &Checked,
+        parent: Option<i64>,
+    ) -> Result<std::result::Result<i64, Box<Order>>> {
+        let now = self.now_ms();
+        let balance_before = provider.last_balance.map(money::to_text);
+        let balance_at = provider.balance_checked_at.map(crate::clock::to_millis);
+        self.store().write(|tx| {
+            if let Some(existing) = order_by_key(tx, key)? {
+                return Ok(Err(Box::new(existing)));
+            }
+            let s = &checked.service;
+            tx.prepare_cached(
+                "INSERT INTO orders (idempotency_key, provider_id, service_ref, service_id, \
+                 service_name, service_type, service_rate, link, quantity, params, \
+                 estimated_cost, currency, status, parent_order_id, created_at, updated_at, \
+                 balance_before, balance_before_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'submitting', ?13, \
+                 ?14, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                key,
+                provider.id,
+                s.id,
+                s.service_id,
+                s.name,
+                s.type_name,
+                money::to_text(s.rate),
+                checked.link,
+                checked.quantity.map(|q| q as i64),
+                checked.params.to_string(),
+                money::to_text(checked.estimated_cost),
+                provider.currency,
+                parent,
+                now,
+                balance_before,
+                balance_at,
+            ])?;
+            let id = tx.last_insert_rowid();
+            add_event(
+                tx,
+                id,
+                now,
+                "created",
+                Some(OrderStatus::Submitting),
+                &json!({
+                    "estimated_cost": money::to_text(checked.estimated_cost),
+                    "currency": provider.currency,
+                    "balance_before": balance_before,
+                    "service": { "id": s.service_id, "name": s.name, "type": s.type_name,
+                                 "rate": money::to_text(s.rate) },
+                    "parent_order_id": parent,
+                }),
+            )?;
+            Ok(Ok(id))
+        })
+    }
+
+    /// Records the answer to `add` and the API call in one transaction.
+    fn record_placement(
+        &self,
+        provider: &Provider,
+        id: i64,
+        started_at: jiff::Timestamp,
+        duration_ms: i64,
+        result: &std::result::Result<PlacedOrder, PanelError>,
+    ) -> Result<Order> {
+        let (outcome, http_status) = api_log::classify(result);
+        let call = ApiCall {
+            provider_id: provider.id,
+            action: "add".into(),
+            started_at,
+            duration_ms,
+            outcome: outcome.into(),
+            http_status,
+        };
+        let now = self.now_ms();
+        let order = self.store().write(|tx| {
+            api_log::record(tx, &call)?;
+            // Crash recovery in another process may have marked the order unknown meanwhile:
+            // a definite answer still wins over "unknown".
+            let open = "WHERE id = ?1 AND status IN ('submitting', 'unknown')";
+            match result {
+                Ok(placed) => {
+                    tx.execute(
+                        &format!(
+                            "UPDATE orders SET status = 'pending', external_id = ?2, \
+                             submitted_at = ?3, updated_at = ?3, last_error = NULL {open}"
+                        ),
+                        params![id, placed.id, now],
+                    )?;
+                    add_event(
+                        tx,
+                        id,
+                        now,
+                        "accepted",
+                        Some(OrderStatus::Pending),
+                        &json!({ "external_id": placed.id }),
+                    )?;
+                }
+                Err(e) => {
+                    let (status, kind) = match e.delivery() {
+                        Delivery::Rejected => (OrderStatus::Rejected, "rejected"),
+                        Delivery::NeverSent => (OrderStatus::NotSent, "not_sent"),
+                        Delivery::MaybeSent => (OrderStatus::Unknown, "unknown"),
+                    };
+                    let reason = (status == OrderStatus::Rejected).then(|| reject_code(e));
+                    let finished = (status != OrderStatus::Unknown).then_some(now);
+                    tx.execute(
+                        &format!(
+                            "UPDATE orders SET status = ?2, reject_reason = ?3, last_error = ?4, \
+                             updated_at = ?5, finished_at = ?6 {open}"
+                        ),
+                        params![id, status.as_str(), reason, e.to_string(), now, finished],
+                    )?;
+                    add_event(
+                        tx,
+                        id,
+                        now,
+                        kind,
+                        Some(status),
+                        &json!({
+                            "code": e.code(),
+                            "reason": reason,
+                            "message": provider_message(e),
+                            "http_status": http_status,
+                        }),
+                    )?;
+                }
+            }
+            order_by_id(tx, id)
+        })?;
+        tracing::info!(
+            order = id,
+            provider = %provider.name,
+            status = %order.status,
+            external_id = order.external_id.as_deref().unwrap_or(""),
+            "order placed"
+        );
+        Ok(order)
+    }
+}

@@ -1,0 +1,300 @@
+//! Status tracking: multi-status polling, 100 ids per call, oldest checked first, one
+//! transaction per batch; an unknown status text is kept raw and never overwrites a known
+//! state with a guess.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::json;
+use smm_panel::{ItemError, OrderState, MAX_IDS_PER_CALL};
+
+use super::{add_event, order_by_id, OrderStatus};
+use crate::engine::Engine;
+use crate::error::{ErrorBody, Result};
+use crate::money;
+use crate::providers::Provider;
+
+/// Which orders to refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshScope {
+    /// These orders (those not open or without a provider id are skipped).
+    Orders(Vec<i64>),
+    /// Every open order of this provider.
+    Provider(String),
+    /// Every open order of every active provider.
+    AllOpen,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RefreshReport {
+    /// Orders the provider answered for.
+    pub checked: u64,
+    /// Orders whose status, charge, start count or remains changed.
+    pub changed: u64,
+    /// Orders that reached a final state in this refresh.
+    pub finished: u64,
+    /// Multi-status calls made.
+    pub calls: u64,
+    /// Orders asked for that are not open (or have no provider order id).
+    pub skipped: Vec<i64>,
+    /// Providers whose calls failed (their orders stay as they were).
+    pub errors: Vec<ProviderFailure>,
+}
+
+/// A provider whose calls failed during a refresh.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderFailure {
+    /// The provider's name.
+    pub provider: String,
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// What one status answer changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Applied {
+    /// Nothing but the check time.
+    Unchanged,
+    /// Status, charge, start count or remains changed.
+    Changed,
+    /// Changed, and the order is now final.
+    Finished,
+    /// The order is no longer open locally (resolved or finished meanwhile): left alone.
+    Skipped,
+}
+
+/// Applies one status answer to an open order inside the caller's transaction.
+pub(crate) fn apply_state(
+    tx: &Connection,
+    id: i64,
+    state: &OrderState,
+    now: i64,
+) -> Result<Applied> {
+    let current = tx
+        .prepare_cached(
+            "SELECT status, raw_status, charge, start_count, remains, currency FROM orders \
+             WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((status, raw, charge, start_count, remains, currency)) = current else {
+        return Ok(Applied::Skipped);
+    };
+    let status: OrderStatus = status.parse()?;
+    if !status.is_open() {
+        return Ok(Applied::Skipped);
+    }
+    // A status text we do not know keeps the known state; the raw text is kept beside it.
+    let new_status = OrderStatus::from_provider(&state.status).unwrap_or(status);
+    let new_raw = Some(state.raw_status.clone());
+    let old_charge = charge.as_deref().map(money::from_text).transpose()?;
+    let new_charge: Option<Decimal> = state.charge.or(old_charge);
+    let new_start = state.start_count.map(|v| v as i64).or(start_count);
+    let new_remains = state.remains.map(|v| v as i64).or(remains);
+    let new_currency = state.currency.clone().or(currency.clone());
+    let changed = new_status != status
+        || new_raw != raw
+        || new_charge != old_charge
+        || new_start != start_count
+        || new_remains != remains
+        || new_currency != currency;
+    let finished = new_status.is_terminal();
+    tx.prepare_cached(
+        "UPDATE orders SET status = ?2, raw_status = ?3, charge = ?4, start_count = ?5, \
+         remains = ?6, currency = ?7, last_checked_at = ?8, last_error = NULL, \
+         updated_at = CASE WHEN ?9 THEN ?8 ELSE updated_at END, \
+         finished_at = CASE WHEN ?10 THEN ?8 ELSE finished_at END WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        new_status.as_str(),
+        new_raw,
+        new_charge.map(money::to_text),
+        new_start,
+        new_remains,
+        new_currency,
+        now,
+        changed,
+        finished
+    ])?;
+    if !changed {
+        return Ok(Applied::Unchanged);
+    }
+    add_event(
+        tx,
+        id,
+        now,
+        "status",
+        Some(new_status),
+        &json!({
+            "raw_status": state.raw_status,
+            "charge": new_charge.map(money::to_text),
+            "start_count": new_start,
+            "remains": new_remains,
+            "currency": new_currency,
+            "runs": state.runs,
+            "posts": state.posts,
+        }),
+    )?;
+    Ok(if finished {
+        Applied::Finished
+    } else {
+        Applied::Changed
+    })
+}
+
+/// Records a per-order error of a status answer (e.g. "Incorrect order ID").
+fn apply_item_error(tx: &Connection, id: i64, error: &ItemError, now: i64) -> Result<()> {
+    let message = error.to_string();
+    let previous: Option<String> = tx
+        .query_row("SELECT last_error FROM orders WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    tx.execute(
+        "UPDATE orders SET last_checked_at = ?2, last_error = ?3 WHERE id = ?1",
+        params![id, now, message],
+    )?;
+    if previous.as_deref() != Some(message.as_str()) {
+        add_event(
+            tx,
+            id,
+            now,
+            "status_error",
+            None,
+            &json!({ "reason": error.reason().map(|r| r.code()), "message": message }),
+        )?;
+    }
+    Ok(())
+}
+
+/// Open orders of one provider with a provider id, oldest checked (never checked) first.
+fn open_orders(conn: &Connection, provider_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, external_id FROM orders INDEXED BY orders_open_checked \
+         WHERE provider_id = ?1 \
+         AND status IN ('pending', 'processing', 'in_progress', 'active') \
+         AND external_id IS NOT NULL ORDER BY last_checked_at, id",
+    )?;
+    let rows = stmt.query_map([provider_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Engine {
+    /// Refreshes order statuses from the providers: only open orders with a provider order
+    /// id, oldest checked first, 100 per multi-status call, each batch written in one
+    /// transaction. Charge, start count, remains and status come from the provider.
+    pub async fn refresh_orders(&self, scope: RefreshScope) -> Result<RefreshReport> {
+        let mut report = RefreshReport::default();
+        let mut groups: BTreeMap<i64, Vec<(i64, String)>> = BTreeMap::new();
+        match &scope {
+            RefreshScope::Orders(ids) => {
+                let mut seen = std::collections::HashSet::new();
+                for &id in ids {
+                    if !seen.insert(id) {
+                        continue;
+                    }
+                    let order = self.order(id)?;
+                    match (&order.external_id, order.status.is_open()) {
+                        (Some(ext), true) => groups
+                            .entry(order.provider_id)
+                            .or_default()
+                            .push((id, ext.clone())),
+                        _ => report.skipped.push(id),
+                    }
+                }
+            }
+            RefreshScope::Provider(name) => {
+                let p = self.provider(name)?;
+                groups.insert(p.id, self.store().read(|c| open_orders(c, p.id))?);
+            }
+            RefreshScope::AllOpen => {
+                for p in self.list_providers()?.into_iter().filter(|p| p.active) {
+                    let open = self.store().read(|c| open_orders(c, p.id))?;
+                    if !open.is_empty() {
+                        groups.insert(p.id, open);
+                    }
+                }
+            }
+        }
+        for (provider_id, orders) in groups {
+            if orders.is_empty() {
+                continue;
+            }
+            let provider = self.provider_by_id(provider_id)?;
+            if let Err(e) = self.refresh_provider(&provider, &orders, &mut report).await {
+                report.errors.push(ProviderFailure {
+                    provider: provider.name.clone(),
+                    error: e.to_body(),
+                });
+            }
+        }
+        Ok(report)
+    }
+
+    async fn refresh_provider(
+        &self,
+        provider: &Provider,
+        orders: &[(i64, String)],
+        report: &mut RefreshReport,
+    ) -> Result<()> {
+        let client = self.client_for(provider)?;
+        for batch in orders.chunks(MAX_IDS_PER_CALL) {
+            let ids: Vec<String> = batch.iter().map(|(_, ext)| ext.clone()).collect();
+            report.calls += 1;
+            let answers = self
+                .logged_call(provider, "status", client.statuses(&ids))
+                .await?;
+            let now = self.now_ms();
+            let (checked, changed, finished) = self.store().write(|tx| {
+                let (mut checked, mut changed, mut finished) = (0, 0, 0);
+                for (id, ext) in batch {
+                    match answers.get(ext) {
+                        Some(Ok(state)) => match apply_state(tx, *id, state, now)? {
+                            Applied::Unchanged => checked += 1,
+                            Applied::Changed => {
+                                checked += 1;
+                                changed += 1;
+                            }
+                            Applied::Finished => {
+                                checked += 1;
+                                changed += 1;
+                                finished += 1;
+                            }
+                            Applied::Skipped => {}
+                        },
+                        Some(Err(ItemError::Call(_))) | None => {}
+                        Some(Err(e)) => apply_item_error(tx, *id, e, now)?,
+                    }
+                }
+                Ok((checked, changed, finished))
+            })?;
+            report.checked += checked;
+            report.changed += changed;
+            report.finished += finished;
+        }
+        Ok(())
+    }
+
+    /// Refreshes one order and returns it.
+    pub async fn refresh_order(&self, id: i64) -> Result<super::Order> {
+        let report = self.refresh_orders(RefreshScope::Orders(vec![id])).await?;
+        if let Some(failure) = report.errors.first() {
+            tracing::warn!(order = id, code = failure.error.code, "order refresh failed");
+        }
+        self.store().read(|c| order_by_id(c, id))
+    }
+}
