@@ -233,3 +233,22 @@ fn https_is_required_except_for_loopback_hosts() {
         .to_string();
     assert!(message.contains("https"), "{message}");
 }
+
+#[tokio::test]
+async fn a_failed_tls_handshake_is_never_sent() {
+    use tokio::io::AsyncWriteExt;
+    // A plain-HTTP server on an https URL: the TLS handshake fails before any body leaves.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/api/v2", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _ = stream
+                .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let order = OrderRequest::default_type("1", "https://a.com/x", 10).unwrap();
+    let e = client_for(&url).add(&order).await.unwrap_err();
+    assert!(matches!(e, PanelError::Connect(_)), "{e:?}");
+    assert_eq!(e.delivery(), Delivery::NeverSent);
+}
