@@ -27,6 +27,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   done
 fi
 
+# Node.js: the UI's toolchain (Vite 8) needs Node 20.19+ or 22.12+; Debian 12's own nodejs is 18.
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit((a===20&&b>=19)||(a===22&&b>=12)||a>22?0:1)'
+}
+if ! node_ok; then
+  echo "install-deps: SMM Desk's UI needs Node.js 20.19+ or 22.12+ (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "install-deps: install it from your distribution's backports or nodejs.org, then run this again." >&2
+  exit 1
+fi
+
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   echo "install-deps: installing tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
