@@ -20,6 +20,7 @@
 pub mod api_log;
 pub mod catalog;
 pub mod clock;
+pub mod demo;
 mod engine;
 pub mod error;
 pub mod logging;

@@ -95,11 +95,17 @@ impl Engine {
         }
         for (provider_id, items) in groups {
             let provider = self.provider_by_id(provider_id)?;
-            let client = self.client_for(&provider);
+            let client = self.client_for(&provider).map(std::sync::Arc::new);
             for chunk in items.chunks(MAX_IDS_PER_CALL) {
                 let ext: Vec<String> = chunk.iter().map(|(_, _, e)| e.clone()).collect();
                 let answers = match &client {
-                    Ok(c) => self.logged_call(&provider, "cancel", c.cancel(&ext)).await,
+                    Ok(c) => {
+                        let (c, asked) = (c.clone(), ext.clone());
+                        self.logged_call(&provider, "cancel", move || async move {
+                            c.cancel(&asked).await
+                        })
+                        .await
+                    }
                     Err(e) => Err(EngineError::Internal(e.to_string())),
                 };
                 let now = self.now_ms();

@@ -354,7 +354,7 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.idempotency_key, o.provider_id, 
      o.service_ref, o.service_id, o.service_name, o.service_type, o.service_rate, o.link, \
      o.quantity, o.params, o.estimated_cost, o.charge, o.currency, o.start_count, o.remains, \
      o.status, o.raw_status, o.reject_reason, o.external_id, o.last_error, o.parent_order_id, \
-     o.balance_before, o.balance_before_at, o.created_at, o.submitted_at, o.updated_at, \
+     o.journal_balance, o.journal_balance_at, o.created_at, o.submitted_at, o.updated_at, \
      o.finished_at, o.last_checked_at";
 
 /// `FROM` clause matching [`ORDER_COLUMNS`].

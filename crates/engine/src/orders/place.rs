@@ -51,6 +51,20 @@ pub struct OrderQuote {
     pub exceeds_balance: bool,
 }
 
+/// Runs a provider call on a blocking-pool thread driven by the current runtime, so that the
+/// engine's futures stay `Send` while the panel client's are not (see `Engine::logged_call`).
+pub(crate) async fn detached<T, F, Fut>(call: F) -> Result<T>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+    T: Send + 'static,
+{
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(call()))
+        .await
+        .map_err(|e| EngineError::Internal(format!("provider call task failed: {e}")))
+}
+
 /// Checks an idempotency key given by the caller.
 fn check_key(key: &str) -> Result<String, OrderError> {
     let k = key.trim();
@@ -187,7 +201,8 @@ impl Engine {
         };
         let started_at = self.now();
         let timer = Instant::now();
-        let result = client.add(&checked.request).await;
+        let request = checked.request.clone();
+        let result = detached(move || async move { client.add(&request).await }).await?;
         let duration_ms = i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX);
         self.record_placement(&provider, id, started_at, duration_ms, &result)
     }
@@ -213,7 +228,7 @@ impl Engine {
                 "INSERT INTO orders (idempotency_key, provider_id, service_ref, service_id, \
                  service_name, service_type, service_rate, link, quantity, params, \
                  estimated_cost, currency, status, parent_order_id, created_at, updated_at, \
-                 balance_before, balance_before_at) \
+                 journal_balance, journal_balance_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'submitting', ?13, \
                  ?14, ?14, ?15, ?16)",
             )?

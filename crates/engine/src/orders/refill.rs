@@ -221,7 +221,7 @@ impl Engine {
         items: &[(i64, i64, String)],
     ) -> Vec<std::result::Result<RefillAccepted, ItemError>> {
         let client = match self.client_for(provider) {
-            Ok(c) => c,
+            Ok(c) => std::sync::Arc::new(c),
             Err(e) => {
                 let pe = e
                     .panel_error()
@@ -234,8 +234,11 @@ impl Engine {
             }
         };
         if let [(_, _, ext)] = items {
+            let ext = ext.clone();
             let r = self
-                .logged_call(provider, "refill", client.refill(ext))
+                .logged_call(provider, "refill", move || async move {
+                    client.refill(&ext).await
+                })
                 .await;
             return vec![r.map_err(|e| match e {
                 EngineError::Panel { source, .. } => match source {
@@ -250,8 +253,12 @@ impl Engine {
         let mut out = Vec::with_capacity(items.len());
         for chunk in items.chunks(MAX_IDS_PER_CALL) {
             let ids: Vec<String> = chunk.iter().map(|(_, _, e)| e.clone()).collect();
+            let c = client.clone();
+            let asked = ids.clone();
             match self
-                .logged_call(provider, "refill", client.refills(&ids))
+                .logged_call(provider, "refill", move || async move {
+                    c.refills(&asked).await
+                })
                 .await
             {
                 Ok(mut batch) => {
@@ -313,12 +320,15 @@ impl Engine {
         open: &[(i64, i64, String)],
         report: &mut RefreshReport,
     ) -> Result<()> {
-        let client = self.client_for(provider)?;
+        let client = std::sync::Arc::new(self.client_for(provider)?);
         for batch in open.chunks(MAX_IDS_PER_CALL) {
             let ids: Vec<String> = batch.iter().map(|(_, _, e)| e.clone()).collect();
             report.calls += 1;
+            let c = client.clone();
             let answers = self
-                .logged_call(provider, "refill_status", client.refill_statuses(&ids))
+                .logged_call(provider, "refill_status", move || async move {
+                    c.refill_statuses(&ids).await
+                })
                 .await?;
             let now = self.now_ms();
             let (checked, changed) = self.store().write(|tx| {

@@ -170,8 +170,11 @@ impl Engine {
                 }
                 let provider = self.provider_by_id(order.provider_id)?;
                 let client = self.client_for(&provider)?;
+                let asked = ext.clone();
                 let (state, verified) = match self
-                    .logged_call(&provider, "status", client.status(&ext))
+                    .logged_call(&provider, "status", move || async move {
+                        client.status(&asked).await
+                    })
                     .await
                 {
                     Ok(s) => (Some(s), true),

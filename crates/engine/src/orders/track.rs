@@ -251,12 +251,15 @@ impl Engine {
         orders: &[(i64, String)],
         report: &mut RefreshReport,
     ) -> Result<()> {
-        let client = self.client_for(provider)?;
+        let client = std::sync::Arc::new(self.client_for(provider)?);
         for batch in orders.chunks(MAX_IDS_PER_CALL) {
             let ids: Vec<String> = batch.iter().map(|(_, ext)| ext.clone()).collect();
             report.calls += 1;
+            let c = client.clone();
             let answers = self
-                .logged_call(provider, "status", client.statuses(&ids))
+                .logged_call(provider, "status", move || async move {
+                    c.statuses(&ids).await
+                })
                 .await?;
             let now = self.now_ms();
             let (checked, changed, finished) = self.store().write(|tx| {

@@ -2,8 +2,8 @@
 
 -- The provider's last known balance when the order was journaled (money), and when that
 -- balance was fetched: "balance before" when resolving an order in state unknown.
-ALTER TABLE orders ADD COLUMN balance_before TEXT;
-ALTER TABLE orders ADD COLUMN balance_before_at INTEGER;
+ALTER TABLE orders ADD COLUMN journal_balance TEXT;
+ALTER TABLE orders ADD COLUMN journal_balance_at INTEGER;
 
 -- Order list filtered by provider and status, newest first.
 CREATE INDEX orders_provider_status_created

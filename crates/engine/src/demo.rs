@@ -1,0 +1,87 @@
+//! "Try the demo panel": the built-in simulator as a labelled demo provider, so a new user can
+//! click through everything without an API key (design §7).
+//!
+//! [`Engine::start_demo`] starts a simulated panel on 127.0.0.1 inside the current tokio
+//! runtime, adds (or points again) the provider [`DEMO_PROVIDER`] at it with `is_demo` set,
+//! checks its balance and syncs its catalog. The caller keeps the returned [`DemoPanel`]
+//! alive: dropping it stops the simulator.
+
+use smm_panel::sim::{SimConfig, SimHandle, Simulator};
+
+use crate::catalog::CatalogDiff;
+use crate::engine::Engine;
+use crate::error::{EngineError, Result};
+use crate::providers::{NewProvider, Provider, ProviderUpdate};
+
+/// The name of the demo provider.
+pub const DEMO_PROVIDER: &str = "demo";
+/// Its display name.
+pub const DEMO_DISPLAY_NAME: &str = "Demo panel";
+/// Services in the demo catalog unless asked otherwise.
+pub const DEFAULT_DEMO_SERVICES: usize = 300;
+/// Simulated seconds per real second: demo orders progress within minutes.
+pub const DEMO_TIME_SCALE: u32 = 60;
+
+/// A running demo panel and the provider that points at it.
+pub struct DemoPanel {
+    /// The simulator; dropping it stops the server.
+    pub sim: SimHandle,
+    /// The demo provider, after its balance check.
+    pub provider: Provider,
+    /// What the catalog sync found.
+    pub diff: CatalogDiff,
+}
+
+impl std::fmt::Debug for DemoPanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoPanel")
+            .field("url", &self.sim.url())
+            .field("provider", &self.provider.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Starts the demo panel with `services` services (50 to 50,000), registers or refreshes
+    /// the demo provider (URL, key, enabled), checks its balance and syncs its catalog.
+    pub async fn start_demo(&self, services: usize) -> Result<DemoPanel> {
+        let config = SimConfig {
+            services: services.clamp(50, 50_000),
+            time_scale: DEMO_TIME_SCALE,
+            ..SimConfig::default()
+        };
+        let sim = Simulator::start(config)
+            .await
+            .map_err(|e| EngineError::io("starting the demo panel", e))?;
+        match self.provider(DEMO_PROVIDER) {
+            Ok(existing) if existing.is_demo => {
+                self.update_provider(
+                    DEMO_PROVIDER,
+                    ProviderUpdate {
+                        api_url: Some(sim.url()),
+                        api_key: Some(sim.key()),
+                        active: Some(true),
+                        ..ProviderUpdate::default()
+                    },
+                )?;
+            }
+            // A real provider took the name: leave it alone.
+            Ok(_) => return Err(EngineError::ProviderNameTaken(DEMO_PROVIDER.into())),
+            Err(EngineError::ProviderNotFound(_)) => {
+                let mut new = NewProvider::new(DEMO_PROVIDER, sim.url(), sim.key());
+                new.display_name = Some(DEMO_DISPLAY_NAME.into());
+                new.is_demo = true;
+                self.add_provider(new)?;
+            }
+            Err(e) => return Err(e),
+        }
+        self.test_provider(DEMO_PROVIDER).await?;
+        let diff = self.sync_catalog(DEMO_PROVIDER).await?;
+        let provider = self.provider(DEMO_PROVIDER)?;
+        Ok(DemoPanel {
+            sim,
+            provider,
+            diff,
+        })
+    }
+}

@@ -1,0 +1,359 @@
+//! Mass orders: `service_id|link|quantity` lines for one provider, checked line by line;
+//! nothing is placed unless every line is valid (or only the valid ones are asked for);
+//! placed with the provider's concurrency limit, with progress and a result per line. Each
+//! line's idempotency key is derived from the batch key and its line number, so running the
+//! same batch again places nothing twice.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
+
+use super::error::{LineError, OrderError};
+use super::{validate, NewOrder, Order, OrderStatus};
+use crate::engine::Engine;
+use crate::error::{EngineError, ErrorBody, Result};
+
+/// The most lines one mass order may have.
+pub const MAX_MASS_ORDER_LINES: usize = 10_000;
+
+/// One parsed line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MassLine {
+    /// 1-based line number in the text.
+    pub line: usize,
+    /// The provider's service id.
+    pub service_id: String,
+    /// Target link.
+    pub link: String,
+    /// Quantity.
+    pub quantity: u64,
+}
+
+/// A mass order to place.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MassOrder {
+    /// The provider's name.
+    pub provider: String,
+    /// The lines, `service_id|link|quantity`; blank lines and `#` comments are skipped.
+    pub text: String,
+    /// The batch key (default: derived from the provider and the text, so the same file run
+    /// twice places nothing twice; give a new key to place the same lines again on purpose).
+    pub batch_key: Option<String>,
+    /// Place the valid lines even when some are invalid.
+    pub valid_only: bool,
+    /// Place even when the estimated total exceeds the last known balance.
+    pub force: bool,
+}
+
+/// A checked line with its cost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MassLineQuote {
+    /// The line.
+    #[serde(flatten)]
+    pub line: MassLine,
+    /// The service name.
+    pub service_name: String,
+    /// Estimated cost.
+    pub estimated_cost: Decimal,
+}
+
+/// What a mass order would do: valid lines with costs, invalid lines with their errors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MassOrderPreview {
+    /// The provider's name.
+    pub provider: String,
+    /// Valid lines.
+    pub lines: Vec<MassLineQuote>,
+    /// Invalid lines.
+    pub errors: Vec<LineError>,
+    /// The estimated total of the valid lines.
+    pub total_cost: Decimal,
+    /// The provider's account currency.
+    pub currency: Option<String>,
+    /// The last known balance.
+    pub balance: Option<Decimal>,
+    /// The total exceeds the last known balance.
+    pub exceeds_balance: bool,
+}
+
+/// The result of one line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MassLineResult {
+    /// 1-based line number.
+    pub line: usize,
+    /// The order, when one was journaled.
+    pub order: Option<Order>,
+    /// Why the line failed before an order existed.
+    pub error: Option<ErrorBody>,
+}
+
+/// Progress of a mass order, reported after each line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MassProgress {
+    /// Lines finished.
+    pub done: usize,
+    /// Lines to place.
+    pub total: usize,
+    /// The line just finished.
+    pub result: MassLineResult,
+}
+
+/// What a mass order did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MassOrderReport {
+    /// The batch key (run again with it: nothing is placed twice).
+    pub batch_key: String,
+    /// Per line, in line order.
+    pub results: Vec<MassLineResult>,
+    /// Invalid lines that were skipped (`valid_only`).
+    pub skipped: Vec<LineError>,
+    /// Lines whose order the provider accepted.
+    pub accepted: usize,
+    /// Lines refused by the provider or failed before sending.
+    pub failed: usize,
+    /// Lines whose outcome is unknown (resolve them).
+    pub unknown: usize,
+}
+
+/// Parses `service_id|link|quantity` lines; blank lines and lines starting with `#` are
+/// skipped. Every problem carries its line number.
+pub fn parse_mass_order(text: &str) -> (Vec<MassLine>, Vec<LineError>) {
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = t.split('|').map(str::trim).collect();
+        let [service_id, link, quantity] = parts.as_slice() else {
+            errors.push(LineError {
+                line: n,
+                code: "mass_order.line_format",
+                message: format!(
+                    "expected service_id|link|quantity, got {} field(s)",
+                    parts.len()
+                ),
+            });
+            continue;
+        };
+        if service_id.is_empty() {
+            errors.push(LineError {
+                line: n,
+                code: "mass_order.service_missing",
+                message: "the service id is empty".into(),
+            });
+            continue;
+        }
+        let Ok(quantity) = quantity.parse::<u64>() else {
+            errors.push(LineError {
+                line: n,
+                code: "mass_order.quantity_invalid",
+                message: format!("\"{quantity}\" is not a whole number"),
+            });
+            continue;
+        };
+        lines.push(MassLine {
+            line: n,
+            service_id: service_id.to_string(),
+            link: link.to_string(),
+            quantity,
+        });
+    }
+    (lines, errors)
+}
+
+/// FNV-1a over the bytes, with two offsets for 128 bits: a stable content key.
+fn content_key(provider: &str, text: &str) -> String {
+    let mut out = String::from("mass-");
+    for offset in [0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142] {
+        let mut h = offset;
+        let normalized: Vec<&str> = text.lines().map(str::trim).collect();
+        for b in provider
+            .trim()
+            .bytes()
+            .chain([0u8])
+            .chain(normalized.join("\n").bytes())
+        {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out
+}
+
+impl Engine {
+    /// Checks every line of a mass order against the catalog; writes nothing.
+    pub fn check_mass_order(&self, provider: &str, text: &str) -> Result<MassOrderPreview> {
+        let (parsed, mut errors) = parse_mass_order(text);
+        let total_lines = parsed.len() + errors.len();
+        if total_lines == 0 {
+            return Err(OrderError::MassOrderEmpty.into());
+        }
+        if total_lines > MAX_MASS_ORDER_LINES {
+            return Err(OrderError::MassOrderTooLarge(total_lines, MAX_MASS_ORDER_LINES).into());
+        }
+        let p = self.provider(provider.trim())?;
+        if !p.active {
+            return Err(EngineError::ProviderInactive(p.name));
+        }
+        let mut lines = Vec::new();
+        let mut total = Decimal::ZERO;
+        self.store().read(|c| {
+            for l in parsed {
+                let new = NewOrder::new(&p.name, &l.service_id, &l.link, l.quantity);
+                let checked = validate::service_row(c, p.id, &p.name, &l.service_id)
+                    .and_then(|s| Ok(validate::check(&new, s)?));
+                match checked {
+                    Ok(ch) => {
+                        total += ch.estimated_cost;
+                        lines.push(MassLineQuote {
+                            service_name: ch.service.name.clone(),
+                            estimated_cost: ch.estimated_cost,
+                            line: l,
+                        });
+                    }
+                    Err(e @ EngineError::Order(_)) => errors.push(LineError {
+                        line: l.line,
+                        code: e.code(),
+                        message: e.to_string(),
+                    }),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        })?;
+        errors.sort_by_key(|e| e.line);
+        Ok(MassOrderPreview {
+            provider: p.name,
+            exceeds_balance: p.last_balance.is_some_and(|b| total > b),
+            lines,
+            errors,
+            total_cost: total,
+            currency: p.currency,
+            balance: p.last_balance,
+        })
+    }
+
+    /// Places a mass order: nothing unless every line is valid (or `valid_only`), the total
+    /// within the last known balance (or `force`), at most the provider's `max_concurrency`
+    /// orders in flight; `progress` is called after every line.
+    pub async fn place_mass_order(
+        &self,
+        order: MassOrder,
+        progress: &(dyn Fn(&MassProgress) + Send + Sync),
+    ) -> Result<MassOrderReport> {
+        let preview = self.check_mass_order(&order.provider, &order.text)?;
+        if !preview.errors.is_empty() && !order.valid_only {
+            return Err(OrderError::MassOrderInvalid(preview.errors).into());
+        }
+        if preview.exceeds_balance && !order.force {
+            return Err(OrderError::InsufficientBalance {
+                cost: preview.total_cost,
+                balance: preview.balance.unwrap_or_default(),
+                currency: preview.currency.clone().unwrap_or_default(),
+            }
+            .into());
+        }
+        let batch_key = match &order.batch_key {
+            Some(k) if !k.trim().is_empty() => k.trim().to_string(),
+            Some(_) => return Err(OrderError::IdempotencyKeyInvalid.into()),
+            None => content_key(&preview.provider, &order.text),
+        };
+        let limit = self.provider(&preview.provider)?.max_concurrency.max(1) as usize;
+        let total = preview.lines.len();
+        let mut queue = preview.lines.into_iter();
+        let mut tasks: JoinSet<MassLineResult> = JoinSet::new();
+        let mut results = Vec::with_capacity(total);
+        loop {
+            while tasks.len() < limit {
+                let Some(q) = queue.next() else { break };
+                let engine = self.clone();
+                let mut new = NewOrder::new(
+                    &preview.provider,
+                    &q.line.service_id,
+                    &q.line.link,
+                    q.line.quantity,
+                );
+                new.idempotency_key = Some(format!("{batch_key}:{}", q.line.line));
+                new.force = true;
+                let line = q.line.line;
+                tasks.spawn(async move {
+                    match engine.place_order(new).await {
+                        Ok(o) => MassLineResult {
+                            line,
+                            order: Some(o),
+                            error: None,
+                        },
+                        Err(e) => MassLineResult {
+                            line,
+                            order: None,
+                            error: Some(e.to_body()),
+                        },
+                    }
+                });
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
+            let result = joined.map_err(|e| EngineError::Internal(format!("mass order task: {e}")))?;
+            results.push(result.clone());
+            progress(&MassProgress {
+                done: results.len(),
+                total,
+                result,
+            });
+        }
+        results.sort_by_key(|r| r.line);
+        let status = |r: &MassLineResult| r.order.as_ref().map(|o| o.status);
+        let accepted = results
+            .iter()
+            .filter(|r| status(r).is_some_and(|s| s.is_open() || s.is_terminal()))
+            .count();
+        let unknown = results
+            .iter()
+            .filter(|r| matches!(status(r), Some(OrderStatus::Unknown | OrderStatus::Submitting)))
+            .count();
+        Ok(MassOrderReport {
+            batch_key,
+            failed: results.len() - accepted - unknown,
+            accepted,
+            unknown,
+            results,
+            skipped: preview.errors,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_parse_with_their_numbers() {
+        let text = "# header\n1|https://x.com/a|100\n\n2|https://x.com/b\n3|https://x.com/c|ten\n|https://x.com/d|5\n";
+        let (lines, errors) = parse_mass_order(text);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].line, 2);
+        let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (4, "mass_order.line_format"),
+                (5, "mass_order.quantity_invalid"),
+                (6, "mass_order.service_missing")
+            ]
+        );
+    }
+
+    #[test]
+    fn batch_keys_follow_the_content() {
+        let a = content_key("demo", "1|https://x.com/a|100\n");
+        assert_eq!(a, content_key("demo", "1|https://x.com/a|100"));
+        assert_ne!(a, content_key("demo", "1|https://x.com/a|101"));
+        assert_ne!(a, content_key("other", "1|https://x.com/a|100"));
+    }
+}
