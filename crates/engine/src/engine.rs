@@ -96,6 +96,8 @@ impl Engine {
                 store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &to_hex(&blob), now))?;
             }
         }
+        let now = to_millis(options.clock.now());
+        store.write(|tx| crate::orders::recover_interrupted(tx, now))?;
         tracing::info!(key_store = %master_key.store(), db = %paths.database_file().display(), "engine open");
         Ok(Self {
             inner: Arc::new(Inner {

@@ -82,6 +82,9 @@ pub enum EngineError {
         /// The client's error (never contains the key).
         source: smm_panel::PanelError,
     },
+    /// An order, refill, cancel or mass order was refused (see [`crate::orders::OrderError`]).
+    #[error(transparent)]
+    Order(crate::orders::OrderError),
     /// A bug or an impossible state.
     #[error("internal error: {0}")]
     Internal(String),
@@ -110,6 +113,7 @@ impl EngineError {
             Self::KeychainUnavailable(_) => "secrets.keychain_unavailable",
             Self::Decrypt => "secrets.decrypt_failed",
             Self::Panel { source, .. } => panel_code(source),
+            Self::Order(e) => e.code(),
             Self::Internal(_) => "internal",
         }
     }

@@ -25,6 +25,7 @@ mod engine;
 pub mod error;
 pub mod logging;
 pub mod money;
+pub mod orders;
 pub mod paths;
 pub mod providers;
 pub mod secrets;
@@ -34,6 +35,7 @@ pub mod store;
 pub use catalog::{CatalogDiff, CatalogService, Platform, ServicePage, ServiceQuery};
 pub use engine::{Engine, EngineOptions};
 pub use error::{EngineError, ErrorBody, Result};
+pub use orders::{NewOrder, Order, OrderError, OrderEvent, OrderQuery, OrderStatus};
 pub use providers::{BalanceCheck, NewProvider, Preset, Provider, ProviderUpdate};
 pub use secrets::{ApiKey, KeyStore, KeyStoreChoice};
 

@@ -9,6 +9,7 @@ use crate::error::{EngineError, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_providers_catalog.sql"),
     include_str!("migrations/0002_orders.sql"),
+    include_str!("migrations/0003_order_placement.sql"),
 ];
 
 /// The newest schema version this binary knows.
