@@ -78,7 +78,10 @@ impl Engine {
             });
             match journaled {
                 Ok((provider_id, request, ext)) => {
-                    groups.entry(provider_id).or_default().push((id, request, ext));
+                    groups
+                        .entry(provider_id)
+                        .or_default()
+                        .push((id, request, ext));
                 }
                 Err(e @ EngineError::Order(_)) => {
                     outcomes.insert(
@@ -121,7 +124,10 @@ impl Engine {
                                 (delivery_status(pe.delivery()), Some(pe.to_string()))
                             }
                             Some(Err(other)) => ("unknown", Some(other.to_string())),
-                            None => ("unknown", Some("the provider did not return this id".into())),
+                            None => (
+                                "unknown",
+                                Some("the provider did not return this id".into()),
+                            ),
                         },
                         Err(err) => (
                             err.panel_error()

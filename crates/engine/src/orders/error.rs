@@ -52,7 +52,9 @@ pub enum OrderError {
         max: u64,
     },
     /// A quantity was given that differs from the number of comments (one unit per comment).
-    #[error("quantity {quantity} differs from the {comments} comment(s) given (one unit per line)")]
+    #[error(
+        "quantity {quantity} differs from the {comments} comment(s) given (one unit per line)"
+    )]
     QuantityMismatch {
         /// The quantity given.
         quantity: u64,

@@ -96,20 +96,19 @@ fn filter(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Vec<Va
         clauses.push(format!("o.status IN ({})", marks.join(", ")));
     }
     if let Some(name) = &q.provider {
-        let p = crate::providers::by_name(conn, name.trim())
-            .or_else(|_| -> Result<_> {
-                // Removed providers' orders stay listable by name.
-                use rusqlite::OptionalExtension;
-                conn.query_row(
-                    "SELECT id FROM providers WHERE name = ?1 ORDER BY id DESC LIMIT 1",
-                    [name.trim()],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-                .map(|id| crate::providers::by_id(conn, id))
-                .transpose()?
-                .ok_or_else(|| EngineError::ProviderNotFound(name.clone()))
-            })?;
+        let p = crate::providers::by_name(conn, name.trim()).or_else(|_| -> Result<_> {
+            // Removed providers' orders stay listable by name.
+            use rusqlite::OptionalExtension;
+            conn.query_row(
+                "SELECT id FROM providers WHERE name = ?1 ORDER BY id DESC LIMIT 1",
+                [name.trim()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|id| crate::providers::by_id(conn, id))
+            .transpose()?
+            .ok_or_else(|| EngineError::ProviderNotFound(name.clone()))
+        })?;
         args.push(Value::Integer(p.id));
         clauses.push(format!("o.provider_id = ?{}", args.len()));
     }
@@ -129,7 +128,12 @@ fn filter(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Vec<Va
         args.push(Value::Integer(to_millis(t)));
         clauses.push(format!("o.created_at < ?{}", args.len()));
     }
-    if let Some(text) = q.link_contains.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(text) = q
+        .link_contains
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
@@ -274,7 +278,8 @@ impl Engine {
     /// first, with a header row; returns the number of orders written.
     pub fn export_orders_csv(&self, q: &OrderQuery, out: &mut dyn Write) -> Result<u64> {
         let io = |e| EngineError::io("writing the CSV export", e);
-        out.write_all(CSV_COLUMNS.join(",").as_bytes()).map_err(io)?;
+        out.write_all(CSV_COLUMNS.join(",").as_bytes())
+            .map_err(io)?;
         out.write_all(b"\r\n").map_err(io)?;
         let mut q = q.clone();
         q.after = None;

@@ -299,7 +299,8 @@ impl Engine {
             let Some(joined) = tasks.join_next().await else {
                 break;
             };
-            let result = joined.map_err(|e| EngineError::Internal(format!("mass order task: {e}")))?;
+            let result =
+                joined.map_err(|e| EngineError::Internal(format!("mass order task: {e}")))?;
             results.push(result.clone());
             progress(&MassProgress {
                 done: results.len(),
@@ -315,7 +316,12 @@ impl Engine {
             .count();
         let unknown = results
             .iter()
-            .filter(|r| matches!(status(r), Some(OrderStatus::Unknown | OrderStatus::Submitting)))
+            .filter(|r| {
+                matches!(
+                    status(r),
+                    Some(OrderStatus::Unknown | OrderStatus::Submitting)
+                )
+            })
             .count();
         Ok(MassOrderReport {
             batch_key,

@@ -166,9 +166,9 @@ impl Engine {
         if !provider.active {
             return Err(EngineError::ProviderInactive(provider.name));
         }
-        let service = self.store().read(|c| {
-            validate::service_row(c, provider.id, &provider.name, &new.service_id)
-        })?;
+        let service = self
+            .store()
+            .read(|c| validate::service_row(c, provider.id, &provider.name, &new.service_id))?;
         let checked = validate::check(new, service)?;
         Ok((provider, checked))
     }

@@ -83,7 +83,9 @@ const REFILL_COLUMNS: &str = "id, order_id, external_refill_id, status, raw_stat
 
 fn refill_by_id(conn: &Connection, id: i64) -> Result<Refill> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {REFILL_COLUMNS} FROM refills WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {REFILL_COLUMNS} FROM refills WHERE id = ?1"
+        ))?
         .query_row([id], refill_from_row)?)
 }
 
@@ -207,10 +209,7 @@ impl Engine {
                 );
             }
         }
-        Ok(ids
-            .iter()
-            .filter_map(|id| outcomes.remove(id))
-            .collect())
+        Ok(ids.iter().filter_map(|id| outcomes.remove(id)).collect())
     }
 
     /// Sends the refill requests of one provider: single `refill` for one order, multi
@@ -271,7 +270,11 @@ impl Engine {
                         .panel_error()
                         .cloned()
                         .unwrap_or_else(|| PanelError::Config(e.to_string()));
-                    out.extend(chunk.iter().map(|_| Err(ItemError::Call(Box::new(pe.clone())))));
+                    out.extend(
+                        chunk
+                            .iter()
+                            .map(|_| Err(ItemError::Call(Box::new(pe.clone())))),
+                    );
                 }
             }
         }

@@ -160,7 +160,9 @@ impl Engine {
             }
             Resolution::ExternalId(ext) => {
                 let ext = check_external_id(&ext)?;
-                let taken = self.store().read(|c| external_taken(c, order.provider_id, &ext, id))?;
+                let taken = self
+                    .store()
+                    .read(|c| external_taken(c, order.provider_id, &ext, id))?;
                 if let Some(other) = taken {
                     return Err(OrderError::ExternalIdTaken {
                         external_id: ext,

@@ -257,9 +257,11 @@ impl Engine {
             report.calls += 1;
             let c = client.clone();
             let answers = self
-                .logged_call(provider, "status", move || async move {
-                    c.statuses(&ids).await
-                })
+                .logged_call(
+                    provider,
+                    "status",
+                    move || async move { c.statuses(&ids).await },
+                )
                 .await?;
             let now = self.now_ms();
             let (checked, changed, finished) = self.store().write(|tx| {
@@ -296,7 +298,11 @@ impl Engine {
     pub async fn refresh_order(&self, id: i64) -> Result<super::Order> {
         let report = self.refresh_orders(RefreshScope::Orders(vec![id])).await?;
         if let Some(failure) = report.errors.first() {
-            tracing::warn!(order = id, code = failure.error.code, "order refresh failed");
+            tracing::warn!(
+                order = id,
+                code = failure.error.code,
+                "order refresh failed"
+            );
         }
         self.store().read(|c| order_by_id(c, id))
     }

@@ -244,7 +244,11 @@ fn allowed_fields(t: &ServiceType) -> &'static [&'static str] {
     }
 }
 
-fn need<'a>(t: &ServiceType, field: &'static str, v: &'a Option<String>) -> Result<&'a str, OrderError> {
+fn need<'a>(
+    t: &ServiceType,
+    field: &'static str,
+    v: &'a Option<String>,
+) -> Result<&'a str, OrderError> {
     match v.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(OrderError::FieldMissing {
@@ -254,7 +258,11 @@ fn need<'a>(t: &ServiceType, field: &'static str, v: &'a Option<String>) -> Resu
     }
 }
 
-fn need_list(t: &ServiceType, field: &'static str, v: &[String]) -> Result<Vec<String>, OrderError> {
+fn need_list(
+    t: &ServiceType,
+    field: &'static str,
+    v: &[String],
+) -> Result<Vec<String>, OrderError> {
     if v.is_empty() {
         return Err(OrderError::FieldMissing {
             service_type: t.to_string(),
@@ -586,22 +594,19 @@ pub(crate) fn check(o: &NewOrder, service: ServiceRow) -> Result<Checked, OrderE
                     ))),
                 })
                 .transpose()?;
-            let source = match (o.type_of_traffic, &o.google_keyword, &o.referring_url) {
-                (None, None, None) => None,
-                (Some(1), Some(k), None) if !k.trim().is_empty() => {
-                    Some(TrafficSource::GoogleKeyword(k.trim().to_string()))
-                }
-                (Some(2), None, Some(u)) => {
-                    Some(TrafficSource::CustomReferrer(check_link(u)?))
-                }
-                (Some(3), None, None) => Some(TrafficSource::BlankReferrer),
-                _ => {
-                    return Err(OrderError::TrafficInvalid(
+            let source =
+                match (o.type_of_traffic, &o.google_keyword, &o.referring_url) {
+                    (None, None, None) => None,
+                    (Some(1), Some(k), None) if !k.trim().is_empty() => {
+                        Some(TrafficSource::GoogleKeyword(k.trim().to_string()))
+                    }
+                    (Some(2), None, Some(u)) => Some(TrafficSource::CustomReferrer(check_link(u)?)),
+                    (Some(3), None, None) => Some(TrafficSource::BlankReferrer),
+                    _ => return Err(OrderError::TrafficInvalid(
                         "type_of_traffic 1 needs google_keyword, 2 needs referring_url, 3 neither"
                             .into(),
-                    ))
-                }
-            };
+                    )),
+                };
             if let Some(c) = &o.country {
                 check_one("country", c)?;
                 params.insert("country".into(), json!(c.trim()));
@@ -685,7 +690,9 @@ pub(crate) fn check(o: &NewOrder, service: ServiceRow) -> Result<Checked, OrderE
         request,
         link,
         quantity: match t {
-            ServiceType::Subscriptions | ServiceType::Package | ServiceType::CustomCommentsPackage => None,
+            ServiceType::Subscriptions
+            | ServiceType::Package
+            | ServiceType::CustomCommentsPackage => None,
             _ => units,
         },
         service,
@@ -762,7 +769,10 @@ mod tests {
         let c = check(&o, svc("Custom Comments")).unwrap();
         assert_eq!(c.quantity, Some(12));
         o.quantity = Some(13);
-        assert_eq!(check(&o, svc("Custom Comments")).unwrap_err().code(), "order.quantity_mismatch");
+        assert_eq!(
+            check(&o, svc("Custom Comments")).unwrap_err().code(),
+            "order.quantity_mismatch"
+        );
     }
 
     #[test]

@@ -1,0 +1,6 @@
+//! Order tests against the in-process panel simulator: one binary, one module per area.
+
+mod list;
+mod placement;
+mod support;
+mod tracking;
