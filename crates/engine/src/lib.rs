@@ -18,6 +18,7 @@
 //! tables come as a new file in `store/migrations/`.
 
 pub mod api_log;
+pub mod balances;
 pub mod catalog;
 pub mod clock;
 pub mod demo;
@@ -30,6 +31,7 @@ pub mod paths;
 pub mod providers;
 pub mod secrets;
 mod settings;
+pub mod stats;
 pub mod store;
 
 pub use catalog::{CatalogDiff, CatalogService, Platform, ServicePage, ServiceQuery};

@@ -307,3 +307,120 @@ impl Engine {
         self.store().read(|c| order_by_id(c, id))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use smm_panel::OrderStatus as P;
+
+    fn state(status: P, raw: &str, charge: &str, remains: u64) -> OrderState {
+        OrderState {
+            status,
+            raw_status: raw.into(),
+            charge: Some(charge.parse().unwrap()),
+            start_count: Some(10),
+            remains: Some(remains),
+            currency: Some("USD".into()),
+            runs: None,
+            posts: None,
+            child_orders: Vec::new(),
+        }
+    }
+
+    fn store_with_order() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.sqlite3")).unwrap();
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO providers (id, name, display_name, api_url, api_key_enc, key_last4, \
+                     created_at, updated_at) VALUES (1, 'p', 'p', 'https://p.example', x'', '1234', 0, 0);
+                     INSERT INTO orders (id, idempotency_key, provider_id, service_id, service_name, \
+                     service_type, service_rate, quantity, estimated_cost, status, external_id, \
+                     created_at, updated_at) VALUES (1, 'k', 1, '1', 's', 'Default', '0.9', 1000, \
+                     '0.9', 'in_progress', '77', 0, 0);",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    fn row(
+        store: &Store,
+    ) -> (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    ) {
+        store
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT status, raw_status, charge, remains, finished_at FROM orders WHERE id = 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn unknown_status_text_is_kept_raw_without_a_guess() {
+        let (_dir, store) = store_with_order();
+        let applied = store
+            .write(|tx| {
+                apply_state(
+                    tx,
+                    1,
+                    &state(P::Unknown("Paused".into()), "Paused", "0.9", 400),
+                    5,
+                )
+            })
+            .unwrap();
+        assert_eq!(applied, Applied::Changed);
+        let (status, raw, charge, remains, finished) = row(&store);
+        assert_eq!(status, "in_progress");
+        assert_eq!(raw.as_deref(), Some("Paused"));
+        assert_eq!(
+            (charge.as_deref(), remains, finished),
+            (Some("0.9"), Some(400), None)
+        );
+        let again = store
+            .write(|tx| {
+                apply_state(
+                    tx,
+                    1,
+                    &state(P::Unknown("Paused".into()), "Paused", "0.9", 400),
+                    6,
+                )
+            })
+            .unwrap();
+        assert_eq!(again, Applied::Unchanged);
+    }
+
+    #[test]
+    fn refunded_takes_the_providers_charge_and_remains_and_finishes() {
+        let (_dir, store) = store_with_order();
+        let applied = store
+            .write(|tx| apply_state(tx, 1, &state(P::Refunded, "Refunded", "0", 1000), 9))
+            .unwrap();
+        assert_eq!(applied, Applied::Finished);
+        let (status, raw, charge, remains, finished) = row(&store);
+        assert_eq!(
+            (status.as_str(), raw.as_deref()),
+            ("refunded", Some("Refunded"))
+        );
+        assert_eq!(
+            (charge.as_deref(), remains, finished),
+            (Some("0"), Some(1000), Some(9))
+        );
+        // A finished order is left alone by later answers.
+        let later = store
+            .write(|tx| apply_state(tx, 1, &state(P::InProgress, "In progress", "0.9", 5), 10))
+            .unwrap();
+        assert_eq!(later, Applied::Skipped);
+    }
+}

@@ -2,5 +2,6 @@
 
 mod list;
 mod placement;
+mod stats;
 mod support;
 mod tracking;

@@ -1,0 +1,118 @@
+//! Balances per provider and their history: a snapshot at every check (the connection test
+//! writes it), so the dashboard can draw the balance over time.
+
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::clock::{from_millis, to_millis};
+use crate::engine::Engine;
+use crate::error::{ErrorBody, Result};
+use crate::money;
+use crate::providers::BalanceCheck;
+
+/// One balance snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BalanceSnapshot {
+    /// The provider's name.
+    pub provider: String,
+    /// The amount.
+    pub amount: Decimal,
+    /// The account currency ("" when the provider did not say).
+    pub currency: String,
+    /// When it was taken.
+    pub taken_at: Timestamp,
+}
+
+/// A provider's balance now, or why it could not be fetched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BalanceOutcome {
+    /// The provider's name.
+    pub provider: String,
+    /// The fresh balance.
+    pub check: Option<BalanceCheck>,
+    /// The last known balance when the check failed.
+    pub last_known: Option<Decimal>,
+    /// The error, when the check failed.
+    pub error: Option<ErrorBody>,
+}
+
+impl Engine {
+    /// Fetches one provider's balance now and records a snapshot.
+    pub async fn check_balance(&self, name: &str) -> Result<BalanceCheck> {
+        self.test_provider(name).await
+    }
+
+    /// Fetches every active provider's balance now (one after the other); one result each.
+    pub async fn check_all_balances(&self) -> Result<Vec<BalanceOutcome>> {
+        let mut out = Vec::new();
+        for p in self.list_providers()?.into_iter().filter(|p| p.active) {
+            match self.test_provider(&p.name).await {
+                Ok(check) => out.push(BalanceOutcome {
+                    provider: p.name,
+                    check: Some(check),
+                    last_known: None,
+                    error: None,
+                }),
+                Err(e) => out.push(BalanceOutcome {
+                    provider: p.name,
+                    check: None,
+                    last_known: p.last_balance,
+                    error: Some(e.to_body()),
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Balance snapshots, oldest first, of one provider (or all when `None`) between `from`
+    /// (inclusive) and `to` (exclusive), at most `limit` (the newest ones).
+    pub fn balance_history(
+        &self,
+        provider: Option<&str>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        limit: u32,
+    ) -> Result<Vec<BalanceSnapshot>> {
+        let provider_id = provider
+            .map(|n| self.provider(n))
+            .transpose()?
+            .map(|p| p.id);
+        self.store().read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT p.name, b.amount, b.currency, b.taken_at FROM balance_snapshots b \
+                 JOIN providers p ON p.id = b.provider_id \
+                 WHERE (?1 IS NULL OR b.provider_id = ?1) AND b.taken_at >= ?2 AND b.taken_at < ?3 \
+                 ORDER BY b.taken_at DESC, b.id DESC LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(
+                rusqlite::params![
+                    provider_id,
+                    from.map_or(i64::MIN, to_millis),
+                    to.map_or(i64::MAX, to_millis),
+                    limit
+                ],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                },
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (provider, amount, currency, taken_at) = row?;
+                out.push(BalanceSnapshot {
+                    provider,
+                    amount: money::from_text(&amount)?,
+                    currency,
+                    taken_at: from_millis(taken_at),
+                });
+            }
+            out.reverse();
+            Ok(out)
+        })
+    }
+}
