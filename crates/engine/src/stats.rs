@@ -65,23 +65,23 @@ pub struct OutcomeCounts {
 }
 
 impl OutcomeCounts {
-    fn add(&mut self, status: OrderStatus) {
-        self.total += 1;
+    fn add(&mut self, status: OrderStatus, n: u64) {
+        self.total += n;
         if status.is_open() || status.is_terminal() {
-            self.placed += 1;
+            self.placed += n;
         }
         match status {
             OrderStatus::Pending
             | OrderStatus::Processing
             | OrderStatus::InProgress
-            | OrderStatus::Active => self.open += 1,
-            OrderStatus::Completed => self.completed += 1,
-            OrderStatus::Partial => self.partial += 1,
-            OrderStatus::Canceled => self.canceled += 1,
-            OrderStatus::Refunded => self.refunded += 1,
-            OrderStatus::Rejected => self.rejected += 1,
-            OrderStatus::Unknown | OrderStatus::Submitting => self.unknown += 1,
-            OrderStatus::NotSent | OrderStatus::NotPlaced => self.not_placed += 1,
+            | OrderStatus::Active => self.open += n,
+            OrderStatus::Completed => self.completed += n,
+            OrderStatus::Partial => self.partial += n,
+            OrderStatus::Canceled => self.canceled += n,
+            OrderStatus::Refunded => self.refunded += n,
+            OrderStatus::Rejected => self.rejected += n,
+            OrderStatus::Unknown | OrderStatus::Submitting => self.unknown += n,
+            OrderStatus::NotSent | OrderStatus::NotPlaced => self.not_placed += n,
         }
     }
 
@@ -179,13 +179,21 @@ struct Acc {
 }
 
 impl Acc {
-    fn add_order(&mut self, day: Date, status: OrderStatus, charge: Option<Decimal>, cur: &str) {
-        self.orders.add(status);
+    fn add_order(
+        &mut self,
+        day: Date,
+        status: OrderStatus,
+        charge: Option<Decimal>,
+        cur: &str,
+        n: u64,
+    ) {
+        self.orders.add(status, n);
         let d = self.days.entry(day).or_default();
-        d.0.add(status);
+        d.0.add(status, n);
         if let Some(c) = charge {
-            *self.spent.entry(cur.to_string()).or_default() += c;
-            *d.1.entry(cur.to_string()).or_default() += c;
+            let total = c * Decimal::from(n);
+            *self.spent.entry(cur.to_string()).or_default() += total;
+            *d.1.entry(cur.to_string()).or_default() += total;
         }
     }
 
@@ -270,26 +278,30 @@ impl Engine {
         let mut overall = Acc::default();
         let mut per: BTreeMap<String, Acc> = BTreeMap::new();
         self.store().read(|c| {
+            // Grouped in SQL (equal charges of one day and status together); summed exactly here.
             let mut stmt = c.prepare_cached(
-                "SELECT p.name, o.created_at, o.status, o.charge, ifnull(o.currency, p.currency) \
+                "SELECT p.name, o.created_at / 86400000, o.status, o.charge, \
+                 ifnull(o.currency, p.currency), count(*) \
                  FROM orders o JOIN providers p ON p.id = o.provider_id \
                  WHERE o.created_at >= ?1 AND o.created_at < ?2 \
-                 AND (CASE WHEN ?3 IS NULL THEN p.is_demo = 0 ELSE o.provider_id = ?3 END)",
+                 AND (CASE WHEN ?3 IS NULL THEN p.is_demo = 0 ELSE o.provider_id = ?3 END) \
+                 GROUP BY 1, 2, 3, 4, 5",
             )?;
             let mut rows = stmt.query(rusqlite::params![from, to, provider_id])?;
             while let Some(r) = rows.next()? {
                 let name: String = r.get(0)?;
-                let day = utc_day(r.get(1)?);
+                let day = utc_day(r.get::<_, i64>(1)? * 86_400_000);
                 let status: OrderStatus = r.get::<_, String>(2)?.parse()?;
                 let charge = r
                     .get::<_, Option<String>>(3)?
                     .map(|t| money::from_text(&t))
                     .transpose()?;
                 let currency: String = r.get::<_, Option<String>>(4)?.unwrap_or_default();
-                overall.add_order(day, status, charge, &currency);
+                let n = r.get::<_, i64>(5)?.max(0) as u64;
+                overall.add_order(day, status, charge, &currency, n);
                 per.entry(name)
                     .or_default()
-                    .add_order(day, status, charge, &currency);
+                    .add_order(day, status, charge, &currency, n);
             }
             let mut stmt = c.prepare_cached(
                 "SELECT p.name, a.duration_ms, a.outcome \
@@ -334,7 +346,7 @@ mod tests {
             OrderStatus::Pending,
             OrderStatus::Rejected,
         ] {
-            c.add(s);
+            c.add(s, 1);
         }
         assert_eq!(c.terminal(), 4);
         assert_eq!(c.success_rate(), Some(Decimal::new(5, 1)));

@@ -1,6 +1,7 @@
 //! Order tests against the in-process panel simulator: one binary, one module per area.
 
 mod list;
+mod million;
 mod placement;
 mod stats;
 mod support;
