@@ -29,6 +29,17 @@ pub enum Command {
     Services(ServicesCommand),
     /// Show the data folder, database and where the master key lives
     Info,
+    /// Place, list, track, refill, cancel, resolve and export orders
+    #[command(subcommand)]
+    Order(crate::order_cmd::OrderCommand),
+    /// Place many orders from `service_id|link|quantity` lines
+    MassOrder(crate::order_cmd::MassOrderArgs),
+    /// Check balances now (every active provider, or one), with history
+    Balance(crate::stats_cmd::BalanceArgs),
+    /// Orders, success rate, spend and API figures for a date range (demo excluded)
+    Stats(crate::stats_cmd::StatsArgs),
+    /// Run the demo panel (simulator) as provider "demo" until Ctrl-C or SIGTERM
+    Demo(crate::stats_cmd::DemoArgs),
 }
 
 /// `smmdesk provider …`

@@ -6,9 +6,11 @@
 mod args;
 mod error;
 mod input;
+mod order_cmd;
 mod output;
 mod provider;
 mod services;
+mod stats_cmd;
 
 use std::process::ExitCode;
 
@@ -45,6 +47,11 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Provider(cmd) => provider::run(&engine, cmd, out),
         Command::Services(cmd) => services::run(&engine, cmd, out),
+        Command::Order(cmd) => order_cmd::run(&engine, cmd, out),
+        Command::MassOrder(a) => order_cmd::mass_order(&engine, a, out),
+        Command::Balance(a) => stats_cmd::balance(&engine, a, out),
+        Command::Stats(a) => stats_cmd::stats(&engine, a, out),
+        Command::Demo(a) => stats_cmd::demo(&engine, a, out),
         Command::Info => {
             info(&engine, out);
             Ok(ExitCode::SUCCESS)

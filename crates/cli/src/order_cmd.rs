@@ -1,0 +1,782 @@
+//! `smmdesk order …` and `smmdesk mass-order`: place, list, show, refresh, refill, cancel,
+//! resolve and export orders; place many from a file.
+//!
+//! `order add` and `mass-order` exit 0 when every order was accepted, 1 when one was refused
+//! or never sent (nothing charged), and 3 when an outcome is unknown (resolve it with
+//! `order resolve`; it is never resent automatically).
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Args, Subcommand};
+use serde_json::json;
+use smm_engine::orders::{
+    MassOrder, MassProgress, OrderQuery, RefreshReport, RefreshScope, Resolution, MAX_ORDER_BYTES,
+};
+use smm_engine::{Engine, EngineError, NewOrder, Order, OrderError, OrderStatus};
+
+use crate::error::CliError;
+use crate::output::{table, Output};
+
+/// Most bytes read from a list file (comments, usernames…) or a mass-order file; more is
+/// refused before the engine sees it.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// `smmdesk order …`
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Place an order (checked against the synced catalog first)
+    Add(Box<AddOrderArgs>),
+    /// List orders, newest first
+    List(ListOrdersArgs),
+    /// Show one order with its timeline, refills and cancel requests
+    Show {
+        /// Local order id
+        id: i64,
+    },
+    /// Refresh statuses from the providers: these orders, one provider, or every open order
+    #[command(group(ArgGroup::new("scope").required(true).args(["ids", "provider", "all"])))]
+    Refresh {
+        /// Local order ids
+        ids: Vec<i64>,
+        /// Every open order of this provider
+        #[arg(long)]
+        provider: Option<String>,
+        /// Every open order of every active provider
+        #[arg(long)]
+        all: bool,
+    },
+    /// Ask the provider to refill orders (services with refill only)
+    Refill {
+        /// Local order ids
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Ask the provider to cancel orders; the next refresh shows the outcome
+    Cancel {
+        /// Local order ids
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Resolve an order in state unknown; without an option, show what helps decide
+    #[command(group(ArgGroup::new("resolution").args(["external_id", "not_placed"])))]
+    Resolve {
+        /// Local order id
+        id: i64,
+        /// The provider's order id you found in the panel
+        #[arg(long, value_name = "N")]
+        external_id: Option<String>,
+        /// The order was not placed (it may then be submitted again with `order resubmit`)
+        #[arg(long)]
+        not_placed: bool,
+    },
+    /// Submit again an order that was not placed (rejected, not sent, resolved not placed)
+    Resubmit {
+        /// Local order id
+        id: i64,
+        /// Place even when the estimate exceeds the last known balance
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export orders as CSV (RFC 4180; money as exact decimals)
+    Export(ExportArgs),
+}
+
+/// `smmdesk order add`
+#[derive(Debug, Args)]
+pub struct AddOrderArgs {
+    /// Provider name
+    #[arg(long)]
+    pub provider: String,
+    /// The provider's service id
+    #[arg(long, value_name = "ID")]
+    pub service: String,
+    /// Target link
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
+    /// Quantity (per run with --runs)
+    #[arg(long, value_name = "N")]
+    pub quantity: Option<u64>,
+    /// Custom comments, one per line (blank lines ignored)
+    #[arg(long, value_name = "FILE")]
+    pub comments_file: Option<PathBuf>,
+    /// Mentions usernames, one per line
+    #[arg(long, value_name = "FILE")]
+    pub usernames_file: Option<PathBuf>,
+    /// Hashtags, one per line
+    #[arg(long, value_name = "FILE")]
+    pub hashtags_file: Option<PathBuf>,
+    /// SEO keywords, one per line
+    #[arg(long, value_name = "FILE")]
+    pub keywords_file: Option<PathBuf>,
+    /// Groups, one per line
+    #[arg(long, value_name = "FILE")]
+    pub groups_file: Option<PathBuf>,
+    /// Drip-feed runs (needs --interval)
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u64>,
+    /// Drip-feed interval in minutes (needs --runs)
+    #[arg(long, value_name = "MIN")]
+    pub interval: Option<u64>,
+    /// Username (mentions user followers, comment likes/replies, subscriptions)
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Hashtag to scrape usernames from (mentions hashtag)
+    #[arg(long)]
+    pub hashtag: Option<String>,
+    /// Media URL to scrape likers from (mentions media likers)
+    #[arg(long, value_name = "URL")]
+    pub media: Option<String>,
+    /// Poll answer number
+    #[arg(long, value_name = "N")]
+    pub answer_number: Option<u32>,
+    /// Subscriptions: minimum per post
+    #[arg(long, value_name = "N")]
+    pub min: Option<u64>,
+    /// Subscriptions: maximum per post
+    #[arg(long, value_name = "N")]
+    pub max: Option<u64>,
+    /// Subscriptions: new posts to handle (default unlimited)
+    #[arg(long, value_name = "N")]
+    pub posts: Option<u64>,
+    /// Subscriptions: existing posts to include
+    #[arg(long, value_name = "N")]
+    pub old_posts: Option<u64>,
+    /// Subscriptions: delay in minutes
+    #[arg(long, value_name = "MIN")]
+    pub delay: Option<u32>,
+    /// Subscriptions: expiry date (2026-12-25 or 25/12/2026)
+    #[arg(long, value_name = "DATE")]
+    pub expiry: Option<String>,
+    /// Web traffic: country
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Web traffic: device 1-5
+    #[arg(long)]
+    pub device: Option<u8>,
+    /// Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer
+    #[arg(long, value_name = "1-3")]
+    pub traffic_type: Option<u8>,
+    /// Web traffic: the Google keyword
+    #[arg(long)]
+    pub google_keyword: Option<String>,
+    /// Web traffic: the referring URL
+    #[arg(long, value_name = "URL")]
+    pub referring_url: Option<String>,
+    /// The same key always returns the same order (one is generated when omitted)
+    #[arg(long, value_name = "K")]
+    pub idempotency_key: Option<String>,
+    /// Place even when the estimated cost exceeds the last known balance
+    #[arg(long)]
+    pub force: bool,
+    /// Check and estimate only; place nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `smmdesk order list`
+#[derive(Debug, Args)]
+pub struct ListOrdersArgs {
+    /// Only these states (repeat or comma-separate: pending,unknown,…)
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only this provider
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Only this provider service id
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// Created at or after (2026-11-24, an RFC 3339 time, or 24h/7d ago)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Created before
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Text the link contains
+    #[arg(long, value_name = "TEXT")]
+    pub link: Option<String>,
+    /// Page size (1-1000)
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Continue after this cursor (printed by the previous page)
+    #[arg(long, value_name = "CURSOR")]
+    pub after: Option<String>,
+}
+
+/// `smmdesk order export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write CSV to FILE (`-` for stdout)
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// Only these states
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only this provider
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Created at or after
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Created before
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
+/// `smmdesk mass-order`
+#[derive(Debug, Args)]
+pub struct MassOrderArgs {
+    /// Provider name
+    #[arg(long)]
+    pub provider: String,
+    /// Lines `service_id|link|quantity` (`-` for stdin); blank lines and `#` comments skipped
+    pub file: PathBuf,
+    /// Place the valid lines even when others are invalid
+    #[arg(long)]
+    pub valid_only: bool,
+    /// Batch key (default: derived from the provider and the file, so running the same file
+    /// again places nothing twice; give a new key to place the same lines again on purpose)
+    #[arg(long, value_name = "K")]
+    pub batch_key: Option<String>,
+    /// Place even when the total exceeds the last known balance
+    #[arg(long)]
+    pub force: bool,
+    /// Check and estimate only; place nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn read_text(path: &PathBuf, what: &'static str) -> Result<String, CliError> {
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_string(&mut text))
+    };
+    read.map_err(|e| {
+        CliError::Engine(EngineError::Io {
+            what: format!("reading {what} {}", path.display()),
+            source: e,
+        })
+    })?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(EngineError::Order(OrderError::TooLarge {
+            what,
+            size: format!("more than {MAX_FILE_BYTES} bytes"),
+            limit: format!("{MAX_ORDER_BYTES} bytes"),
+        })
+        .into());
+    }
+    Ok(text)
+}
+
+/// One entry per non-blank line.
+fn read_list(path: &Option<PathBuf>, what: &'static str) -> Result<Vec<String>, CliError> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    Ok(read_text(path, what)?
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+fn statuses(list: &[String]) -> Result<Vec<OrderStatus>, CliError> {
+    list.iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse::<OrderStatus>().map_err(CliError::from))
+        .collect()
+}
+
+fn money(o: &Order) -> String {
+    let cur = o.currency.as_deref().unwrap_or("");
+    match o.charge {
+        Some(c) => format!("{c} {cur}").trim().to_string(),
+        None => format!("~{} {cur}", o.estimated_cost).trim().to_string(),
+    }
+}
+
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+fn order_rows(orders: &[Order]) -> String {
+    let rows: Vec<Vec<String>> = orders
+        .iter()
+        .map(|o| {
+            vec![
+                o.id.to_string(),
+                o.created_at.strftime("%Y-%m-%d %H:%M").to_string(),
+                o.provider.clone(),
+                o.service_id.clone(),
+                short(o.link.as_deref().unwrap_or("-"), 40),
+                o.quantity.map_or("-".into(), |q| q.to_string()),
+                o.status.to_string(),
+                money(o),
+                o.external_id.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "ID", "CREATED", "PROVIDER", "SERVICE", "LINK", "QTY", "STATUS", "CHARGE", "EXTERNAL",
+        ],
+        &rows,
+    )
+}
+
+fn describe(o: &Order) -> String {
+    let mut lines = vec![format!(
+        "order #{} {} — {} service {} ({}, {})",
+        o.id, o.status, o.provider, o.service_id, o.service_name, o.service_type
+    )];
+    if let Some(l) = &o.link {
+        lines.push(format!("link:      {l}"));
+    }
+    if let Some(q) = o.quantity {
+        lines.push(format!("quantity:  {q}"));
+    }
+    let cur = o.currency.as_deref().unwrap_or("");
+    lines.push(format!("estimate:  {} {cur}", o.estimated_cost));
+    if let Some(c) = o.charge {
+        lines.push(format!("charge:    {c} {cur}"));
+    }
+    if let Some(e) = &o.external_id {
+        lines.push(format!("external:  {e}"));
+    }
+    if let (Some(s), Some(r)) = (o.start_count, o.remains) {
+        lines.push(format!("start:     {s}, remains {r}"));
+    }
+    if let Some(r) = &o.raw_status {
+        lines.push(format!("provider:  {r}"));
+    }
+    if let Some(r) = &o.reject_reason {
+        lines.push(format!("reason:    {r}"));
+    }
+    if let Some(e) = &o.last_error {
+        lines.push(format!("error:     {e}"));
+    }
+    lines.push(format!("key:       {}", o.idempotency_key));
+    match o.status {
+        OrderStatus::Unknown => lines.push(format!(
+            "the order may have been placed: check the provider's panel, then run \
+             `smmdesk order resolve {} --external-id N` or `--not-placed`",
+            o.id
+        )),
+        OrderStatus::NotSent | OrderStatus::Rejected | OrderStatus::NotPlaced => {
+            lines.push(format!(
+                "nothing was placed; `smmdesk order resubmit {}` tries again",
+                o.id
+            ))
+        }
+        _ => {}
+    }
+    lines.join("\n")
+}
+
+/// The exit code for a placement outcome.
+fn outcome_code(statuses: impl IntoIterator<Item = OrderStatus>) -> ExitCode {
+    let mut code = 0u8;
+    for s in statuses {
+        let c = match s {
+            OrderStatus::Unknown | OrderStatus::Submitting => 3,
+            s if s.is_not_placed() => 1,
+            _ => 0,
+        };
+        code = code.max(c);
+    }
+    ExitCode::from(code)
+}
+
+fn report_text(what: &str, r: &RefreshReport) -> String {
+    let mut text = format!(
+        "{what}: {} checked, {} changed, {} finished, {} call(s)",
+        r.checked, r.changed, r.finished, r.calls
+    );
+    if !r.skipped.is_empty() {
+        let ids: Vec<String> = r.skipped.iter().map(i64::to_string).collect();
+        text.push_str(&format!("\nskipped (not open): {}", ids.join(", ")));
+    }
+    for e in &r.errors {
+        text.push_str(&format!(
+            "\n{}: {} [{}]",
+            e.provider, e.error.message, e.error.code
+        ));
+    }
+    text
+}
+
+/// Runs `smmdesk order …`.
+pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode, CliError> {
+    match cmd {
+        OrderCommand::Add(a) => add(engine, *a, out),
+        OrderCommand::List(a) => {
+            let now = engine.now();
+            let q = OrderQuery {
+                status: statuses(&a.status)?,
+                provider: a.provider,
+                service_id: a.service,
+                from: a.from.map(|t| crate::input::since(&t, now)).transpose()?,
+                to: a.to.map(|t| crate::input::since(&t, now)).transpose()?,
+                link_contains: a.link,
+                limit: Some(a.limit),
+                after: a.after,
+                ..OrderQuery::default()
+            };
+            let page = engine.list_orders(&q)?;
+            out.print(&page, || {
+                let mut text = order_rows(&page.orders);
+                if let Some(n) = &page.next {
+                    text.push_str(&format!("\nmore: --after {n}"));
+                }
+                text
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        OrderCommand::Show { id } => {
+            let order = engine.order(id)?;
+            let events = engine.order_events(id)?;
+            let refills = engine.order_refills(id)?;
+            let value = json!({ "order": order, "events": events, "refills": refills });
+            out.print(&value, || {
+                let mut text = describe(&order);
+                text.push_str("\ntimeline:");
+                for e in &events {
+                    text.push_str(&format!(
+                        "\n  {}  {:<16} {}  {}",
+                        e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                        e.kind,
+                        e.status.as_deref().unwrap_or(""),
+                        e.detail
+                    ));
+                }
+                for r in &refills {
+                    text.push_str(&format!(
+                        "\nrefill #{} {} {}",
+                        r.id,
+                        r.status,
+                        r.external_refill_id.as_deref().unwrap_or("")
+                    ));
+                }
+                text
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        OrderCommand::Refresh { ids, provider, all } => {
+            let (scope, refills) = match (ids.is_empty(), provider, all) {
+                (false, _, _) => (RefreshScope::Orders(ids), None),
+                (true, Some(p), _) => (RefreshScope::Provider(p.clone()), Some(Some(p))),
+                (true, None, _) => (RefreshScope::AllOpen, Some(None)),
+            };
+            let (orders, refills) = crate::block_on(async {
+                let orders = engine.refresh_orders(scope).await?;
+                let refills = match refills {
+                    Some(p) => Some(engine.refresh_refills(p.as_deref()).await?),
+                    None => None,
+                };
+                Ok::<_, EngineError>((orders, refills))
+            })??;
+            let value = json!({ "orders": orders, "refills": refills });
+            out.print(&value, || {
+                let mut text = report_text("orders", &orders);
+                if let Some(r) = &refills {
+                    text.push('\n');
+                    text.push_str(&report_text("refills", r));
+                }
+                text
+            });
+            let failed =
+                !orders.errors.is_empty() || refills.as_ref().is_some_and(|r| !r.errors.is_empty());
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        OrderCommand::Refill { ids } => {
+            let outcomes = crate::block_on(engine.request_refill(&ids))??;
+            out.print(&outcomes, || {
+                outcomes
+                    .iter()
+                    .map(|o| match (&o.refill, &o.error) {
+                        (_, Some(e)) => format!("#{}: {} [{}]", o.order_id, e.message, e.code),
+                        (Some(r), None) => format!(
+                            "#{}: refill {} {}",
+                            o.order_id,
+                            r.status,
+                            r.external_refill_id.as_deref().unwrap_or("")
+                        ),
+                        (None, None) => format!("#{}: ?", o.order_id),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(if outcomes.iter().any(|o| o.error.is_some()) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        OrderCommand::Cancel { ids } => {
+            let outcomes = crate::block_on(engine.cancel_orders(&ids))??;
+            out.print(&outcomes, || {
+                outcomes
+                    .iter()
+                    .map(|o| match &o.error {
+                        Some(e) => format!("#{}: {} [{}]", o.order_id, e.message, e.code),
+                        None => format!(
+                            "#{}: cancel requested (accepted; refresh to see the outcome)",
+                            o.order_id
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(if outcomes.iter().any(|o| o.error.is_some()) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        OrderCommand::Resolve {
+            id,
+            external_id,
+            not_placed,
+        } => {
+            let resolution = match (external_id, not_placed) {
+                (Some(e), _) => Resolution::ExternalId(e),
+                (None, true) => Resolution::NotPlaced,
+                (None, false) => {
+                    let help = crate::block_on(engine.resolve_help(id))??;
+                    out.print(&help, || {
+                        let o = &help.order;
+                        let cur = o.currency.clone().unwrap_or_default();
+                        let show = |d: Option<rust_decimal::Decimal>| {
+                            d.map_or("unknown".to_string(), |d| format!("{d} {cur}"))
+                        };
+                        let mut text = describe(o);
+                        text.push_str(&format!(
+                            "\nbalance before: {}\nbalance now:    {}\nchange:         {}\n\
+                             expected charge: {} {cur}\nlater orders at this provider: {} \
+                             (estimated {} {cur})",
+                            show(help.balance_before),
+                            show(help.balance_now),
+                            show(help.balance_change),
+                            help.expected_charge,
+                            help.later_orders,
+                            help.later_orders_cost
+                        ));
+                        for other in &help.same_link_orders {
+                            text.push_str(&format!(
+                                "\nsame link: order #{} {} {}",
+                                other.id,
+                                other.status,
+                                other.external_id.as_deref().unwrap_or("")
+                            ));
+                        }
+                        text
+                    });
+                    return Ok(ExitCode::SUCCESS);
+                }
+            };
+            let order = crate::block_on(engine.resolve_order(id, resolution))??;
+            out.print(&order, || describe(&order));
+            Ok(ExitCode::SUCCESS)
+        }
+        OrderCommand::Resubmit { id, force } => {
+            let order = crate::block_on(engine.resubmit_order(id, force))??;
+            out.print(&order, || describe(&order));
+            Ok(outcome_code([order.status]))
+        }
+        OrderCommand::Export(a) => {
+            let now = engine.now();
+            let q = OrderQuery {
+                status: statuses(&a.status)?,
+                provider: a.provider,
+                from: a.from.map(|t| crate::input::since(&t, now)).transpose()?,
+                to: a.to.map(|t| crate::input::since(&t, now)).transpose()?,
+                ..OrderQuery::default()
+            };
+            let n = if a.csv.as_os_str() == "-" {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                engine.export_orders_csv(&q, &mut lock)?
+            } else {
+                let file = std::fs::File::create(&a.csv).map_err(|e| EngineError::Io {
+                    what: format!("creating {}", a.csv.display()),
+                    source: e,
+                })?;
+                let mut w = std::io::BufWriter::new(file);
+                let n = engine.export_orders_csv(&q, &mut w)?;
+                w.flush().map_err(|e| EngineError::Io {
+                    what: format!("writing {}", a.csv.display()),
+                    source: e,
+                })?;
+                n
+            };
+            if a.csv.as_os_str() != "-" {
+                let value = json!({ "orders": n, "file": a.csv });
+                out.print(&value, || {
+                    format!("{n} orders written to {}", a.csv.display())
+                });
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
+    let new = NewOrder {
+        provider: a.provider,
+        service_id: a.service,
+        link: a.link,
+        quantity: a.quantity,
+        comments: read_list(&a.comments_file, "comments")?,
+        usernames: read_list(&a.usernames_file, "usernames")?,
+        hashtags: read_list(&a.hashtags_file, "hashtags")?,
+        keywords: read_list(&a.keywords_file, "keywords")?,
+        groups: read_list(&a.groups_file, "groups")?,
+        hashtag: a.hashtag,
+        username: a.username,
+        media: a.media,
+        answer_number: a.answer_number,
+        runs: a.runs,
+        interval: a.interval,
+        sub_min: a.min,
+        sub_max: a.max,
+        posts: a.posts,
+        old_posts: a.old_posts,
+        delay: a.delay,
+        expiry: a.expiry,
+        country: a.country,
+        device: a.device,
+        type_of_traffic: a.traffic_type,
+        google_keyword: a.google_keyword,
+        referring_url: a.referring_url,
+        idempotency_key: a.idempotency_key,
+        force: a.force,
+    };
+    if a.dry_run {
+        let quote = engine.quote_order(&new)?;
+        out.print(&quote, || {
+            let cur = quote.currency.clone().unwrap_or_default();
+            let mut text = format!(
+                "{} service {} ({}): estimated {} {cur}",
+                quote.provider, quote.service_id, quote.service_name, quote.estimated_cost
+            );
+            if let Some(b) = quote.balance {
+                text.push_str(&format!("; last known balance {b} {cur}"));
+            }
+            if quote.exceeds_balance {
+                text.push_str(" — exceeds the balance (use --force to place anyway)");
+            }
+            text
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
+    let order = crate::block_on(engine.place_order(new))??;
+    out.print(&order, || describe(&order));
+    Ok(outcome_code([order.status]))
+}
+
+/// Runs `smmdesk mass-order`.
+pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
+    let text = read_text(&a.file, "the mass order")?;
+    if a.dry_run {
+        let preview = engine.check_mass_order(&a.provider, &text)?;
+        out.print(&preview, || {
+            let cur = preview.currency.clone().unwrap_or_default();
+            let mut t = format!(
+                "{} valid line(s), estimated {} {cur}",
+                preview.lines.len(),
+                preview.total_cost
+            );
+            for e in &preview.errors {
+                t.push_str(&format!("\nline {}: {} [{}]", e.line, e.message, e.code));
+            }
+            t
+        });
+        return Ok(if preview.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    let order = MassOrder {
+        provider: a.provider,
+        text,
+        batch_key: a.batch_key,
+        valid_only: a.valid_only,
+        force: a.force,
+    };
+    let json = out.json;
+    let progress = move |p: &MassProgress| {
+        if !json {
+            let status = p
+                .result
+                .order
+                .as_ref()
+                .map_or("failed".to_string(), |o| o.status.to_string());
+            eprintln!("[{}/{}] line {}: {status}", p.done, p.total, p.result.line);
+        }
+    };
+    let result = crate::block_on(engine.place_mass_order(order, &progress))?;
+    let report = match result {
+        Ok(r) => r,
+        Err(EngineError::Order(OrderError::MassOrderInvalid(lines))) if !out.json => {
+            for e in &lines {
+                eprintln!("line {}: {} [{}]", e.line, e.message, e.code);
+            }
+            return Err(EngineError::Order(OrderError::MassOrderInvalid(lines)).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    out.print(&report, || {
+        let mut t = format!(
+            "batch {}: {} accepted, {} failed, {} unknown",
+            report.batch_key, report.accepted, report.failed, report.unknown
+        );
+        for r in &report.results {
+            match (&r.order, &r.error) {
+                (Some(o), _) => t.push_str(&format!(
+                    "\nline {}: order #{} {} {}",
+                    r.line,
+                    o.id,
+                    o.status,
+                    o.external_id.as_deref().unwrap_or("")
+                )),
+                (None, Some(e)) => {
+                    t.push_str(&format!("\nline {}: {} [{}]", r.line, e.message, e.code))
+                }
+                (None, None) => {}
+            }
+        }
+        for s in &report.skipped {
+            t.push_str(&format!(
+                "\nline {} skipped: {} [{}]",
+                s.line, s.message, s.code
+            ));
+        }
+        t
+    });
+    let mut statuses: Vec<OrderStatus> = report
+        .results
+        .iter()
+        .map(|r| r.order.as_ref().map_or(OrderStatus::NotSent, |o| o.status))
+        .collect();
+    if !report.skipped.is_empty() {
+        statuses.push(OrderStatus::Rejected);
+    }
+    Ok(outcome_code(statuses))
+}
