@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) paths: AppPaths,
     pub(crate) retry: RetryPolicy,
+    /// The scheduler's shared parts: events, provider limits, wake-ups.
+    pub(crate) background: crate::scheduler::Background,
 }
 
 impl std::fmt::Debug for Engine {
@@ -106,6 +108,7 @@ impl Engine {
                 clock: options.clock,
                 paths: paths.clone(),
                 retry: options.retry,
+                background: crate::scheduler::Background::default(),
             }),
         })
     }

@@ -10,6 +10,9 @@
 //!   [`Engine::test_provider`].
 //! - Catalog ([`catalog`]): [`Engine::sync_catalog`], [`Engine::sync_all_catalogs`],
 //!   [`Engine::list_services`], [`Engine::catalog_changes`], [`Engine::compare_offers`].
+//! - Background work ([`scheduler`]): [`Engine::start_scheduler`], [`Engine::wake_job`],
+//!   [`Engine::job_health`]; alerts ([`alerts`]): [`Engine::list_alerts`]; change events
+//!   ([`events`]): [`Engine::subscribe`].
 //! - Every error is an [`EngineError`] with a stable [`EngineError::code`].
 //!
 //! Store conventions (for every module that adds tables): times are INTEGER unix
@@ -17,6 +20,7 @@
 //! REAL; writes go through [`store::Store::write`] (`BEGIN IMMEDIATE`, all or nothing); new
 //! tables come as a new file in `store/migrations/`.
 
+pub mod alerts;
 pub mod api_log;
 pub mod balances;
 pub mod catalog;
@@ -24,21 +28,26 @@ pub mod clock;
 pub mod demo;
 mod engine;
 pub mod error;
+pub mod events;
 pub mod logging;
 pub mod money;
 pub mod orders;
 pub mod paths;
 pub mod providers;
+pub mod scheduler;
 pub mod secrets;
 mod settings;
 pub mod stats;
 pub mod store;
 
+pub use alerts::{Alert, AlertKind, AlertQuery};
 pub use catalog::{CatalogDiff, CatalogService, Platform, ServicePage, ServiceQuery};
 pub use engine::{Engine, EngineOptions};
 pub use error::{EngineError, ErrorBody, Result};
+pub use events::{ChangeSet, EngineEvent};
 pub use orders::{NewOrder, Order, OrderError, OrderEvent, OrderQuery, OrderStatus};
 pub use providers::{BalanceCheck, NewProvider, Preset, Provider, ProviderUpdate};
+pub use scheduler::{JobHealth, JobKind, JobState, ProviderHealth, Scheduler, SchedulerOptions};
 pub use secrets::{ApiKey, KeyStore, KeyStoreChoice};
 
 /// The engine's version.

@@ -62,6 +62,17 @@ impl Engine {
         Fut: Future<Output = Result<T, PanelError>>,
         T: Send + 'static,
     {
+        // Shared with every job and user action of this provider (background work yields).
+        let _permit = self
+            .inner
+            .background
+            .limits
+            .acquire(
+                provider.id,
+                provider.max_concurrency,
+                provider.requests_per_minute,
+            )
+            .await;
         let started_at = self.now();
         let timer = Instant::now();
         let runtime = tokio::runtime::Handle::current();
@@ -78,6 +89,11 @@ impl Engine {
             http_status,
         };
         self.store().write(|tx| api_log::record(tx, &entry))?;
+        // "Provider failing" counts calls the provider did not answer.
+        let answered = matches!(outcome, "ok" | "rejected");
+        if let Err(e) = self.note_provider_call(provider.id, answered) {
+            tracing::warn!(provider = %provider.name, "provider failing alert: {e}");
+        }
         result.map_err(|source| EngineError::Panel {
             provider: provider.name.clone(),
             source,

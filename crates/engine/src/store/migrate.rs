@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_providers_catalog.sql"),
     include_str!("migrations/0002_orders.sql"),
     include_str!("migrations/0003_order_placement.sql"),
+    include_str!("migrations/0004_scheduler_alerts.sql"),
 ];
 
 /// The newest schema version this binary knows.
