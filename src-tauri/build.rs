@@ -4,7 +4,30 @@
 //! permission in `capabilities/`, so the UI can call nothing that is not granted there.
 
 /// Every command the app exposes; keep in step with `commands::builder()`.
-const COMMANDS: &[&str] = &["app_info", "get_ui_settings", "set_ui_settings"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_ui_settings",
+    "set_ui_settings",
+    "provider_presets",
+    "list_providers",
+    "add_provider",
+    "update_provider",
+    "set_provider_active",
+    "remove_provider",
+    "test_provider",
+    "start_demo",
+    "sync_catalog",
+    "list_services",
+    "get_service",
+    "catalog_changes",
+    "catalog_categories",
+    "compare_offers",
+    "quote_order",
+    "place_order",
+    "refresh_order",
+    "check_mass_order",
+    "place_mass_order",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -1,6 +1,11 @@
 //! The Tauri commands: thin adapters that call the engine (or the settings file) and map
 //! errors to [`IpcError`]. Their TypeScript twins are generated into `ui/src/ipc/bindings.ts`.
 
+pub mod catalog;
+pub mod orders;
+pub mod providers;
+
+use rust_decimal::Decimal;
 use serde::Serialize;
 use tauri::State;
 
@@ -62,10 +67,45 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             app_info,
             get_ui_settings,
             set_ui_settings,
+            providers::provider_presets,
+            providers::list_providers,
+            providers::add_provider,
+            providers::update_provider,
+            providers::set_provider_active,
+            providers::remove_provider,
+            providers::test_provider,
+            providers::start_demo,
+            catalog::sync_catalog,
+            catalog::list_services,
+            catalog::get_service,
+            catalog::catalog_changes,
+            catalog::catalog_categories,
+            catalog::compare_offers,
+            orders::quote_order,
+            orders::place_order,
+            orders::refresh_order,
+            orders::check_mass_order,
+            orders::place_mass_order,
         ])
 }
 
 /// The TypeScript exporter settings used for `ui/src/ipc/bindings.ts`.
 pub fn typescript() -> specta_typescript::Typescript {
     specta_typescript::Typescript::default()
+}
+
+/// Money over IPC: the canonical decimal string (never a float).
+pub(crate) fn money(amount: Decimal) -> String {
+    smm_engine::money::to_text(amount)
+}
+
+/// A decimal string from the UI; a malformed one is an `input.invalid` error on `field`.
+pub(crate) fn parse_money(field: &str, text: &str) -> Result<Decimal, IpcError> {
+    smm_engine::money::from_text(text.trim())
+        .map_err(|_| IpcError::input(field, format!("{text:?} is not an amount")))
+}
+
+/// Times over IPC: RFC 3339 in UTC; the UI formats them with Intl.
+pub(crate) fn time(at: jiff::Timestamp) -> String {
+    at.to_string()
 }

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 use smm_engine::paths::PathsError;
-use smm_engine::EngineError;
+use smm_engine::{EngineError, OrderError};
 
 use crate::settings::SettingsError;
 
@@ -24,6 +24,10 @@ pub struct IpcError {
     pub code: String,
     /// An English description for logs; the UI shows its own translation of `code`.
     pub message: String,
+    /// The form field the error is about, when it is about one (`link`, `quantity`,
+    /// `apiUrl`…), so the UI can show it in place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl IpcError {
@@ -32,6 +36,15 @@ impl IpcError {
         Self {
             code: code.to_string(),
             message: message.into(),
+            field: None,
+        }
+    }
+
+    /// Bad input in one field (`input.invalid`).
+    pub fn input(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.to_string()),
+            ..Self::new("input.invalid", message)
         }
     }
 }
@@ -39,7 +52,61 @@ impl IpcError {
 impl From<EngineError> for IpcError {
     fn from(err: EngineError) -> Self {
         let body = err.to_body();
-        Self::new(body.code, body.message)
+        Self {
+            field: field_of(&err),
+            ..Self::new(body.code, body.message)
+        }
+    }
+}
+
+/// The form field an engine error is about, in the UI's (camelCase) names.
+fn field_of(err: &EngineError) -> Option<String> {
+    let field = match err {
+        EngineError::Input { field, .. } => field,
+        EngineError::ProviderNameTaken(_) | EngineError::ProviderNameInvalid(_) => "name",
+        EngineError::UrlInvalid(_) | EngineError::UrlScheme(_) | EngineError::UrlInsecure(_) => {
+            "apiUrl"
+        }
+        EngineError::KeyEmpty | EngineError::Decrypt => "apiKey",
+        EngineError::Order(e) => return order_field(e).map(str::to_string),
+        _ => return None,
+    };
+    Some(field.to_string())
+}
+
+/// The New order form field an order error is about.
+fn order_field(e: &OrderError) -> Option<&'static str> {
+    Some(match e {
+        OrderError::ServiceNotFound { .. } => "serviceId",
+        OrderError::LinkMissing | OrderError::LinkInvalid(_) => "link",
+        OrderError::QuantityMissing
+        | OrderError::QuantityBelowMin { .. }
+        | OrderError::QuantityAboveMax { .. }
+        | OrderError::QuantityMismatch { .. } => "quantity",
+        OrderError::FieldMissing { field, .. }
+        | OrderError::FieldNotAllowed { field, .. }
+        | OrderError::ListEntryInvalid { field, .. } => form_field(field),
+        OrderError::TooLarge { what, .. } => form_field(what),
+        OrderError::DripFeedUnsupported | OrderError::DripFeedIncomplete => "runs",
+        OrderError::AnswerNumberInvalid => "answerNumber",
+        OrderError::SubscriptionInvalid(_) => "subMin",
+        OrderError::ExpiryInvalid(_) => "expiry",
+        OrderError::TrafficInvalid(_) => "typeOfTraffic",
+        _ => return None,
+    })
+}
+
+/// The engine's field names (`answer_number`, `min`…) as the form names them.
+fn form_field(name: &'static str) -> &'static str {
+    match name {
+        "answer_number" => "answerNumber",
+        "min" => "subMin",
+        "max" => "subMax",
+        "old_posts" => "oldPosts",
+        "type_of_traffic" => "typeOfTraffic",
+        "google_keyword" => "googleKeyword",
+        "referring_url" => "referringUrl",
+        other => other,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Every error code that can cross the IPC boundary has an English and an Arabic text in the
 //! UI (`ui/src/i18n/{en,ar}.json`, under `errors.`), so the UI never falls back to a raw code.
 //!
-//! The engine's codes are read from `EngineError::code()` in `crates/engine/src/error.rs`
-//! (every `=> "some.code"` arm), the app's own from `smm_desk::error::codes`.
+//! The engine's codes are read from `EngineError::code()` in `crates/engine/src/error.rs` and
+//! `OrderError::code()` in `crates/engine/src/orders/error.rs` (every `=> "some.code"` arm),
+//! the mass-order line codes from `crates/engine/src/orders/mass.rs` (`code: "…"`), the app's
+//! own from `smm_desk::error::codes`.
 
 use std::path::PathBuf;
 
@@ -10,11 +12,19 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The dotted codes in `=> "..."` match arms of the engine's error module.
+/// The dotted codes in `=> "..."` match arms of the engine's error modules.
 fn engine_codes() -> Vec<String> {
-    let source = std::fs::read_to_string(repo().join("crates/engine/src/error.rs")).unwrap();
+    let mut codes = codes_in("crates/engine/src/error.rs", "=> \"");
+    codes.extend(codes_in("crates/engine/src/orders/error.rs", "=> \""));
+    codes.extend(codes_in("crates/engine/src/orders/mass.rs", "code: \""));
+    codes
+}
+
+/// The dotted codes that follow `marker` in a source file.
+fn codes_in(file: &str, marker: &str) -> Vec<String> {
+    let source = std::fs::read_to_string(repo().join(file)).unwrap();
     let mut codes = Vec::new();
-    for arm in source.split("=> \"").skip(1) {
+    for arm in source.split(marker).skip(1) {
         let code = arm.split('"').next().unwrap_or_default();
         let is_code = !code.is_empty()
             && code

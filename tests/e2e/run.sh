@@ -51,6 +51,6 @@ trap 'exit 143' INT TERM
 
 # The runner runs in the background so the trap fires at once on a signal.
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  node --test --test-reporter=spec "$ROOT/tests/e2e/shell.test.mjs" &
+  node --test --test-concurrency=1 --test-reporter=spec "$ROOT"/tests/e2e/*.test.mjs &
 runner=$!
 wait "$runner"

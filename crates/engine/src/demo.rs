@@ -71,6 +71,8 @@ impl Engine {
                 let mut new = NewProvider::new(DEMO_PROVIDER, sim.url(), sim.key());
                 new.display_name = Some(DEMO_DISPLAY_NAME.into());
                 new.is_demo = true;
+                // A simulator on this computer: no need to spare it like a real panel.
+                new.requests_per_minute = Some(10_000);
                 self.add_provider(new)?;
             }
             Err(e) => return Err(e),

@@ -7,8 +7,12 @@ import type { IpcError } from "./bindings";
 /** The code for failures of the IPC itself (Tauri rejects with a plain string). */
 export const IPC_FAILED = "ipc.failed";
 
-/** An error the UI can translate. */
-export type UiError = IpcError;
+/** An error the UI can translate; `field` names the form field it is about, if any. */
+export interface UiError {
+  code: string;
+  message: string;
+  field?: string;
+}
 
 function isIpcError(value: unknown): value is IpcError {
   return (
@@ -25,7 +29,12 @@ function isIpcError(value: unknown): value is IpcError {
  * `ipc.failed`.
  */
 export function toUiError(error: unknown): UiError {
-  if (isIpcError(error)) return { code: error.code, message: error.message };
+  if (isIpcError(error)) {
+    const field = typeof error.field === "string" ? toCamel(error.field) : undefined;
+    return field === undefined
+      ? { code: error.code, message: error.message }
+      : { code: error.code, message: error.message, field };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: IPC_FAILED, message };
 }
@@ -40,4 +49,9 @@ export function errorText(i18n: I18n, error: UiError): string {
   }
   const translate = i18n.t as unknown as (key: string) => string;
   return translate(key);
+}
+
+/** `display_name` → `displayName` (engine field names are snake case, the forms camel case). */
+function toCamel(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }

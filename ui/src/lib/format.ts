@@ -24,3 +24,33 @@ export function formatMoney(amount: `${number}`, currency: string, language: Lan
     maximumFractionDigits: 6,
   }).format(amount);
 }
+
+/** A date and time such as "Nov 24, 2026, 1:05 PM" from an RFC 3339 string. */
+export function formatDateTime(iso: string, language: Language): string {
+  return new Intl.DateTimeFormat(localeOf(language), {
+    dateStyle: "medium",
+    timeStyle: "short",
+  }).format(new Date(iso));
+}
+
+/** How long ago, such as "5 minutes ago", from an RFC 3339 string. */
+export function formatAgo(iso: string, language: Language, now: Date = new Date()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(localeOf(language), { numeric: "auto" });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return rtf.format(seconds, "second");
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
+  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), "hour");
+  return rtf.format(Math.round(seconds / 86_400), "day");
+}
+
+/** Money from an IPC decimal string; without a currency, the plain number. */
+export function formatAmount(amount: string, currency: string | null | undefined, language: Language): string {
+  if (currency && /^[A-Z]{3}$/.test(currency)) {
+    return formatMoney(amount as `${number}`, currency, language);
+  }
+  return new Intl.NumberFormat(localeOf(language), {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 6,
+  }).format(amount as `${number}`);
+}

@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 describe("the app shell", () => {
-  it("lists the six screens in order and opens on the Dashboard", async () => {
+  it("lists the screens in order and opens on the Dashboard, which welcomes a new user", async () => {
     await renderApp();
     const nav = screen.getByRole("navigation", { name: "Main navigation" });
     const items = within(nav).getAllByRole("button");
@@ -19,13 +19,15 @@ describe("the app shell", () => {
       "Dashboard",
       "Providers",
       "Catalog",
+      "New order",
+      "Mass order",
       "Orders",
       "Alerts",
       "Settings",
     ]);
     expect(screen.getByTestId("screen-title").textContent).toBe("Dashboard");
     expect(screen.getByTestId("nav-dashboard").getAttribute("aria-current")).toBe("page");
-    expect(screen.getByTestId("placeholder").textContent).toContain("Coming soon");
+    expect((await screen.findByTestId("welcome")).textContent).toContain("Try the demo panel");
   });
 
   it("navigates to a screen when its item is clicked", async () => {

@@ -119,3 +119,21 @@ export function BrandMark({ size = 28 }: { size?: number }) {
     </svg>
   );
 }
+
+export function NewOrderIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 8v8M8 12h8" />
+    </Icon>
+  );
+}
+
+export function MassOrderIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M8 6h12M8 12h12M8 18h12" />
+      <path d="M4 6h.01M4 12h.01M4 18h.01" />
+    </Icon>
+  );
+}

@@ -5,13 +5,23 @@ import {
   AlertsIcon,
   CatalogIcon,
   DashboardIcon,
+  MassOrderIcon,
+  NewOrderIcon,
   OrdersIcon,
   ProvidersIcon,
   SettingsIcon,
 } from "./icons";
 
 /** A screen's id; also its translation key under `nav.` and `screens.`. */
-export type ScreenId = "dashboard" | "providers" | "catalog" | "orders" | "alerts" | "settings";
+export type ScreenId =
+  | "dashboard"
+  | "providers"
+  | "catalog"
+  | "newOrder"
+  | "massOrder"
+  | "orders"
+  | "alerts"
+  | "settings";
 
 /** A navigation entry. */
 export interface ScreenEntry {
@@ -24,6 +34,8 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "dashboard", icon: DashboardIcon },
   { id: "providers", icon: ProvidersIcon },
   { id: "catalog", icon: CatalogIcon },
+  { id: "newOrder", icon: NewOrderIcon },
+  { id: "massOrder", icon: MassOrderIcon },
   { id: "orders", icon: OrdersIcon },
   { id: "alerts", icon: AlertsIcon },
   { id: "settings", icon: SettingsIcon },

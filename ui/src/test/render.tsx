@@ -4,7 +4,7 @@ import { render } from "@testing-library/react";
 
 import { App } from "../App";
 import i18n, { initI18n } from "../i18n";
-import type { AppInfo, UiSettings } from "../ipc/bindings";
+import type { AppInfo, PresetView, UiSettings } from "../ipc/bindings";
 
 export const APP_INFO: AppInfo = {
   version: "0.1.0",
@@ -13,14 +13,25 @@ export const APP_INFO: AppInfo = {
   databaseFile: "/tmp/smm-test/smm-desk.sqlite3",
 };
 
+export const PRESETS: PresetView[] = [
+  { id: "jap", name: "justanotherpanel", displayName: "Just Another Panel", apiUrl: "https://justanotherpanel.com/api/v2" },
+  { id: "smmkings", name: "smmkings", displayName: "SMM Kings", apiUrl: "https://smmkings.com/api/v2" },
+  { id: "secsers", name: "secsers", displayName: "Secsers", apiUrl: "https://secsers.com/api/v2" },
+];
+
 /** Every IPC call the app made, in order. */
 export type IpcCall = { cmd: string; args: unknown };
 
-/** Mocks the commands the shell uses; returns the log of calls. */
-export function mockCommands(): IpcCall[] {
+/** A command handler for tests: return a value, or throw `{code, message}` to reject. */
+export type Handler = (args: Record<string, unknown>) => unknown;
+
+/** Mocks the commands the shell uses (plus `extra`); returns the log of calls. */
+export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
   const calls: IpcCall[] = [];
   mockIPC((cmd, args) => {
     calls.push({ cmd, args });
+    const handler = extra[cmd];
+    if (handler) return handler((args ?? {}) as Record<string, unknown>);
     switch (cmd) {
       case "app_info":
         return APP_INFO;
@@ -28,6 +39,10 @@ export function mockCommands(): IpcCall[] {
         return null;
       case "set_ui_settings":
         return (args as { settings: UiSettings }).settings;
+      case "list_providers":
+        return [];
+      case "provider_presets":
+        return PRESETS;
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
@@ -38,8 +53,9 @@ export function mockCommands(): IpcCall[] {
 /** Renders the whole app as main.tsx does, starting in `initial`. */
 export async function renderApp(
   initial: UiSettings = { language: "en", theme: "light" },
+  extra: Record<string, Handler> = {},
 ): Promise<{ calls: IpcCall[] } & ReturnType<typeof render>> {
-  const calls = mockCommands();
+  const calls = mockCommands(extra);
   await initI18n(initial.language);
   await i18n.changeLanguage(initial.language);
   document.documentElement.lang = "";

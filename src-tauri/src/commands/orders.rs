@@ -1,0 +1,432 @@
+//! Order commands: quote, place, refresh one order, and mass orders (check, place with
+//! progress over a channel).
+
+use serde::{Deserialize, Serialize};
+use smm_engine::orders::{
+    LineError, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport, MassProgress,
+};
+use smm_engine::{NewOrder, Order};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::{money, time};
+use crate::error::IpcError;
+use crate::AppState;
+
+/// A new order from the New order form: only the fields the service type takes are set.
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OrderInput {
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's service id.
+    pub service_id: String,
+    /// Target link.
+    pub link: Option<String>,
+    /// Units (per run when drip-fed).
+    #[specta(type = Option<u32>)]
+    pub quantity: Option<u64>,
+    /// Custom comments, one per entry.
+    pub comments: Vec<String>,
+    /// Usernames, one per entry.
+    pub usernames: Vec<String>,
+    /// Hashtags, one per entry.
+    pub hashtags: Vec<String>,
+    /// SEO keywords, one per entry.
+    pub keywords: Vec<String>,
+    /// Groups, one per entry.
+    pub groups: Vec<String>,
+    /// One hashtag.
+    pub hashtag: Option<String>,
+    /// One username.
+    pub username: Option<String>,
+    /// Media URL.
+    pub media: Option<String>,
+    /// Poll answer number (1-based).
+    pub answer_number: Option<u32>,
+    /// Drip-feed runs.
+    #[specta(type = Option<u32>)]
+    pub runs: Option<u64>,
+    /// Drip-feed interval in minutes.
+    #[specta(type = Option<u32>)]
+    pub interval: Option<u64>,
+    /// Subscriptions: minimum per post.
+    #[specta(type = Option<u32>)]
+    pub sub_min: Option<u64>,
+    /// Subscriptions: maximum per post.
+    #[specta(type = Option<u32>)]
+    pub sub_max: Option<u64>,
+    /// Subscriptions: new posts.
+    #[specta(type = Option<u32>)]
+    pub posts: Option<u64>,
+    /// Subscriptions: existing posts.
+    #[specta(type = Option<u32>)]
+    pub old_posts: Option<u64>,
+    /// Subscriptions: delay in minutes.
+    pub delay: Option<u32>,
+    /// Subscriptions: expiry date.
+    pub expiry: Option<String>,
+    /// Web traffic: country.
+    pub country: Option<String>,
+    /// Web traffic: device 1-5.
+    pub device: Option<u8>,
+    /// Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer.
+    pub type_of_traffic: Option<u8>,
+    /// Web traffic: the Google keyword.
+    pub google_keyword: Option<String>,
+    /// Web traffic: the referring URL.
+    pub referring_url: Option<String>,
+    /// Made when the form opened: the same key always returns the same order.
+    pub idempotency_key: Option<String>,
+    /// Place even when the estimate exceeds the last known balance.
+    pub force: bool,
+}
+
+impl From<OrderInput> for NewOrder {
+    fn from(o: OrderInput) -> Self {
+        NewOrder {
+            provider: o.provider,
+            service_id: o.service_id,
+            link: o.link,
+            quantity: o.quantity,
+            comments: o.comments,
+            usernames: o.usernames,
+            hashtags: o.hashtags,
+            keywords: o.keywords,
+            groups: o.groups,
+            hashtag: o.hashtag,
+            username: o.username,
+            media: o.media,
+            answer_number: o.answer_number,
+            runs: o.runs,
+            interval: o.interval,
+            sub_min: o.sub_min,
+            sub_max: o.sub_max,
+            posts: o.posts,
+            old_posts: o.old_posts,
+            delay: o.delay,
+            expiry: o.expiry,
+            country: o.country,
+            device: o.device,
+            type_of_traffic: o.type_of_traffic,
+            google_keyword: o.google_keyword,
+            referring_url: o.referring_url,
+            idempotency_key: o.idempotency_key,
+            force: o.force,
+        }
+    }
+}
+
+/// The live cost estimate of the form.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteView {
+    /// Units per run (or entries for list types).
+    #[specta(type = Option<u32>)]
+    pub quantity: Option<u64>,
+    /// Drip-feed runs.
+    #[specta(type = Option<u32>)]
+    pub runs: Option<u64>,
+    /// Estimated cost, all runs included (a decimal string).
+    pub estimated_cost: String,
+    /// The provider's account currency.
+    pub currency: Option<String>,
+    /// The provider's last known balance.
+    pub balance: Option<String>,
+    /// The estimate exceeds the last known balance.
+    pub exceeds_balance: bool,
+}
+
+/// An order as the result screen shows it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderView {
+    /// Local id.
+    #[specta(type = u32)]
+    pub id: i64,
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's service id.
+    pub service_id: String,
+    /// The service name when ordered.
+    pub service_name: String,
+    /// The service type when ordered.
+    pub service_type: String,
+    /// Target link.
+    pub link: Option<String>,
+    /// Units.
+    #[specta(type = Option<u32>)]
+    pub quantity: Option<u64>,
+    /// Estimated cost (a decimal string).
+    pub estimated_cost: String,
+    /// What the provider charged.
+    pub charge: Option<String>,
+    /// The account currency.
+    pub currency: Option<String>,
+    /// `submitting`, `unknown`, `not_sent`, `rejected`, `not_placed`, `pending`, …
+    pub status: String,
+    /// The provider's status text.
+    pub raw_status: Option<String>,
+    /// The typed reason when rejected (`insufficient_funds`, `bad_link`…).
+    pub reject_reason: Option<String>,
+    /// The provider's order id.
+    pub external_id: Option<String>,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// When journaled (RFC 3339).
+    pub created_at: String,
+}
+
+impl From<Order> for OrderView {
+    fn from(o: Order) -> Self {
+        Self {
+            id: o.id,
+            provider: o.provider,
+            service_id: o.service_id,
+            service_name: o.service_name,
+            service_type: o.service_type,
+            link: o.link,
+            quantity: o.quantity,
+            estimated_cost: money(o.estimated_cost),
+            charge: o.charge.map(money),
+            currency: o.currency,
+            status: o.status.as_str().into(),
+            raw_status: o.raw_status,
+            reject_reason: o.reject_reason,
+            external_id: o.external_id,
+            last_error: o.last_error,
+            created_at: time(o.created_at),
+        }
+    }
+}
+
+/// One line's problem in a mass order.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LineErrorView {
+    /// 1-based line number.
+    #[specta(type = u32)]
+    pub line: usize,
+    /// The stable code (`order.link_invalid`, `mass_order.line_format`…).
+    pub code: String,
+}
+
+impl From<LineError> for LineErrorView {
+    fn from(e: LineError) -> Self {
+        Self {
+            line: e.line,
+            code: e.code.into(),
+        }
+    }
+}
+
+/// A valid mass-order line with its cost.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MassLineView {
+    /// 1-based line number.
+    #[specta(type = u32)]
+    pub line: usize,
+    /// The provider's service id.
+    pub service_id: String,
+    /// The service name.
+    pub service_name: String,
+    /// Target link.
+    pub link: String,
+    /// Quantity.
+    #[specta(type = u32)]
+    pub quantity: u64,
+    /// Estimated cost (a decimal string).
+    pub estimated_cost: String,
+}
+
+/// What a mass order would do.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MassPreviewView {
+    /// Valid lines.
+    pub lines: Vec<MassLineView>,
+    /// Invalid lines.
+    pub errors: Vec<LineErrorView>,
+    /// The estimated total of the valid lines (a decimal string).
+    pub total_cost: String,
+    /// The account currency.
+    pub currency: Option<String>,
+    /// The last known balance.
+    pub balance: Option<String>,
+    /// The total exceeds the last known balance.
+    pub exceeds_balance: bool,
+}
+
+impl From<MassOrderPreview> for MassPreviewView {
+    fn from(p: MassOrderPreview) -> Self {
+        Self {
+            lines: p
+                .lines
+                .into_iter()
+                .map(|l| MassLineView {
+                    line: l.line.line,
+                    service_id: l.line.service_id,
+                    service_name: l.service_name,
+                    link: l.line.link,
+                    quantity: l.line.quantity,
+                    estimated_cost: money(l.estimated_cost),
+                })
+                .collect(),
+            errors: p.errors.into_iter().map(LineErrorView::from).collect(),
+            total_cost: money(p.total_cost),
+            currency: p.currency,
+            balance: p.balance.map(money),
+            exceeds_balance: p.exceeds_balance,
+        }
+    }
+}
+
+/// One placed (or failed) mass-order line.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MassResultView {
+    /// 1-based line number.
+    #[specta(type = u32)]
+    pub line: usize,
+    /// The order, when one was journaled.
+    pub order: Option<OrderView>,
+    /// The error code when the line failed before an order existed.
+    pub error_code: Option<String>,
+}
+
+impl From<MassLineResult> for MassResultView {
+    fn from(r: MassLineResult) -> Self {
+        Self {
+            line: r.line,
+            order: r.order.map(OrderView::from),
+            error_code: r.error.map(|e| e.code.to_string()),
+        }
+    }
+}
+
+/// Progress after each line.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MassProgressView {
+    /// Lines finished.
+    #[specta(type = u32)]
+    pub done: usize,
+    /// Lines to place.
+    #[specta(type = u32)]
+    pub total: usize,
+    /// The line just finished.
+    pub result: MassResultView,
+}
+
+impl From<&MassProgress> for MassProgressView {
+    fn from(p: &MassProgress) -> Self {
+        Self {
+            done: p.done,
+            total: p.total,
+            result: p.result.clone().into(),
+        }
+    }
+}
+
+/// What a mass order did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MassReportView {
+    /// Per line, in line order.
+    pub results: Vec<MassResultView>,
+    /// Invalid lines that were skipped.
+    pub skipped: Vec<LineErrorView>,
+    /// Lines the provider accepted.
+    #[specta(type = u32)]
+    pub accepted: usize,
+    /// Lines refused or failed before sending.
+    #[specta(type = u32)]
+    pub failed: usize,
+    /// Lines whose outcome is unknown.
+    #[specta(type = u32)]
+    pub unknown: usize,
+}
+
+impl From<MassOrderReport> for MassReportView {
+    fn from(r: MassOrderReport) -> Self {
+        Self {
+            results: r.results.into_iter().map(MassResultView::from).collect(),
+            skipped: r.skipped.into_iter().map(LineErrorView::from).collect(),
+            accepted: r.accepted,
+            failed: r.failed,
+            unknown: r.unknown,
+        }
+    }
+}
+
+/// Checks an order and estimates its cost; writes nothing.
+#[tauri::command]
+#[specta::specta]
+pub fn quote_order(state: State<'_, AppState>, order: OrderInput) -> Result<QuoteView, IpcError> {
+    // `OrderQuote` is not re-exported by the engine, so its fields are read here.
+    let q = state.engine()?.quote_order(&order.into())?;
+    Ok(QuoteView {
+        quantity: q.quantity,
+        runs: q.runs,
+        estimated_cost: money(q.estimated_cost),
+        currency: q.currency,
+        balance: q.balance.map(money),
+        exceeds_balance: q.exceeds_balance,
+    })
+}
+
+/// Places one order; the same idempotency key always returns the same order.
+#[tauri::command]
+#[specta::specta]
+pub async fn place_order(
+    state: State<'_, AppState>,
+    order: OrderInput,
+) -> Result<OrderView, IpcError> {
+    Ok(state.engine()?.place_order(order.into()).await?.into())
+}
+
+/// Asks the provider for one order's status and returns the order.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_order(state: State<'_, AppState>, id: i32) -> Result<OrderView, IpcError> {
+    Ok(state.engine()?.refresh_order(id.into()).await?.into())
+}
+
+/// Checks every line of a mass order against the catalog; writes nothing.
+#[tauri::command]
+#[specta::specta]
+pub fn check_mass_order(
+    state: State<'_, AppState>,
+    provider: String,
+    text: String,
+) -> Result<MassPreviewView, IpcError> {
+    Ok(state.engine()?.check_mass_order(&provider, &text)?.into())
+}
+
+/// Places the valid lines of a mass order, reporting each line on `progress`.
+#[tauri::command]
+#[specta::specta]
+pub async fn place_mass_order(
+    state: State<'_, AppState>,
+    provider: String,
+    text: String,
+    batch_key: String,
+    progress: Channel<MassProgressView>,
+) -> Result<MassReportView, IpcError> {
+    let order = MassOrder {
+        provider,
+        text,
+        batch_key: Some(batch_key),
+        valid_only: true,
+        force: false,
+    };
+    let report = state
+        .engine()?
+        .place_mass_order(order, &move |p: &MassProgress| {
+            // A closed window cannot take progress; the report still comes back.
+            let _ = progress.send(MassProgressView::from(p));
+        })
+        .await?;
+    Ok(report.into())
+}

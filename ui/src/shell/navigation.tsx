@@ -1,0 +1,17 @@
+// Moving between screens from inside a screen (e.g. "Order" on a catalog row).
+import { createContext, useContext } from "react";
+
+import type { ScreenId } from "./screens";
+
+/** Where to go, and for New order the service to preselect (its local id). */
+export interface Destination {
+  screen: ScreenId;
+  serviceRef?: number | undefined;
+}
+
+export const NavigationContext = createContext<(to: Destination) => void>(() => {});
+
+/** Navigates to another screen. */
+export function useNavigate(): (to: Destination) => void {
+  return useContext(NavigationContext);
+}
