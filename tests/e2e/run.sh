@@ -49,8 +49,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' INT TERM
 
+# SMM_E2E_FILES=tests/e2e/flows.test.mjs runs one file.
 # The runner runs in the background so the trap fires at once on a signal.
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  node --test --test-concurrency=1 --test-reporter=spec "$ROOT"/tests/e2e/*.test.mjs &
+  node --test --test-concurrency=1 --test-reporter=spec ${SMM_E2E_FILES:-"$ROOT"/tests/e2e/*.test.mjs} &
 runner=$!
 wait "$runner"

@@ -42,7 +42,7 @@ export function tempDataDir(name) {
 
 /** A running tauri-driver whose app sees `dataDir` as SMM_DESK_DATA_DIR. */
 export class Driver {
-  static async start(dataDir) {
+  static async start(dataDir, env = {}) {
     if (!APP) throw new Error("SMM_E2E_APP is not set (run tests/e2e/run.sh)");
     const port = await freePort();
     let nativePort = await freePort();
@@ -53,7 +53,7 @@ export class Driver {
       "tauri-driver",
       ["--port", String(port), "--native-port", String(nativePort)],
       {
-        env: { ...process.env, SMM_DESK_DATA_DIR: dataDir },
+        env: { ...process.env, ...env, SMM_DESK_DATA_DIR: dataDir },
         detached: true, // its own process group: the app and WebKitWebDriver die with it
         stdio: ["ignore", log, log],
       },
@@ -196,6 +196,42 @@ export class Session {
     return this.execute("return document.querySelector(arguments[0]).innerText;", [css]);
   }
 
+  /** Whether an element matches `css` now. */
+  exists(css) {
+    return this.execute("return document.querySelector(arguments[0]) !== null;", [css]);
+  }
+
+  /** Sets an input's, textarea's or select's value the way a user edit does (React sees it). */
+  fill(css, value) {
+    return this.execute(
+      "const el = document.querySelector(arguments[0]);" +
+        "const proto = Object.getPrototypeOf(el);" +
+        "Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, arguments[1]);" +
+        "el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));" +
+        "return true;",
+      [css, value],
+    );
+  }
+
+  /** Types `text` into the element for `css` with real key events. */
+  async type(css, text) {
+    const el = await this.find(css);
+    await this.cmd("POST", `/element/${el}/value`, { text });
+  }
+
+  /** Calls an app command directly (test set-up only; the UI is what is under test). */
+  invoke(cmd, args = {}) {
+    return this.executeAsync(
+      "const done = arguments[arguments.length - 1];" +
+        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])" +
+        ".then((v) => done({ ok: v }), (e) => done({ err: e }));",
+      [cmd, args],
+    ).then((r) => {
+      if (r && "err" in r) throw new Error(`${cmd}: ${JSON.stringify(r.err)}`);
+      return r.ok;
+    });
+  }
+
   async rect(css) {
     const el = await this.find(css);
     return this.cmd("GET", `/element/${el}/rect`);
@@ -254,8 +290,8 @@ export async function shellReady(session) {
 }
 
 /** Starts a driver and a session (the app) on a fresh data folder; `t.after` stops them. */
-export async function launch(t, name, dataDir = tempDataDir(name)) {
-  const driver = await Driver.start(dataDir);
+export async function launch(t, name, dataDir = tempDataDir(name), env = {}) {
+  const driver = await Driver.start(dataDir, env);
   t.after(() => driver.stop());
   const session = await driver.newSession();
   await shellReady(session);

@@ -5,7 +5,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { Badge, Button, EmptyState, ErrorBanner, INPUT, Loading } from "../components/ui";
+import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import type { ChangeView_Serialize, ServiceFilter_Deserialize, ServiceView_Serialize } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
@@ -198,7 +198,7 @@ function ServiceTable({ providers }: { providers: string[] }) {
           data-testid="catalog-search"
           aria-label={t("catalog.search")}
           placeholder={t("catalog.search")}
-          className={`${INPUT} w-72`}
+          className={`${INPUT_BASE} w-72`}
           value={filters.search}
           onChange={(e) => {
             performance.clearMarks(SEARCH_MARK);
@@ -216,9 +216,9 @@ function ServiceTable({ providers }: { providers: string[] }) {
         <Select label={t("catalog.type")} testId="filter-type" value={filters.serviceType} onChange={(v) => { set("serviceType", v); }}
           options={SERVICE_TYPES.map((s) => [s, s])} any={t("catalog.anyType")} />
         <input aria-label={t("catalog.minRate")} placeholder={t("catalog.minRate")} inputMode="decimal" dir="ltr" data-testid="filter-min-rate"
-          className={`${INPUT} w-24`} value={filters.minRate} onChange={(e) => { set("minRate", e.target.value); }} />
+          className={`${INPUT_BASE} w-24`} value={filters.minRate} onChange={(e) => { set("minRate", e.target.value); }} />
         <input aria-label={t("catalog.maxRate")} placeholder={t("catalog.maxRate")} inputMode="decimal" dir="ltr" data-testid="filter-max-rate"
-          className={`${INPUT} w-24`} value={filters.maxRate} onChange={(e) => { set("maxRate", e.target.value); }} />
+          className={`${INPUT_BASE} w-24`} value={filters.maxRate} onChange={(e) => { set("maxRate", e.target.value); }} />
         <Select label={t("catalog.sort")} testId="filter-sort" value={filters.sort} onChange={(v) => { set("sort", v as Filters["sort"]); }}
           options={[["price_asc", t("catalog.sorts.price_asc")], ["price_desc", t("catalog.sorts.price_desc")], ["provider", t("catalog.sorts.provider")]]} />
         <div className="flex h-8 items-center gap-3">
@@ -301,7 +301,7 @@ function ServiceRow({ s, change, onOrder }: { s: ServiceView; change: ChangeView
         <span className="shrink-0 font-mono text-xs text-muted" dir="ltr">
           #{s.serviceId}
         </span>
-        <span className="truncate" title={`${s.name}\n${s.category}`} data-testid="service-name">
+        <span className="truncate" dir="auto" title={`${s.name}\n${s.category}`} data-testid="service-name">
           {s.name}
         </span>
         {change?.change === "added" && <Badge tone="accent" testId="badge-new">{t("catalog.new")}</Badge>}
@@ -311,14 +311,16 @@ function ServiceRow({ s, change, onOrder }: { s: ServiceView; change: ChangeView
           </Badge>
         )}
       </span>
-      <span role="cell" className="truncate text-xs text-fg-soft">
+      <span role="cell" className="truncate text-xs text-fg-soft" dir="auto">
         {s.serviceType}
       </span>
       <span role="cell" className="text-end font-medium" data-testid="service-rate">
         {formatAmount(s.rate, s.currency, language)}
       </span>
       <span role="cell" className="text-end text-xs text-fg-soft">
-        {formatCount(s.min, language)}–{formatCount(s.max, language)}
+        <bdi dir="ltr">
+          {formatCount(s.min, language)}–{formatCount(s.max, language)}
+        </bdi>
       </span>
       <span role="cell" className="flex gap-1">
         {s.refill && <Badge title={t("catalog.flags.refill")}>{t("catalog.flagShort.refill")}</Badge>}
@@ -357,7 +359,7 @@ export function Select({
       onChange={(e) => {
         onChange(e.target.value);
       }}
-      className={`${INPUT} w-auto max-w-48`}
+      className={`${INPUT_BASE} w-auto max-w-48`}
     >
       {any !== undefined && <option value="">{any}</option>}
       {options.map(([v, l]) => (

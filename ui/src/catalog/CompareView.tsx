@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { Badge, Button, EmptyState, ErrorBanner, INPUT, Loading } from "../components/ui";
+import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { formatAmount, formatCount } from "../lib/format";
@@ -32,7 +32,7 @@ export function CompareView() {
           aria-label={t("catalog.search")}
           placeholder={t("catalog.search")}
           data-testid="compare-search"
-          className={`${INPUT} w-72`}
+          className={`${INPUT_BASE} w-72`}
           value={search}
           onChange={(e) => {
             setSearch(e.target.value);
@@ -62,13 +62,13 @@ export function CompareView() {
                       <tr key={o.serviceRef} className="border-b border-line last:border-0" data-cheapest={o.cheapest}>
                         <td className="px-4 py-2 text-xs text-fg-soft" dir="ltr">{o.provider}</td>
                         <td className="px-2 py-2">
-                          <span className="font-mono text-xs text-muted" dir="ltr">#{o.serviceId}</span> {o.name}
+                          <span className="font-mono text-xs text-muted" dir="ltr">#{o.serviceId}</span> <bdi>{o.name}</bdi>
                         </td>
                         <td className="px-2 py-2 text-end font-medium">
                           {formatAmount(o.rate, o.currency, language)}
                         </td>
                         <td className="px-2 py-2 text-end text-xs text-fg-soft">
-                          {formatCount(o.min, language)}–{formatCount(o.max, language)}
+                          <bdi dir="ltr">{formatCount(o.min, language)}–{formatCount(o.max, language)}</bdi>
                         </td>
                         <td className="px-2 py-2">{o.cheapest && <Badge tone="success" testId="badge-cheapest">{t("catalog.cheapest")}</Badge>}</td>
                         <td className="px-4 py-2 text-end">

@@ -7,13 +7,14 @@ import type { UiError } from "../ipc/errors";
 
 const FOCUS = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent";
 
-type Variant = "primary" | "secondary" | "danger" | "ghost";
+type Variant = "primary" | "secondary" | "danger" | "ghost" | "dangerGhost";
 
 const VARIANTS: Record<Variant, string> = {
   primary: "bg-accent text-white hover:bg-accent-strong dark:text-canvas",
   secondary: "border border-line-strong bg-panel text-fg hover:bg-hover",
   danger: "bg-danger text-white hover:opacity-90 dark:text-canvas",
   ghost: "text-fg-soft hover:bg-hover hover:text-fg",
+  dangerGhost: "text-danger hover:bg-danger/10",
 };
 
 export function Button({
@@ -71,10 +72,14 @@ export function Card({
   );
 }
 
-export const INPUT =
-  "h-8 w-full rounded-md border border-line-strong bg-panel px-2.5 text-sm text-fg placeholder:text-muted " +
+/** An input without a width (for inline filters). */
+export const INPUT_BASE =
+  "h-8 rounded-md border border-line-strong bg-panel px-2.5 text-sm text-fg placeholder:text-muted " +
   "aria-[invalid=true]:border-danger " +
   FOCUS;
+
+/** A full-width input (in forms). */
+export const INPUT = `${INPUT_BASE} w-full`;
 
 /** A labelled form field with its hint and, in place, its error. */
 export function Field({

@@ -5,7 +5,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { Button, Card, EmptyState, ErrorBanner, Field, INPUT, Loading } from "../components/ui";
+import { Button, Card, EmptyState, ErrorBanner, Field, INPUT, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import type { MassPreviewView_Serialize, MassProgressView_Deserialize, MassReportView_Serialize } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
@@ -78,7 +78,7 @@ export function MassOrderScreen() {
         <div className="flex flex-col gap-3 px-5 py-4">
           <div className="flex flex-wrap items-end gap-3">
             <Field id="mass-provider" label={t("catalog.provider")}>
-              <select id="mass-provider" data-testid="mass-provider" className={`${INPUT} w-56`} value={chosen} disabled={busy || done}
+              <select id="mass-provider" data-testid="mass-provider" className={`${INPUT_BASE} w-56`} value={chosen} disabled={busy || done}
                 onChange={(e) => { setProvider(e.target.value); }}>
                 {providers.data.map((pr) => (
                   <option key={pr.name} value={pr.name}>{pr.displayName}</option>
@@ -131,7 +131,7 @@ export function MassOrderScreen() {
                       <td className="px-4 py-1.5 text-xs text-muted">{formatCount(r.line, language)}</td>
                       {r.ok ? (
                         <>
-                          <td className="max-w-64 truncate px-2 py-1.5">{r.serviceName}</td>
+                          <td className="max-w-64 truncate px-2 py-1.5" dir="auto">{r.serviceName}</td>
                           <td className="max-w-64 truncate px-2 py-1.5 text-xs" dir="ltr">{r.link}</td>
                           <td className="px-2 py-1.5 text-end">{formatCount(r.quantity, language)}</td>
                           <td className="px-2 py-1.5 text-end">{formatAmount(r.cost, p.currency, language)}</td>

@@ -52,6 +52,7 @@ export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined
       <p className="text-sm text-muted">{t("order.intro")}</p>
       <ServicePicker
         selected={service.data}
+        initiallyOpen={serviceRef === undefined}
         onPick={(id) => {
           setChosen(id);
         }}
@@ -63,11 +64,19 @@ export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined
   );
 }
 
-function ServicePicker({ selected, onPick }: { selected?: ServiceView | undefined; onPick: (id: number) => void }) {
+function ServicePicker({
+  selected,
+  initiallyOpen,
+  onPick,
+}: {
+  selected?: ServiceView | undefined;
+  initiallyOpen: boolean;
+  onPick: (id: number) => void;
+}) {
   const { t } = useTranslation();
   const { language } = usePreferences();
   const [search, setSearch] = useState("");
-  const [open, setOpen] = useState(selected === undefined);
+  const [open, setOpen] = useState(initiallyOpen);
   const term = useDebounced(search, 120);
   const results = useQuery({
     queryKey: ["services", "picker", term],
@@ -86,12 +95,14 @@ function ServicePicker({ selected, onPick }: { selected?: ServiceView | undefine
         ) : undefined
       }
     >
-      {selected && !open ? (
+      {!open && !selected ? (
+        <Loading />
+      ) : selected && !open ? (
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 py-3 text-sm" data-testid="order-service">
           <span className="font-mono text-xs text-muted" dir="ltr">
             {selected.provider} #{selected.serviceId}
           </span>
-          <span className="font-medium text-fg">{selected.name}</span>
+          <span className="font-medium text-fg" dir="auto">{selected.name}</span>
           <Badge>{selected.serviceType}</Badge>
           <span className="text-fg-soft">
             {t("order.ratePer1000", { rate: formatAmount(selected.rate, selected.currency, language) })}
@@ -124,7 +135,7 @@ function ServicePicker({ selected, onPick }: { selected?: ServiceView | undefine
                   className="flex w-full items-center gap-3 rounded-md px-2 py-1.5 text-start text-sm hover:bg-hover focus-visible:outline-2 focus-visible:outline-accent"
                 >
                   <span className="shrink-0 font-mono text-xs text-muted" dir="ltr">{s.provider} #{s.serviceId}</span>
-                  <span className="min-w-0 flex-1 truncate">{s.name}</span>
+                  <span className="min-w-0 flex-1 truncate" dir="auto">{s.name}</span>
                   <span className="shrink-0 text-xs text-fg-soft">{s.serviceType}</span>
                   <span className="shrink-0 text-xs font-medium">{formatAmount(s.rate, s.currency, language)}</span>
                 </button>

@@ -86,7 +86,9 @@ export function OrderResult({ order: initial, onNew }: { order: OrderView; onNew
           {rows.map(([k, v]) => (
             <div key={k} className="contents">
               <dt className="text-muted">{k}</dt>
-              <dd className="min-w-0 break-all text-fg">{v}</dd>
+              <dd className="min-w-0 break-all text-fg">
+                <bdi>{v}</bdi>
+              </dd>
             </div>
           ))}
         </dl>

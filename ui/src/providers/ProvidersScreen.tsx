@@ -209,7 +209,7 @@ function ProviderRow({ provider: p, onEdit }: { provider: ProviderView; onEdit: 
         <Button busy={toggle.isPending} onClick={() => { toggle.mutate(); }} data-testid="provider-toggle">
           {p.active ? t("providers.disable") : t("providers.enable")}
         </Button>
-        <Button variant="ghost" className="text-danger" onClick={() => { setConfirming(true); }} data-testid="provider-delete">
+        <Button variant="dangerGhost" onClick={() => { setConfirming(true); }} data-testid="provider-delete">
           {t("providers.delete")}
         </Button>
         <span className="text-xs text-muted" role="status">

@@ -16,7 +16,7 @@ import { NavigationContext } from "./navigation";
 import type { Destination } from "./navigation";
 import { Sidebar } from "./Sidebar";
 
-function Screen({ to, visit }: { to: Destination; visit: number }) {
+function Screen({ to }: { to: Destination }) {
   switch (to.screen) {
     case "settings":
       return <Settings />;
@@ -27,8 +27,7 @@ function Screen({ to, visit }: { to: Destination; visit: number }) {
     case "catalog":
       return <CatalogScreen />;
     case "newOrder":
-      // A new form (and a new idempotency key) for every visit.
-      return <NewOrderScreen key={visit} serviceRef={to.serviceRef} />;
+      return <NewOrderScreen serviceRef={to.serviceRef} />;
     case "massOrder":
       return <MassOrderScreen />;
     default:
@@ -74,7 +73,8 @@ export function AppShell({ today = new Date() }: { today?: Date }) {
             data-screen={screen}
             className="min-h-0 flex-1 overflow-auto px-6 py-5"
           >
-            <Screen to={to} visit={visit} />
+            {/* Every visit starts the screen afresh (a new order form has a new idempotency key). */}
+            <Screen key={visit} to={to} />
           </main>
         </div>
       </div>

@@ -2,7 +2,10 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { render } from "@testing-library/react";
 
-import { App } from "../App";
+import { QueryClientProvider } from "@tanstack/react-query";
+
+import { App, newQueryClient } from "../App";
+import { PreferencesProvider } from "../preferences/PreferencesProvider";
 import i18n, { initI18n } from "../i18n";
 import type { AppInfo, PresetView, UiSettings } from "../ipc/bindings";
 
@@ -61,4 +64,31 @@ export async function renderApp(
   document.documentElement.lang = "";
   document.documentElement.dir = "";
   return { calls, ...render(<App initial={initial} />) };
+}
+
+/** Renders one screen inside the app's providers (query client, preferences), IPC mocked. */
+export async function renderScreen(
+  ui: React.ReactElement,
+  extra: Record<string, Handler> = {},
+  language: UiSettings["language"] = "en",
+): Promise<{ calls: IpcCall[] } & ReturnType<typeof render>> {
+  const calls = mockCommands(extra);
+  await initI18n(language);
+  await i18n.changeLanguage(language);
+  const client = newQueryClient();
+  return {
+    calls,
+    ...render(
+      <QueryClientProvider client={client}>
+        <PreferencesProvider initial={{ language, theme: "light" }}>{ui}</PreferencesProvider>
+      </QueryClientProvider>,
+    ),
+  };
+}
+
+/** What a command rejects with when the engine refuses: `{ code, message, field? }`. */
+export function ipcError(code: string, field?: string): Promise<never> {
+  const error = field === undefined ? { code, message: code } : { code, message: code, field };
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- IPC errors are plain objects, as Tauri sends them
+  return Promise.reject(error);
 }

@@ -1,0 +1,172 @@
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { cleanup, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
+
+import type { ServiceView_Serialize } from "../ipc/bindings";
+import { ipcError, renderScreen } from "../test/render";
+import { buildOrder, NewOrderScreen } from "./NewOrderScreen";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function service(serviceType: string, extra: Partial<ServiceView_Serialize> = {}): ServiceView_Serialize {
+  return {
+    id: 7,
+    provider: "demo",
+    serviceId: "101",
+    name: `Instagram ${serviceType}`,
+    serviceType,
+    category: "Instagram",
+    rate: "1.25",
+    currency: "USD",
+    min: 10,
+    max: 5000,
+    refill: false,
+    cancel: false,
+    dripfeed: true,
+    description: null,
+    platform: "instagram",
+    kind: "followers",
+    firstSeen: "2026-11-24T12:00:00Z",
+    ...extra,
+  };
+}
+
+const QUOTE = { quantity: 100, runs: null, estimatedCost: "0.125", currency: "USD", balance: "1000", exceedsBalance: false };
+
+const ORDER = {
+  id: 42,
+  provider: "demo",
+  serviceId: "101",
+  serviceName: "Instagram Default",
+  serviceType: "Default",
+  link: "https://instagram.com/p/x",
+  quantity: 100,
+  estimatedCost: "0.125",
+  charge: null,
+  currency: "USD",
+  status: "pending",
+  rawStatus: null,
+  rejectReason: null,
+  externalId: "9001",
+  lastError: null,
+  createdAt: "2026-11-24T12:00:00Z",
+};
+
+describe("the New order form", () => {
+  it("shows exactly the Default type's fields, the engine's estimate and the balance", async () => {
+    const { calls } = await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: () => QUOTE,
+    });
+    expect(await screen.findByTestId("order-form")).toBeTruthy();
+    expect(screen.getByTestId("of-link")).toBeTruthy();
+    expect(screen.getByTestId("of-quantity")).toBeTruthy();
+    expect(screen.getByTestId("of-dripfeed")).toBeTruthy();
+    expect(screen.queryByTestId("of-comments")).toBeNull();
+    expect(screen.queryByTestId("of-username")).toBeNull();
+    expect(screen.getByText("Between 10 and 5,000.")).toBeTruthy();
+    await userEvent.type(screen.getByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await waitFor(() => {
+      expect(screen.getByTestId("order-cost").textContent).toBe("$0.125");
+    });
+    expect(screen.getByTestId("order-balance").textContent).toBe("$1,000.00");
+    await waitFor(() => {
+      const last = calls.filter((c) => c.cmd === "quote_order").at(-1)?.args as { order: Record<string, unknown> };
+      expect(last.order.quantity).toBe(100);
+    });
+    const last = calls.filter((c) => c.cmd === "quote_order").at(-1)?.args as { order: Record<string, unknown> };
+    expect(last.order).toMatchObject({ provider: "demo", serviceId: "101", link: "https://instagram.com/p/x", quantity: 100 });
+    expect(last.order).not.toHaveProperty("comments");
+  });
+
+  it("Custom Comments: no quantity field, one comment per line with a live count", async () => {
+    await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Custom Comments", { dripfeed: false }),
+      quote_order: () => QUOTE,
+    });
+    expect(await screen.findByTestId("of-comments")).toBeTruthy();
+    expect(screen.queryByTestId("of-quantity")).toBeNull();
+    expect(screen.queryByTestId("of-dripfeed")).toBeNull();
+    await userEvent.type(screen.getByTestId("of-comments"), "Nice{Enter}Great{Enter}{Enter}Wow");
+    expect(screen.getByText("One per line · 3 entered")).toBeTruthy();
+  });
+
+  it("shows the engine's validation error next to its field, translated", async () => {
+    await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: () => ipcError("order.quantity_above_max", "quantity"),
+      place_order: () => ipcError("order.quantity_above_max", "quantity"),
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "9000");
+    await userEvent.click(screen.getByTestId("order-place"));
+    expect((await screen.findByTestId("error-of-quantity")).textContent).toBe(
+      "The quantity is above the service's maximum.",
+    );
+    expect(screen.queryByTestId("error-of-link")).toBeNull();
+  });
+
+  it("one idempotency key per form: a retry sends the same key; the result shows the order", async () => {
+    let attempts = 0;
+    const { calls } = await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: () => QUOTE,
+      place_order: () => {
+        attempts += 1;
+        if (attempts === 1) return ipcError("store.busy");
+        return ORDER;
+      },
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await userEvent.click(screen.getByTestId("order-place"));
+    expect((await screen.findByTestId("order-error")).textContent).toBe("The database is busy. Try again.");
+    await userEvent.click(screen.getByTestId("order-place"));
+    const result = await screen.findByTestId("order-result");
+    expect(result.dataset.status).toBe("pending");
+    expect(screen.getByTestId("order-status").textContent).toBe("Pending");
+    const keys = calls
+      .filter((c) => c.cmd === "place_order")
+      .map((c) => (c.args as { order: { idempotencyKey: string } }).order.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  it("an unknown outcome says not to place it again and what to do", async () => {
+    await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: () => QUOTE,
+      place_order: () => ({ ...ORDER, status: "unknown", externalId: null }),
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await userEvent.click(screen.getByTestId("order-place"));
+    const help = await screen.findByTestId("order-unknown-help");
+    expect(help.textContent).toContain("Do not place this order again yet");
+    expect(help.textContent).toContain("resolve this order with the provider's order id");
+  });
+
+  it("builds only the fields the type takes (drip-feed only when chosen)", () => {
+    const values = {
+      link: " https://x.com/a ", quantity: "100", comments: "a\nb", usernames: "", hashtags: "", keywords: "",
+      groups: "", hashtag: "", username: "bob", media: "", answerNumber: "", runs: "3", interval: "15",
+      subMin: "", subMax: "", posts: "", oldPosts: "", delay: "", expiry: "", country: "", device: "",
+      typeOfTraffic: "", googleKeyword: "", referringUrl: "",
+    };
+    const svc = { provider: "demo", serviceId: "1", serviceType: "Default" };
+    expect(buildOrder(svc, values, false, "k", false)).toEqual({
+      provider: "demo", serviceId: "1", idempotencyKey: "k", force: false, link: "https://x.com/a", quantity: 100,
+    });
+    expect(buildOrder(svc, values, true, "k", false)).toMatchObject({ runs: 3, interval: 15 });
+    expect(buildOrder({ ...svc, serviceType: "Comment Replies" }, values, true, "k", false)).toEqual({
+      provider: "demo", serviceId: "1", idempotencyKey: "k", force: false, link: "https://x.com/a",
+      username: "bob", comments: ["a", "b"],
+    });
+  });
+});
