@@ -48,6 +48,9 @@ pub enum EngineError {
         /// The newest schema this binary knows.
         known: i64,
     },
+    /// The database stayed busy (every connection in use) for too long.
+    #[error("the database is busy; try again")]
+    StoreBusy,
     /// SQLite failed.
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
@@ -105,6 +108,7 @@ impl EngineError {
             Self::PresetUnknown(_) => "provider.preset_unknown",
             Self::ProviderInactive(_) => "provider.inactive",
             Self::NewerSchema { .. } => "store.newer_schema",
+            Self::StoreBusy => "store.busy",
             Self::Store(_) => "store.failed",
             Self::Io { .. } => "io.failed",
             Self::Paths(_) => "paths.failed",

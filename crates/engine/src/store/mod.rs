@@ -18,6 +18,8 @@ use crate::error::{EngineError, Result};
 const BUSY_TIMEOUT_MS: u32 = 10_000;
 /// Connections kept open at most (readers run in parallel under WAL; writers queue).
 const MAX_CONNECTIONS: usize = 4;
+/// How long a caller waits for a free connection.
+const CHECKOUT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The database. Cheap to clone; every clone shares one pool.
 #[derive(Clone)]
@@ -38,12 +40,25 @@ impl Store {
     ///
     /// Fails with `store.newer_schema` when the file was written by a newer SMM Desk.
     pub fn open(path: &Path) -> Result<Self> {
-        let pool = pool::Pool::new(path.to_path_buf(), MAX_CONNECTIONS, configure);
+        let pool = pool::Pool::new(
+            path.to_path_buf(),
+            MAX_CONNECTIONS,
+            CHECKOUT_TIMEOUT,
+            configure,
+        );
         let store = Self {
             inner: Arc::new(pool),
         };
         {
             let mut conn = store.connection()?;
+            // Refuse a newer database before anything (even the journal mode) is written.
+            let found = schema_version(&conn)?;
+            if found > SCHEMA_VERSION {
+                return Err(EngineError::NewerSchema {
+                    found,
+                    known: SCHEMA_VERSION,
+                });
+            }
             conn.pragma_update(None, "journal_mode", "WAL")?;
             apply_migrations(&mut conn, SCHEMA_VERSION)?;
         }
@@ -110,6 +125,7 @@ impl From<pool::PoolError> for EngineError {
     fn from(e: pool::PoolError) -> Self {
         match e {
             pool::PoolError::Sqlite(e) => EngineError::Store(e),
+            pool::PoolError::Timeout => EngineError::StoreBusy,
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -11,6 +12,8 @@ use rusqlite::{Connection, OpenFlags};
 pub enum PoolError {
     /// Opening or configuring the connection failed.
     Sqlite(rusqlite::Error),
+    /// Every connection stayed busy for the whole checkout timeout.
+    Timeout,
 }
 
 type Configure = fn(&Connection) -> rusqlite::Result<()>;
@@ -24,6 +27,7 @@ struct State {
 pub struct Pool {
     path: PathBuf,
     max: usize,
+    timeout: Duration,
     configure: Configure,
     state: Mutex<State>,
     returned: Condvar,
@@ -31,10 +35,11 @@ pub struct Pool {
 
 impl Pool {
     /// A pool over the database at `path`; nothing is opened yet.
-    pub fn new(path: PathBuf, max: usize, configure: Configure) -> Self {
+    pub fn new(path: PathBuf, max: usize, timeout: Duration, configure: Configure) -> Self {
         Self {
             path,
             max: max.max(1),
+            timeout,
             configure,
             state: Mutex::new(State {
                 idle: Vec::new(),
@@ -49,8 +54,10 @@ impl Pool {
         &self.path
     }
 
-    /// An idle connection, a new one if fewer than `max` are open, else waits for one.
+    /// An idle connection, a new one if fewer than `max` are open, else waits for one (at
+    /// most the checkout timeout).
     pub fn get(&self) -> Result<PooledConnection<'_>, PoolError> {
+        let deadline = Instant::now() + self.timeout;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(conn) = state.idle.pop() {
@@ -75,7 +82,15 @@ impl Pool {
                     }
                 };
             }
-            state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(PoolError::Timeout);
+            }
+            state = self
+                .returned
+                .wait_timeout(state, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
     }
 
@@ -127,5 +142,38 @@ impl Drop for PooledConnection<'_> {
         if let Some(conn) = self.conn.take() {
             self.pool.put_back(conn);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(dir: &std::path::Path, timeout: Duration) -> Pool {
+        Pool::new(dir.join("p.sqlite3"), 2, timeout, |_| Ok(()))
+    }
+
+    #[test]
+    fn connections_are_reused_and_capped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = pool(tmp.path(), Duration::from_millis(50));
+        let a = p.get().unwrap();
+        let b = p.get().unwrap();
+        assert!(matches!(p.get(), Err(PoolError::Timeout)), "only 2 at once");
+        drop(a);
+        let c = p.get().unwrap();
+        drop((b, c));
+        assert_eq!(p.state.lock().unwrap().open, 2, "reused, not reopened");
+    }
+
+    #[test]
+    fn a_connection_left_in_a_transaction_is_not_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = pool(tmp.path(), Duration::from_millis(50));
+        let conn = p.get().unwrap();
+        conn.execute_batch("BEGIN").unwrap();
+        drop(conn);
+        let state = p.state.lock().unwrap();
+        assert_eq!((state.open, state.idle.len()), (0, 0));
     }
 }

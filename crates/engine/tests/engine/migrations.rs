@@ -133,6 +133,10 @@ fn a_newer_database_is_refused_and_left_alone() {
     let conn = Connection::open(&path).unwrap();
     assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION + 1);
     assert!(tables(&conn).is_empty(), "nothing was created");
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete", "not even the journal mode was changed");
 }
 
 #[test]
