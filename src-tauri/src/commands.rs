@@ -87,6 +87,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             orders::check_mass_order,
             orders::place_mass_order,
         ])
+        .events(tauri_specta::collect_events![
+            crate::events::ProvidersChanged
+        ])
 }
 
 /// The TypeScript exporter settings used for `ui/src/ipc/bindings.ts`.

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod events;
 pub mod settings;
 
 use smm_engine::demo::{DemoPanel, DEFAULT_DEMO_SERVICES};
@@ -44,6 +45,33 @@ impl AppState {
         }
     }
 
+    /// Restarts the demo panel when the demo provider exists and is enabled (its simulator
+    /// does not outlive the app); `true` when it was restarted.
+    pub async fn resume_demo(&self) -> bool {
+        let Ok(engine) = self.engine() else {
+            return false;
+        };
+        match engine.provider(smm_engine::demo::DEMO_PROVIDER) {
+            Ok(p) if p.is_demo && p.active => {}
+            _ => return false,
+        }
+        let mut running = self.demo.lock().await;
+        if running.is_some() {
+            return false;
+        }
+        match engine.start_demo(self.demo_services).await {
+            Ok(demo) => {
+                tracing::info!(url = %demo.sim.url(), "demo panel resumed");
+                *running = Some(demo);
+                true
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot resume the demo panel");
+                false
+            }
+        }
+    }
+
     /// The engine, or the error that kept it from opening.
     pub fn engine(&self) -> Result<Engine, IpcError> {
         self.engine.clone()
@@ -63,6 +91,20 @@ pub fn run(paths: AppPaths) -> tauri::Result<()> {
         .setup(move |app| {
             ipc.mount_events(app);
             open_main_window(app, webview_dir.clone())?;
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                use tauri::Manager;
+                use tauri_specta::Event;
+                let state = handle.state::<AppState>();
+                if state.resume_demo().await {
+                    let changed = events::ProvidersChanged {
+                        reason: "demo_resumed".into(),
+                    };
+                    if let Err(err) = changed.emit(&handle) {
+                        tracing::warn!(%err, "cannot tell the window the demo panel is back");
+                    }
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!())

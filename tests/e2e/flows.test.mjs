@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { launch } from "./webdriver.mjs";
+import { launch, shellReady } from "./webdriver.mjs";
 
 const SIM_KEY = "sim-key-0000000000000000000000000000";
 
@@ -79,7 +79,7 @@ function massText(serviceId, min) {
 }
 
 test("first start: demo panel, providers, catalog, a Default and a Custom Comments order, a mass order", async (t) => {
-  const { session } = await launch(t, "flow-en");
+  const { driver, session } = await launch(t, "flow-en");
   await session.screenshot("en-welcome");
   await startDemo(session);
 
@@ -208,6 +208,21 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   await tap(session, "[data-testid=confirm-ok]");
   await session.waitFor("the provider gone", async () => !(await session.exists(jap)));
   assert.ok(await session.exists("[data-testid=provider-demo]"));
+
+  // After a restart the demo panel comes back by itself (its simulator does not outlive the app)
+  // on a new port, and the window hears of it through the providers-changed event.
+  const oldUrl = (await session.invoke("list_providers")).find((p) => p.name === "demo").apiUrl;
+  await session.close();
+  const again = await driver.newSession();
+  await shellReady(again);
+  await goTo(again, "providers");
+  await again.waitFor("the demo panel on its new port", async () => {
+    const row = await again.text("[data-testid=provider-demo]");
+    return row.includes("127.0.0.1") && !row.includes(oldUrl);
+  }, 30_000);
+  await tap(again, "[data-testid=provider-demo] [data-testid=provider-test]");
+  await again.waitFor("the resumed demo panel", () => again.exists("[data-testid=provider-demo] [data-testid=test-result]"), 30_000);
+  assert.equal(await again.text("[data-testid=provider-demo] [data-testid=provider-status]"), "Active");
 });
 
 test("the same flow in Arabic, right to left", async (t) => {

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { UiSettings } from "./ipc/bindings";
+import { useEngineEvents } from "./ipc/useEngineEvents";
 import { PreferencesProvider } from "./preferences/PreferencesProvider";
 import { AppShell } from "./shell/AppShell";
 
@@ -15,10 +16,17 @@ export function newQueryClient(): QueryClient {
   });
 }
 
+/** Listens to the engine's events for as long as the app runs. */
+function EngineEvents() {
+  useEngineEvents();
+  return null;
+}
+
 export function App({ initial }: { initial: UiSettings }) {
   const [queryClient] = useState(newQueryClient);
   return (
     <QueryClientProvider client={queryClient}>
+      <EngineEvents />
       <PreferencesProvider initial={initial}>
         <AppShell />
       </PreferencesProvider>

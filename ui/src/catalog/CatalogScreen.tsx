@@ -317,7 +317,7 @@ function ServiceRow({ s, change, onOrder }: { s: ServiceView; change: ChangeView
       <span role="cell" className="text-end font-medium" data-testid="service-rate">
         {formatAmount(s.rate, s.currency, language)}
       </span>
-      <span role="cell" className="text-end text-xs text-fg-soft">
+      <span role="cell" className="text-end text-xs whitespace-nowrap text-fg-soft">
         <bdi dir="ltr">
           {formatCount(s.min, language)}–{formatCount(s.max, language)}
         </bdi>

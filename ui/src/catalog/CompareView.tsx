@@ -68,7 +68,7 @@ export function CompareView() {
                           {formatAmount(o.rate, o.currency, language)}
                         </td>
                         <td className="px-2 py-2 text-end text-xs text-fg-soft">
-                          <bdi dir="ltr">{formatCount(o.min, language)}–{formatCount(o.max, language)}</bdi>
+                          <bdi dir="ltr" className="whitespace-nowrap">{formatCount(o.min, language)}–{formatCount(o.max, language)}</bdi>
                         </td>
                         <td className="px-2 py-2">{o.cheapest && <Badge tone="success" testId="badge-cheapest">{t("catalog.cheapest")}</Badge>}</td>
                         <td className="px-4 py-2 text-end">

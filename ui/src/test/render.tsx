@@ -49,7 +49,7 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
-  });
+  }, { shouldMockEvents: true });
   return calls;
 }
 
