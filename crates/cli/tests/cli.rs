@@ -89,13 +89,22 @@ impl Desk {
     }
 
     fn run_with(&mut self, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut child = Command::new(BIN)
+        self.run_logged(args, stdin, None)
+    }
+
+    /// Runs with `RUST_LOG` set to `log` (None: unset, the default level).
+    fn run_logged(&mut self, args: &[&str], stdin: Option<&str>, log: Option<&str>) -> Run {
+        let mut command = Command::new(BIN);
+        command.env_remove("RUST_LOG");
+        if let Some(level) = log {
+            command.env("RUST_LOG", level);
+        }
+        let mut child = command
             .arg("--data-dir")
             .arg(self.dir.path())
             .args(args)
             .env("SMM_DESK_KEY_STORE", "file")
             .env_remove("SMM_DESK_DATA_DIR")
-            .env_remove("RUST_LOG")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
