@@ -140,6 +140,8 @@ function ServiceTable({ providers }: { providers: string[] }) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Before the first measurement (and in tests without layout) assume a typical window.
+    initialRect: { width: 1000, height: 600 },
   });
   const items = virtualizer.getVirtualItems();
   const pages = [...new Set(items.map((i) => Math.floor(i.index / PAGE_SIZE)))].filter((p) => p > 0);

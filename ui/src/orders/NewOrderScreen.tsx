@@ -12,6 +12,7 @@ import { errorText, toUiError } from "../ipc/errors";
 import type { UiError } from "../ipc/errors";
 import { formatAmount, formatCount } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
+import { useProviders } from "../providers/queries";
 import { fieldsFor, linesOf, LIST_FIELDS } from "./fields";
 import type { ListField, OrderField } from "./fields";
 import { OrderResult } from "./OrderResult";
@@ -346,7 +347,7 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
             )}
           </fieldset>
         )}
-        <Estimate quote={quote.data} stale={quote.isError || quote.isPlaceholderData} />
+        <Estimate quote={quote.data} stale={quote.isError || quote.isPlaceholderData} provider={service.provider} />
         {generalError && <ErrorBanner error={generalError} testId="order-error" />}
         {placeError?.code === "order.insufficient_balance" && (
           <Button variant="danger" onClick={() => { place.mutate(true); }} data-testid="order-force">
@@ -366,12 +367,19 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
 function Estimate({
   quote,
   stale,
+  provider,
 }: {
   quote: { estimatedCost: string; currency: string | null; balance: string | null; exceedsBalance: boolean } | undefined;
   stale: boolean;
+  provider: string;
 }) {
   const { t } = useTranslation();
   const { language } = usePreferences();
+  // Before the first good estimate, the balance comes from the provider list.
+  const providers = useProviders();
+  const p = providers.data?.find((x) => x.name === provider);
+  const balance = quote?.balance ?? p?.balance ?? null;
+  const currency = quote?.currency ?? p?.currency ?? null;
   return (
     <div className="grid grid-cols-2 gap-4 rounded-md bg-sunken px-4 py-3 text-sm" data-testid="order-estimate" data-stale={stale}>
       <div>
@@ -383,7 +391,7 @@ function Estimate({
       <div>
         <div className="text-xs text-muted">{t("order.balance")}</div>
         <div className="text-base font-semibold text-fg" data-testid="order-balance">
-          {quote?.balance != null ? formatAmount(quote.balance, quote.currency, language) : t("order.balanceUnknown")}
+          {balance !== null ? formatAmount(balance, currency, language) : t("order.balanceUnknown")}
         </div>
         {quote?.exceedsBalance === true && (
           <div className="text-xs text-danger" role="alert">{t("order.exceeds")}</div>
