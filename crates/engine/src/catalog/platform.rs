@@ -200,11 +200,12 @@ pub fn kind(name: &str, category: &str, service_type: &str) -> &'static str {
     for text in [name, category] {
         let w = words(text);
         let starts = |p: &str| w.iter().any(|x| x.starts_with(p));
+        let has = |p: &str| w.iter().any(|x| x == p);
         let found = if starts("comment") {
             "comments"
         } else if starts("follower") || starts("follow") {
             "followers"
-        } else if starts("subscriber") || starts("subs") {
+        } else if starts("subscriber") || has("subs") || has("sub") {
             "subscribers"
         } else if starts("member") {
             "members"
