@@ -19,7 +19,7 @@ import { PLATFORMS, SERVICE_TYPES } from "./constants";
 export type ServiceView = ServiceView_Serialize;
 
 /** Rows fetched per request; the table asks only for the pages on screen. */
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 100;
 const ROW_HEIGHT = 44;
 
 /** The filters the screen holds (strings: empty means "any"). */

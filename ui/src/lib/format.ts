@@ -7,9 +7,23 @@ export function formatLongDate(date: Date, language: Language): string {
   return new Intl.DateTimeFormat(localeOf(language), { dateStyle: "full" }).format(date);
 }
 
+// Building an Intl formatter costs far more than using one, and a catalog page formats
+// hundreds of numbers: formatters are made once per language and options.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(language: Language, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${language}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(localeOf(language), options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 /** A whole number with the language's grouping and digits. */
 export function formatCount(value: number, language: Language): string {
-  return new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 0 }).format(value);
+  return numberFormat(language, { maximumFractionDigits: 0 }).format(value);
 }
 
 /**
@@ -17,7 +31,7 @@ export function formatCount(value: number, language: Language): string {
  * Intl formats the string exactly: "0.000125" per unit stays 0.000125.
  */
 export function formatMoney(amount: `${number}`, currency: string, language: Language): string {
-  return new Intl.NumberFormat(localeOf(language), {
+  return numberFormat(language, {
     style: "currency",
     currency,
     minimumFractionDigits: 2,
@@ -49,8 +63,7 @@ export function formatAmount(amount: string, currency: string | null | undefined
   if (currency && /^[A-Z]{3}$/.test(currency)) {
     return formatMoney(amount as `${number}`, currency, language);
   }
-  return new Intl.NumberFormat(localeOf(language), {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 6,
-  }).format(amount as `${number}`);
+  return numberFormat(language, { minimumFractionDigits: 2, maximumFractionDigits: 6 }).format(
+    amount as `${number}`,
+  );
 }
