@@ -27,6 +27,9 @@ const COMMANDS: &[&str] = &[
     "refresh_order",
     "check_mass_order",
     "place_mass_order",
+    "resolve_help",
+    "resolve_order",
+    "resubmit_order",
 ];
 
 fn main() {

@@ -86,6 +86,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             orders::refresh_order,
             orders::check_mass_order,
             orders::place_mass_order,
+            orders::resolve_help,
+            orders::resolve_order,
+            orders::resubmit_order,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use smm_engine::orders::{
     LineError, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport, MassProgress,
+    Resolution,
 };
 use smm_engine::{NewOrder, Order};
 use tauri::ipc::Channel;
@@ -429,4 +430,85 @@ pub async fn place_mass_order(
         })
         .await?;
     Ok(report.into())
+}
+
+/// What helps decide whether an `unknown` order was placed.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolveHelpView {
+    /// The balance when the order was journaled (a decimal string).
+    pub balance_before: Option<String>,
+    /// The balance now, when the provider answered.
+    pub balance_now: Option<String>,
+    /// Why the balance could not be fetched (an error code).
+    pub balance_error: Option<String>,
+    /// `balance_now - balance_before`.
+    pub balance_change: Option<String>,
+    /// What the order should have cost.
+    pub expected_charge: String,
+    /// Orders at this provider journaled after this one (they move the balance too).
+    #[specta(type = u32)]
+    pub later_orders: u64,
+    /// Their estimated cost.
+    pub later_orders_cost: String,
+    /// Other local orders at this provider on the same link.
+    pub same_link_orders: Vec<OrderView>,
+    /// The account currency.
+    pub currency: Option<String>,
+}
+
+/// Gathers what helps resolve an `unknown` order (asks the provider for the balance now).
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_help(
+    state: State<'_, AppState>,
+    id: i32,
+) -> Result<ResolveHelpView, IpcError> {
+    let h = state.engine()?.resolve_help(id.into()).await?;
+    Ok(ResolveHelpView {
+        balance_before: h.balance_before.map(money),
+        balance_now: h.balance_now.map(money),
+        balance_error: h.balance_error.map(|e| e.code.to_string()),
+        balance_change: h.balance_change.map(money),
+        expected_charge: money(h.expected_charge),
+        later_orders: h.later_orders,
+        later_orders_cost: money(h.later_orders_cost),
+        same_link_orders: h
+            .same_link_orders
+            .into_iter()
+            .map(OrderView::from)
+            .collect(),
+        currency: h.order.currency,
+    })
+}
+
+/// Resolves an `unknown` order: found at the provider under `external_id`, or (null) not
+/// placed.
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_order(
+    state: State<'_, AppState>,
+    id: i32,
+    external_id: Option<String>,
+) -> Result<OrderView, IpcError> {
+    let resolution = match external_id {
+        Some(ext) => Resolution::ExternalId(ext),
+        None => Resolution::NotPlaced,
+    };
+    Ok(state
+        .engine()?
+        .resolve_order(id.into(), resolution)
+        .await?
+        .into())
+}
+
+/// Submits again an order that was certainly not placed, as a new linked attempt.
+#[tauri::command]
+#[specta::specta]
+pub async fn resubmit_order(state: State<'_, AppState>, id: i32) -> Result<OrderView, IpcError> {
+    Ok(state
+        .engine()?
+        .resubmit_order(id.into(), false)
+        .await?
+        .into())
 }

@@ -49,6 +49,15 @@ export const commands = {
 	checkMassOrder: (provider: string, text: string) => __TAURI_INVOKE<MassPreviewView_Serialize>("check_mass_order", { provider, text }),
 	/**  Places the valid lines of a mass order, reporting each line on `progress`. */
 	placeMassOrder: (provider: string, text: string, batchKey: string, progress: Channel<MassProgressView_Deserialize>) => __TAURI_INVOKE<MassReportView_Serialize>("place_mass_order", { provider, text, batchKey, progress }),
+	/**  Gathers what helps resolve an `unknown` order (asks the provider for the balance now). */
+	resolveHelp: (id: number) => __TAURI_INVOKE<ResolveHelpView_Serialize>("resolve_help", { id }),
+	/**
+	 *  Resolves an `unknown` order: found at the provider under `external_id`, or (null) not
+	 *  placed.
+	 */
+	resolveOrder: (id: number, externalId: string | null) => __TAURI_INVOKE<OrderView_Serialize>("resolve_order", { id, externalId }),
+	/**  Submits again an order that was certainly not placed, as a new linked attempt. */
+	resubmitOrder: (id: number) => __TAURI_INVOKE<OrderView_Serialize>("resubmit_order", { id }),
 };
 
 /** Events */
@@ -772,6 +781,53 @@ export type QuoteView_Serialize = {
 	balance: string | null,
 	/**  The estimate exceeds the last known balance. */
 	exceedsBalance: boolean,
+};
+
+/**  What helps decide whether an `unknown` order was placed. */
+export type ResolveHelpView = ResolveHelpView_Serialize | ResolveHelpView_Deserialize;
+
+/**  What helps decide whether an `unknown` order was placed. */
+export type ResolveHelpView_Deserialize = {
+	/**  The balance when the order was journaled (a decimal string). */
+	balanceBefore?: string | null,
+	/**  The balance now, when the provider answered. */
+	balanceNow?: string | null,
+	/**  Why the balance could not be fetched (an error code). */
+	balanceError?: string | null,
+	/**  `balance_now - balance_before`. */
+	balanceChange?: string | null,
+	/**  What the order should have cost. */
+	expectedCharge: string,
+	/**  Orders at this provider journaled after this one (they move the balance too). */
+	laterOrders: number,
+	/**  Their estimated cost. */
+	laterOrdersCost: string,
+	/**  Other local orders at this provider on the same link. */
+	sameLinkOrders: OrderView_Deserialize[],
+	/**  The account currency. */
+	currency?: string | null,
+};
+
+/**  What helps decide whether an `unknown` order was placed. */
+export type ResolveHelpView_Serialize = {
+	/**  The balance when the order was journaled (a decimal string). */
+	balanceBefore: string | null,
+	/**  The balance now, when the provider answered. */
+	balanceNow: string | null,
+	/**  Why the balance could not be fetched (an error code). */
+	balanceError: string | null,
+	/**  `balance_now - balance_before`. */
+	balanceChange: string | null,
+	/**  What the order should have cost. */
+	expectedCharge: string,
+	/**  Orders at this provider journaled after this one (they move the balance too). */
+	laterOrders: number,
+	/**  Their estimated cost. */
+	laterOrdersCost: string,
+	/**  Other local orders at this provider on the same link. */
+	sameLinkOrders: OrderView_Serialize[],
+	/**  The account currency. */
+	currency: string | null,
 };
 
 /**  A catalog search; empty strings and nulls mean "any". */

@@ -152,6 +152,35 @@ describe("the New order form", () => {
     expect(help.textContent).toContain("resolve this order with the provider's order id");
   });
 
+  it("resolves an unknown order in place: balance evidence, then not placed, then submit again", async () => {
+    const { calls } = await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: () => QUOTE,
+      place_order: () => ({ ...ORDER, status: "unknown", externalId: null }),
+      resolve_help: () => ({
+        balanceBefore: "1000", balanceNow: "1000", balanceError: null, balanceChange: "0", expectedCharge: "0.125",
+        laterOrders: 0, laterOrdersCost: "0", sameLinkOrders: [], currency: "USD",
+      }),
+      resolve_order: () => ({ ...ORDER, status: "not_placed", externalId: null }),
+      resubmit_order: () => ({ ...ORDER, id: 43, status: "pending" }),
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await userEvent.click(screen.getByTestId("order-place"));
+    await userEvent.click(await screen.findByTestId("order-resolve-help"));
+    expect((await screen.findByTestId("order-resolve-balance")).textContent).toBe(
+      "Balance before $1,000.00, now $1,000.00; this order would cost $0.125; 0 later order(s) also moved it.",
+    );
+    await userEvent.click(screen.getByTestId("resolve-not-placed"));
+    expect(await screen.findByTestId("order-resubmit")).toBeTruthy();
+    expect(calls.find((c) => c.cmd === "resolve_order")?.args).toEqual({ id: 42, externalId: null });
+    await userEvent.click(screen.getByTestId("order-resubmit"));
+    await waitFor(() => {
+      expect(screen.getByTestId("order-result").dataset.status).toBe("pending");
+    });
+    expect(screen.getByText("Order #43")).toBeTruthy();
+  });
+
   it("builds only the fields the type takes (drip-feed only when chosen)", () => {
     const values = {
       link: " https://x.com/a ", quantity: "100", comments: "a\nb", usernames: "", hashtags: "", keywords: "",

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { Badge, Button, Card, ErrorBanner } from "../components/ui";
+import { Badge, Button, Card, ErrorBanner, Field, INPUT } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { formatAmount, formatCount, formatDateTime } from "../lib/format";
@@ -50,6 +50,10 @@ export function OrderResult({ order: initial, onNew }: { order: OrderView; onNew
     mutationFn: () => commands.refreshOrder(order.id),
     onSuccess: setOrder,
   });
+  const resubmit = useMutation({
+    mutationFn: () => commands.resubmitOrder(order.id),
+    onSuccess: setOrder,
+  });
   const rows: [string, string][] = [
     [t("result.provider"), order.provider],
     [t("result.service"), `#${order.serviceId} ${order.serviceName}`],
@@ -79,6 +83,16 @@ export function OrderResult({ order: initial, onNew }: { order: OrderView; onNew
             </ol>
           </div>
         )}
+        {order.status === "unknown" && <ResolveUnknown order={order} onResolved={setOrder} />}
+        {(order.status === "not_sent" || order.status === "not_placed") && (
+          <div className="flex items-center gap-2">
+            <Button variant="primary" busy={resubmit.isPending} onClick={() => { resubmit.mutate(); }} data-testid="order-resubmit">
+              {t("result.resubmit")}
+            </Button>
+            <span className="text-xs text-muted">{t("result.resubmitHint")}</span>
+          </div>
+        )}
+        {resubmit.isError && <ErrorBanner error={toUiError(resubmit.error)} />}
         {order.status === "rejected" && order.rejectReason !== null && (
           <ErrorBanner error={{ code: `panel.rejected.${order.rejectReason}`, message: order.rejectReason }} testId="order-reject" />
         )}
@@ -113,4 +127,60 @@ function explainKey(status: string): "placed" | "unknown" | "rejected" | "not_se
   if (["pending", "in_progress", "processing", "completed", "partial"].includes(status)) return "placed";
   if (status === "unknown" || status === "rejected" || status === "not_sent") return status;
   return "other";
+}
+
+/** Resolving an `unknown` order: the balance evidence, "found it" with the provider's id, or
+ *  "not placed" (then it can be submitted again). */
+function ResolveUnknown({ order, onResolved }: { order: OrderView; onResolved: (o: OrderView) => void }) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const [externalId, setExternalId] = useState("");
+  const help = useMutation({ mutationFn: () => commands.resolveHelp(order.id) });
+  const resolve = useMutation({
+    mutationFn: (found: string | null) => commands.resolveOrder(order.id, found),
+    onSuccess: onResolved,
+  });
+  const money = (v: string | null) => (v === null ? "—" : formatAmount(v, order.currency, language));
+  const error = resolve.isError ? toUiError(resolve.error) : null;
+  return (
+    <div className="flex flex-col gap-3 rounded-md border border-line px-4 py-3" data-testid="order-resolve">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button busy={help.isPending} onClick={() => { help.mutate(); }} data-testid="order-resolve-help">
+          {t("result.checkBalance")}
+        </Button>
+        {help.data && (
+          <span className="text-xs text-fg-soft" data-testid="order-resolve-balance">
+            {t("result.balanceEvidence", {
+              before: money(help.data.balanceBefore),
+              now: money(help.data.balanceNow),
+              expected: money(help.data.expectedCharge),
+              later: formatCount(help.data.laterOrders, language),
+            })}
+          </span>
+        )}
+      </div>
+      {help.isError && <ErrorBanner error={toUiError(help.error)} />}
+      <form
+        className="flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          resolve.mutate(externalId.trim());
+        }}
+      >
+        <div className="w-56">
+          <Field id="resolve-external-id" label={t("result.foundIt")}>
+            <input id="resolve-external-id" data-testid="resolve-external-id" dir="ltr" className={INPUT} value={externalId}
+              onChange={(e) => { setExternalId(e.target.value); }} />
+          </Field>
+        </div>
+        <Button type="submit" disabled={externalId.trim() === ""} busy={resolve.isPending && resolve.variables !== null} data-testid="resolve-found">
+          {t("result.attachId")}
+        </Button>
+        <Button variant="secondary" busy={resolve.isPending && resolve.variables === null} onClick={() => { resolve.mutate(null); }} data-testid="resolve-not-placed">
+          {t("result.notPlaced")}
+        </Button>
+      </form>
+      {error && <ErrorBanner error={error} testId="order-resolve-error" />}
+    </div>
+  );
 }
