@@ -199,6 +199,8 @@ impl Engine {
             Ok(id) => id,
             Err(existing) => return Ok(*existing),
         };
+        // The provider's limits, shared with the scheduler's jobs (the user goes first).
+        let _permit = self.acquire_call(&provider).await;
         let started_at = self.now();
         let timer = Instant::now();
         let request = checked.request.clone();
@@ -296,21 +298,29 @@ impl Engine {
             let open = "WHERE id = ?1 AND status IN ('submitting', 'unknown')";
             match result {
                 Ok(placed) => {
-                    tx.execute(
-                        &format!(
-                            "UPDATE orders SET status = 'pending', external_id = ?2, \
-                             submitted_at = ?3, updated_at = ?3, last_error = NULL {open}"
-                        ),
+                    // An acceptance is recorded even if the order was meanwhile resolved as
+                    // not placed (by hand, from another process): the provider has it.
+                    let before: String =
+                        tx.query_row("SELECT status FROM orders WHERE id = ?1", [id], |r| {
+                            r.get(0)
+                        })?;
+                    let n = tx.execute(
+                        "UPDATE orders SET status = 'pending', external_id = ?2, \
+                         submitted_at = ?3, updated_at = ?3, last_error = NULL, \
+                         finished_at = NULL \
+                         WHERE id = ?1 AND status IN ('submitting', 'unknown', 'not_placed')",
                         params![id, placed.id, now],
                     )?;
-                    add_event(
-                        tx,
-                        id,
-                        now,
-                        "accepted",
-                        Some(OrderStatus::Pending),
-                        &json!({ "external_id": placed.id }),
-                    )?;
+                    if n > 0 {
+                        add_event(
+                            tx,
+                            id,
+                            now,
+                            "accepted",
+                            Some(OrderStatus::Pending),
+                            &json!({ "external_id": placed.id, "was": before }),
+                        )?;
+                    }
                 }
                 Err(e) => {
                     let (status, kind) = match e.delivery() {
