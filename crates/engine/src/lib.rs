@@ -47,7 +47,9 @@ pub use error::{EngineError, ErrorBody, Result};
 pub use events::{ChangeSet, EngineEvent};
 pub use orders::{NewOrder, Order, OrderError, OrderEvent, OrderQuery, OrderStatus};
 pub use providers::{BalanceCheck, NewProvider, Preset, Provider, ProviderUpdate};
-pub use scheduler::{JobHealth, JobKind, JobState, ProviderHealth, Scheduler, SchedulerOptions};
+pub use scheduler::{
+    JobHealth, JobKind, JobRun, JobState, ProviderHealth, Scheduler, SchedulerOptions,
+};
 pub use secrets::{ApiKey, KeyStore, KeyStoreChoice};
 
 /// The engine's version.

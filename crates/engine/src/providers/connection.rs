@@ -63,16 +63,7 @@ impl Engine {
         T: Send + 'static,
     {
         // Shared with every job and user action of this provider (background work yields).
-        let _permit = self
-            .inner
-            .background
-            .limits
-            .acquire(
-                provider.id,
-                provider.max_concurrency,
-                provider.requests_per_minute,
-            )
-            .await;
+        let _permit = self.acquire_call(provider).await;
         let started_at = self.now();
         let timer = Instant::now();
         let runtime = tokio::runtime::Handle::current();

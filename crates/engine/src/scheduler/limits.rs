@@ -146,6 +146,22 @@ impl ProviderLimits {
     }
 }
 
+impl crate::Engine {
+    /// Waits until this provider's limits allow one more call (every provider call takes
+    /// one; a user's call goes ahead of background work). Hold the permit for the call.
+    pub async fn acquire_call(&self, provider: &crate::Provider) -> CallPermit {
+        self.inner
+            .background
+            .limits
+            .acquire(
+                provider.id,
+                provider.max_concurrency,
+                provider.requests_per_minute,
+            )
+            .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

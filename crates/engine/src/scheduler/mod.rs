@@ -110,6 +110,19 @@ pub type JobResult = std::result::Result<String, ErrorBody>;
 pub type JobRunner =
     Arc<dyn Fn(Engine, JobKey) -> Pin<Box<dyn Future<Output = JobResult> + Send>> + Send + Sync>;
 
+/// The result of [`Engine::run_job`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRun {
+    /// Which job.
+    pub job: JobKind,
+    /// The provider's name, for per-provider jobs.
+    pub provider: Option<String>,
+    /// What it did, when it succeeded.
+    pub summary: Option<String>,
+    /// Why it failed.
+    pub error: Option<ErrorBody>,
+}
+
 /// How the scheduler runs.
 #[derive(Clone)]
 pub struct SchedulerOptions {
@@ -234,6 +247,36 @@ impl Engine {
                 true
             }
             None => false,
+        })
+    }
+
+    /// Runs a job once now, outside the schedule (a user's "sync now" without a running
+    /// scheduler, or `smmdesk jobs run`): records it in job health like a scheduled run.
+    pub async fn run_job(&self, kind: JobKind, provider: Option<&str>) -> Result<JobRun> {
+        let provider_id = match (kind.per_provider(), provider) {
+            (true, Some(name)) => Some(self.provider(name)?.id),
+            (true, None) => {
+                return Err(crate::EngineError::input(
+                    "provider",
+                    format!("the {kind} job needs a provider"),
+                ))
+            }
+            (false, _) => None,
+        };
+        let key = JobKey { kind, provider_id };
+        let timing = Timing::load(self)?;
+        let mut rng = Rng::new(self.now_ms() as u64);
+        let runner: JobRunner = Arc::new(|engine, key| Box::pin(jobs::run(engine, key)));
+        let (_, result) = run_once(self, key, &runner, &timing, &mut rng).await;
+        let (summary, error) = match result {
+            Ok(s) => (Some(s), None),
+            Err(e) => (None, Some(e)),
+        };
+        Ok(JobRun {
+            job: kind,
+            provider: provider.filter(|_| kind.per_provider()).map(str::to_string),
+            summary,
+            error,
         })
     }
 
@@ -366,11 +409,16 @@ fn due_time(
         Some((r, due)) if due > now => {
             // Settings may have shortened the interval since the due time was stored.
             let anchor = r
-                .last_finished_at
-                .or(r.last_started_at)
+                .last_started_at
+                .or(r.last_finished_at)
                 .unwrap_or(now)
                 .min(now);
-            let longest = timing.interval(kind).max(timing.backoff_max) + timing.max_jitter(kind);
+            let wait = if r.consecutive_failures > 0 {
+                timing.interval(kind).max(timing.backoff_max)
+            } else {
+                timing.interval(kind)
+            };
+            let longest = wait + timing.max_jitter(kind);
             let bound = anchor.saturating_add(millis(longest));
             if due > bound {
                 (bound.max(now), true)
@@ -437,7 +485,7 @@ async fn job_loop(
             break;
         }
         timing = Timing::load(&engine).unwrap_or(timing);
-        due = Some(run_once(&engine, key, &runner, &timing, &mut rng).await);
+        due = Some(run_once(&engine, key, &runner, &timing, &mut rng).await.0);
     }
     let mut wakers = lock(&engine.inner.background.wakers);
     if wakers.get(&key).is_some_and(|n| Arc::ptr_eq(n, &notify)) {
@@ -458,14 +506,14 @@ fn fallback_timing() -> Timing {
     }
 }
 
-/// Runs a job once, records it and returns its next due time.
+/// Runs a job once, records it and returns its next due time and its result.
 async fn run_once(
     engine: &Engine,
     key: JobKey,
     runner: &JobRunner,
     timing: &Timing,
     rng: &mut Rng,
-) -> i64 {
+) -> (i64, JobResult) {
     let started = engine.now_ms();
     let _ = engine
         .store()
@@ -490,7 +538,10 @@ async fn run_once(
             } else {
                 tracing::info!(job = %key.kind, provider, duration_ms = duration, "{summary}");
             }
-            now.saturating_add(millis(timing.interval(key.kind)) + jitter)
+            // Fixed rate: runs start an interval apart, however long each one took.
+            started
+                .saturating_add(millis(timing.interval(key.kind)) + jitter)
+                .max(now)
         }
         Err(e) => {
             let failures = previous + 1;
@@ -515,5 +566,5 @@ async fn run_once(
         tracing::warn!(job = %key.kind, "scheduler: cannot record the run: {e}");
     }
     engine.emit(EngineEvent::JobsChanged);
-    next
+    (next, result)
 }

@@ -141,6 +141,9 @@ pub async fn desk_with(sim: SimHandle, name: &str) -> Desk {
 pub async fn add_provider(engine: &Engine, sim: &SimHandle, name: &str, demo: bool) {
     let mut p = NewProvider::new(name, sim.url(), sim.key());
     p.is_demo = demo;
+    // The per-provider rate limit (default 60/min) is tested in tests/scheduler; here it
+    // would only slow the 250-order runs down.
+    p.requests_per_minute = Some(10_000);
     engine.add_provider(p).unwrap();
     engine.sync_catalog(name).await.unwrap();
 }
