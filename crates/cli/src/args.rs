@@ -40,6 +40,12 @@ pub enum Command {
     Stats(crate::stats_cmd::StatsArgs),
     /// Run the demo panel (simulator) as provider "demo" until Ctrl-C or SIGTERM
     Demo(crate::stats_cmd::DemoArgs),
+    /// Run the scheduler (status, catalog, balance, cleanup) until Ctrl-C, SIGTERM or --for
+    Daemon(crate::daemon_cmd::DaemonArgs),
+    /// Job health per job and provider (`jobs run <job>` runs one now)
+    Jobs(crate::daemon_cmd::JobsArgs),
+    /// The alerts inbox (`alerts read [IDS]` marks read)
+    Alerts(crate::daemon_cmd::AlertsArgs),
 }
 
 /// `smmdesk provider …`

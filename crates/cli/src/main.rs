@@ -4,6 +4,7 @@
 //! `--json`, on stderr), 2 the command line itself is wrong (clap's usage error).
 
 mod args;
+mod daemon_cmd;
 mod error;
 mod input;
 mod order_cmd;
@@ -52,6 +53,9 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Balance(a) => stats_cmd::balance(&engine, a, out),
         Command::Stats(a) => stats_cmd::stats(&engine, a, out),
         Command::Demo(a) => stats_cmd::demo(&engine, a, out),
+        Command::Daemon(a) => daemon_cmd::daemon(&engine, a, out),
+        Command::Jobs(a) => daemon_cmd::jobs(&engine, a, out),
+        Command::Alerts(a) => daemon_cmd::alerts(&engine, a, out),
         Command::Info => {
             info(&engine, out);
             Ok(ExitCode::SUCCESS)

@@ -196,8 +196,9 @@ pub fn demo(engine: &Engine, a: DemoArgs, out: &Output) -> Result<ExitCode, CliE
     Ok(ExitCode::SUCCESS)
 }
 
+/// Waits for Ctrl-C or SIGTERM.
 #[cfg(unix)]
-async fn wait_for_stop() {
+pub(crate) async fn wait_for_stop() {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = match signal(SignalKind::terminate()) {
         Ok(s) => s,
@@ -212,7 +213,8 @@ async fn wait_for_stop() {
     }
 }
 
+/// Waits for Ctrl-C.
 #[cfg(not(unix))]
-async fn wait_for_stop() {
+pub(crate) async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
 }

@@ -24,3 +24,8 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_open_subject ON alerts (kind, subject) WHERE cleared_at IS NULL;
 CREATE INDEX alerts_created ON alerts (created_at DESC, id DESC);
 CREATE INDEX alerts_unread ON alerts (created_at DESC, id DESC) WHERE read_at IS NULL;
+
+-- Weekly cleanup: finished orders past the retention are archived (hidden from default
+-- lists so they stay fast); nothing is deleted.
+ALTER TABLE orders ADD COLUMN archived_at INTEGER;
+CREATE INDEX orders_archived ON orders (archived_at) WHERE archived_at IS NOT NULL;
