@@ -46,11 +46,7 @@ impl Engine {
     }
 
     /// Runs one provider call and logs it (action, start, duration, outcome, HTTP status).
-    ///
-    /// The call runs on a blocking-pool thread that drives it with the current runtime: the
-    /// panel client's futures are not `Send` yet (a form serializer lives across an `.await`),
-    /// and the engine's own futures must be, for the desktop app. Drop this detour once
-    /// `smm-panel` futures are `Send`.
+    /// The call is made only once the provider's limits allow it.
     pub(crate) async fn logged_call<T, F, Fut>(
         &self,
         provider: &Provider,
@@ -58,18 +54,14 @@ impl Engine {
         call: F,
     ) -> Result<T>
     where
-        F: FnOnce() -> Fut + Send + 'static,
+        F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, PanelError>>,
-        T: Send + 'static,
     {
         // Shared with every job and user action of this provider (background work yields).
         let _permit = self.acquire_call(provider).await;
         let started_at = self.now();
         let timer = Instant::now();
-        let runtime = tokio::runtime::Handle::current();
-        let result = tokio::task::spawn_blocking(move || runtime.block_on(call()))
-            .await
-            .map_err(|e| EngineError::Internal(format!("provider call task failed: {e}")))?;
+        let result = call().await;
         let (outcome, http_status) = api_log::classify(&result);
         let entry = ApiCall {
             provider_id: provider.id,
