@@ -2,6 +2,7 @@
 //! clock for timing, and the simulator where provider calls matter.
 
 mod alerts;
+mod cleanup;
 mod freshness;
 mod limits;
 mod support;
