@@ -306,6 +306,17 @@ impl Engine {
 
     /// Clears an open alert (its condition went away); true when one was open.
     pub(crate) fn clear_alert(&self, kind: AlertKind, subject: &str) -> Result<bool> {
+        // Most calls find nothing open: a read, not a write lock, for those.
+        let open = self.store().read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM alerts WHERE kind = ?1 AND subject = ?2 \
+                 AND cleared_at IS NULL)",
+            )?
+            .query_row(params![kind.as_str(), subject], |r| r.get::<_, bool>(0))?)
+        })?;
+        if !open {
+            return Ok(false);
+        }
         let now = self.now_ms();
         self.store().write(|tx| {
             Ok(tx
