@@ -17,8 +17,7 @@ pub fn start() -> Timestamp {
 
 pub fn retry() -> RetryPolicy {
     RetryPolicy {
-        // No retries: a retry sleeps inside the blocking call, where a paused clock never moves.
-        max_attempts: 1,
+        max_attempts: 2,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(1),
