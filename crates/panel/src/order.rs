@@ -33,7 +33,8 @@ pub struct ExpiryDate {
 impl ExpiryDate {
     /// A calendar date; errors on an impossible day or month.
     pub fn new(day: u8, month: u8, year: u16) -> Result<ExpiryDate, PanelError> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,

@@ -263,7 +263,7 @@ fn make_service(
         && rng.random_bool(0.3);
     let (lo, hi) = product.rate;
     let mut rate = Decimal::new(rng.random_range(lo..=hi), 4);
-    if id % 97 == 0 {
+    if id.is_multiple_of(97) {
         // A few sub-cent rates carry 7 decimal places, as real panels store them.
         rate = Decimal::new(rng.random_range(1..=9_999), 7);
     }
