@@ -204,6 +204,16 @@ fn csv_field(text: &str) -> String {
     }
 }
 
+/// A text cell from a provider or a user: a leading `=`, `+`, `-`, `@`, tab or CR would make a
+/// spreadsheet run it as a formula, so such a cell gets a leading `'` (OWASP CSV injection).
+fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        csv_field(&format!("'{text}"))
+    } else {
+        csv_field(text)
+    }
+}
+
 /// The CSV header row.
 pub const CSV_COLUMNS: [&str; 21] = [
     "id",
@@ -230,32 +240,33 @@ pub const CSV_COLUMNS: [&str; 21] = [
 ];
 
 fn csv_row(o: &Order) -> String {
-    let opt = |v: Option<String>| v.unwrap_or_default();
+    let text = |v: &str| csv_text(v);
+    let opt_text = |v: &Option<String>| v.as_deref().map(csv_text).unwrap_or_default();
+    let num = |v: Option<String>| v.unwrap_or_default();
     let cells = [
         o.id.to_string(),
         o.created_at.to_string(),
-        o.provider.clone(),
-        o.service_id.clone(),
-        o.service_name.clone(),
-        o.service_type.clone(),
+        text(&o.provider),
+        text(&o.service_id),
+        text(&o.service_name),
+        text(&o.service_type),
         money::to_text(o.service_rate),
-        opt(o.link.clone()),
-        opt(o.quantity.map(|q| q.to_string())),
+        opt_text(&o.link),
+        num(o.quantity.map(|q| q.to_string())),
         o.status.to_string(),
-        opt(o.raw_status.clone()),
-        opt(o.external_id.clone()),
+        opt_text(&o.raw_status),
+        opt_text(&o.external_id),
         money::to_text(o.estimated_cost),
-        opt(o.charge.map(money::to_text)),
-        opt(o.currency.clone()),
-        opt(o.start_count.map(|q| q.to_string())),
-        opt(o.remains.map(|q| q.to_string())),
-        opt(o.reject_reason.clone()),
-        opt(o.last_error.clone()),
-        o.idempotency_key.clone(),
-        opt(o.parent_order_id.map(|q| q.to_string())),
+        num(o.charge.map(money::to_text)),
+        opt_text(&o.currency),
+        num(o.start_count.map(|q| q.to_string())),
+        num(o.remains.map(|q| q.to_string())),
+        opt_text(&o.reject_reason),
+        opt_text(&o.last_error),
+        text(&o.idempotency_key),
+        num(o.parent_order_id.map(|q| q.to_string())),
     ];
-    let fields: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-    fields.join(",")
+    cells.join(",")
 }
 
 impl Engine {
@@ -323,6 +334,17 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_text_cells_cannot_become_formulas() {
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_text("+1"), "'+1");
+        assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(
+            csv_text("https://instagram.com/p/x"),
+            "https://instagram.com/p/x"
+        );
     }
 
     #[test]
