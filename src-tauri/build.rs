@@ -30,6 +30,23 @@ const COMMANDS: &[&str] = &[
     "resolve_help",
     "resolve_order",
     "resubmit_order",
+    "list_orders",
+    "order_counts",
+    "order_detail",
+    "refresh_orders",
+    "refill_orders",
+    "cancel_orders",
+    "export_orders_csv",
+    "dashboard_stats",
+    "provider_balances",
+    "set_low_balance_threshold",
+    "list_alerts",
+    "unread_alert_count",
+    "mark_alerts_read",
+    "engine_settings",
+    "set_engine_setting",
+    "key_store",
+    "backup_database",
 ];
 
 fn main() {

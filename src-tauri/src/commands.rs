@@ -1,7 +1,11 @@
 //! The Tauri commands: thin adapters that call the engine (or the settings file) and map
 //! errors to [`IpcError`]. Their TypeScript twins are generated into `ui/src/ipc/bindings.ts`.
 
+pub mod alerts;
 pub mod catalog;
+pub mod dashboard;
+pub mod engine_settings;
+pub mod order_book;
 pub mod orders;
 pub mod providers;
 
@@ -89,9 +93,27 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             orders::resolve_help,
             orders::resolve_order,
             orders::resubmit_order,
+            order_book::list_orders,
+            order_book::order_counts,
+            order_book::order_detail,
+            order_book::refresh_orders,
+            order_book::refill_orders,
+            order_book::cancel_orders,
+            order_book::export_orders_csv,
+            dashboard::dashboard_stats,
+            dashboard::provider_balances,
+            dashboard::set_low_balance_threshold,
+            alerts::list_alerts,
+            alerts::unread_alert_count,
+            alerts::mark_alerts_read,
+            engine_settings::engine_settings,
+            engine_settings::set_engine_setting,
+            engine_settings::key_store,
+            engine_settings::backup_database,
         ])
         .events(tauri_specta::collect_events![
-            crate::events::ProvidersChanged
+            crate::events::ProvidersChanged,
+            crate::events::EngineChanged
         ])
 }
 

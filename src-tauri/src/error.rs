@@ -14,6 +14,8 @@ use crate::settings::SettingsError;
 pub mod codes {
     /// The settings file could not be written.
     pub const SETTINGS_NOT_SAVED: &str = "settings.not_saved";
+    /// A background task of a command failed (it panicked or was cancelled).
+    pub const TASK_FAILED: &str = "app.task_failed";
 }
 
 /// What a failed command returns to the UI.

@@ -2,10 +2,13 @@
 //!
 //! This crate stays thin: commands parse input, call the engine and map errors (design §1).
 
+pub mod background;
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod events;
 pub mod settings;
+pub mod store_queries;
 
 use smm_engine::demo::{DemoPanel, DEFAULT_DEMO_SERVICES};
 use smm_engine::paths::AppPaths;
@@ -24,6 +27,8 @@ pub struct AppState {
     pub demo: tokio::sync::Mutex<Option<DemoPanel>>,
     /// Services in the demo catalog (`SMM_DESK_DEMO_SERVICES`, for tests; default 300).
     pub demo_services: usize,
+    /// The engine's scheduler while the app runs (stopped on exit).
+    pub scheduler: tokio::sync::Mutex<Option<smm_engine::Scheduler>>,
 }
 
 impl AppState {
@@ -42,6 +47,7 @@ impl AppState {
             engine,
             demo: tokio::sync::Mutex::new(None),
             demo_services,
+            scheduler: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -81,16 +87,36 @@ impl AppState {
 /// The label of the main window (see `tauri.conf.json` and `capabilities/`).
 pub const MAIN_WINDOW: &str = "main";
 
-/// Opens the main window and runs the app until it is closed.
+/// Opens the main window and runs the app until it is closed: one instance at a time (a
+/// second launch focuses the first), the window's size and place remembered, the scheduler
+/// running while the window is open and stopped cleanly on exit.
 pub fn run(paths: AppPaths) -> tauri::Result<()> {
     let ipc = commands::builder();
     let webview_dir = paths.data_dir.join("webview");
-    tauri::Builder::default()
+    // Under the app's own config folder (so it follows SMM_DESK_DATA_DIR), not Tauri's.
+    let window_state_file = paths.config_dir.join("window-state.json");
+    // One instance per data folder: the D-Bus name carries a hash of the folder.
+    let instance_id = format!("com.smmdesk.desk.i{:016x}", fnv1a(&paths.data_dir));
+    let app = tauri::Builder::default()
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id)
+                .callback(|app, _args, _cwd| focus_main_window(app))
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_filename(window_state_file.to_string_lossy())
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
         .manage(AppState::open(paths))
         .setup(move |app| {
             ipc.mount_events(app);
             open_main_window(app, webview_dir.clone())?;
+            background::start(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 use tauri::Manager;
@@ -107,7 +133,32 @@ pub fn run(paths: AppPaths) -> tauri::Result<()> {
             });
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?;
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            background::stop(handle);
+        }
+    });
+    Ok(())
+}
+
+/// Brings the main window to the front (a second launch of the app).
+fn focus_main_window(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// A stable 64-bit FNV-1a hash of a path (for the single-instance name).
+fn fnv1a(path: &std::path::Path) -> u64 {
+    path.to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 /// Creates the main window from its `tauri.conf.json` entry, with the webview's own storage

@@ -58,14 +58,175 @@ export const commands = {
 	resolveOrder: (id: number, externalId: string | null) => __TAURI_INVOKE<OrderView_Serialize>("resolve_order", { id, externalId }),
 	/**  Submits again an order that was certainly not placed, as a new linked attempt. */
 	resubmitOrder: (id: number) => __TAURI_INVOKE<OrderView_Serialize>("resubmit_order", { id }),
+	/**  A page of the order list (`after`: the previous page's `next`). */
+	listOrders: (filter: OrderFilter_Deserialize, limit: number | null, after: string | null) => __TAURI_INVOKE<OrderPageView_Serialize>("list_orders", { filter, limit, after }),
+	/**
+	 *  Orders per state under the filter's other criteria (its status list is ignored): the
+	 *  numbers on the status chips.
+	 */
+	orderCounts: (filter: OrderFilter_Deserialize) => __TAURI_INVOKE<StatusCount[]>("order_counts", { filter }),
+	/**  One order's detail. */
+	orderDetail: (id: number) => __TAURI_INVOKE<OrderDetailView_Serialize>("order_detail", { id }),
+	/**  Asks the providers for these orders' statuses now (100 per call). */
+	refreshOrders: (ids: number[]) => __TAURI_INVOKE<RefreshView>("refresh_orders", { ids }),
+	/**  Asks for refills of these orders (journaled first, never resent blindly). */
+	refillOrders: (ids: number[]) => __TAURI_INVOKE<ActionOutcomeView_Serialize[]>("refill_orders", { ids }),
+	/**  Asks the providers to cancel these orders. */
+	cancelOrders: (ids: number[]) => __TAURI_INVOKE<ActionOutcomeView_Serialize[]>("cancel_orders", { ids }),
+	/**
+	 *  Exports every order matching the filter as CSV to a file the user picks in a save
+	 *  dialog; `null` when the user cancelled.
+	 */
+	exportOrdersCsv: (filter: OrderFilter_Deserialize) => __TAURI_INVOKE<ExportView | null>("export_orders_csv", { filter }),
+	/**
+	 *  Stats between `from` and `to` (RFC 3339): all real providers, or one provider by name
+	 *  (the demo panel's stats are asked for this way, apart from the real ones).
+	 */
+	dashboardStats: (from: string | null, to: string | null, provider: string | null) => __TAURI_INVOKE<StatsView_Serialize>("dashboard_stats", { from, to, provider }),
+	/**  Every provider's balance, threshold and health. */
+	providerBalances: () => __TAURI_INVOKE<ProviderBalanceView_Serialize[]>("provider_balances"),
+	/**  Sets (or with `null`, clears) a provider's low-balance threshold. */
+	setLowBalanceThreshold: (provider: string, threshold: string | null) => __TAURI_INVOKE<null>("set_low_balance_threshold", { provider, threshold }),
+	/**  The inbox, newest first (`before_id` pages on). */
+	listAlerts: (unreadOnly: boolean, beforeId: number | null, limit: number | null) => __TAURI_INVOKE<AlertView_Serialize[]>("list_alerts", { unreadOnly, beforeId, limit }),
+	/**  How many alerts are unread. */
+	unreadAlertCount: () => __TAURI_INVOKE<number>("unread_alert_count"),
+	/**  Marks alerts read (all unread ones when `ids` is empty); returns how many changed. */
+	markAlertsRead: (ids: number[]) => __TAURI_INVOKE<number>("mark_alerts_read", { ids }),
+	/**  The engine's settings with their defaults. */
+	engineSettings: () => __TAURI_INVOKE<EngineSettingView[]>("engine_settings"),
+	/**
+	 *  Changes one engine setting (checked against its kind) and makes the scheduler re-read
+	 *  its schedule; returns every setting.
+	 */
+	setEngineSetting: (key: string, value: string) => __TAURI_INVOKE<EngineSettingView[]>("set_engine_setting", { key, value }),
+	/**  Where the master key that encrypts the API keys lives. */
+	keyStore: () => __TAURI_INVOKE<KeyStoreView_Serialize>("key_store"),
+	/**
+	 *  Writes a consistent copy of the database to a file the user picks; `null` when cancelled.
+	 *  The copy holds the API keys encrypted: it opens only with this computer's master key.
+	 */
+	backupDatabase: () => __TAURI_INVOKE<BackupView | null>("backup_database"),
 };
 
 /** Events */
 export const events = {
+	engineChanged: makeEvent<EngineChanged, EngineChanged>("engine-changed"),
 	providersChanged: makeEvent<ProvidersChanged, ProvidersChanged>("providers-changed"),
 };
 
 /* Types */
+/**  What a refill or cancel request did for one order. */
+export type ActionOutcomeView = ActionOutcomeView_Serialize | ActionOutcomeView_Deserialize;
+
+/**  What a refill or cancel request did for one order. */
+export type ActionOutcomeView_Deserialize = {
+	/**  The order. */
+	orderId: number,
+	/**  The request's state (`pending`, `accepted`, `rejected`, `unknown`…), when one was sent. */
+	status?: string | null,
+	/**  The error code when it was refused. */
+	errorCode?: string | null,
+};
+
+/**  What a refill or cancel request did for one order. */
+export type ActionOutcomeView_Serialize = {
+	/**  The order. */
+	orderId: number,
+	/**  The request's state (`pending`, `accepted`, `rejected`, `unknown`…), when one was sent. */
+	status: string | null,
+	/**  The error code when it was refused. */
+	errorCode: string | null,
+};
+
+/**  One alert. */
+export type AlertView = AlertView_Serialize | AlertView_Deserialize;
+
+/**  One alert. */
+export type AlertView_Deserialize = {
+	/**  The alert's id. */
+	id: number,
+	/**
+	 *  `low_balance`, `order_finished`, `order_stuck`, `provider_failing`,
+	 *  `service_changed`, `service_removed`.
+	 */
+	kind: string,
+	/**  The provider's name, when it concerns one. */
+	provider?: string | null,
+	/**  The order's local id, when it concerns one. */
+	orderId?: number | null,
+	/**  The catalog row's id, when it concerns a service. */
+	serviceRef?: number | null,
+	/**  The message's parameters as JSON text (amounts as decimal strings). */
+	params: string,
+	/**  The engine's English one-liner (the UI builds its own text from kind and params). */
+	message: string,
+	/**  When raised (RFC 3339). */
+	createdAt: string,
+	/**  When read (RFC 3339). */
+	readAt?: string | null,
+	/**  When its condition went away (RFC 3339). */
+	clearedAt?: string | null,
+};
+
+/**  One alert. */
+export type AlertView_Serialize = {
+	/**  The alert's id. */
+	id: number,
+	/**
+	 *  `low_balance`, `order_finished`, `order_stuck`, `provider_failing`,
+	 *  `service_changed`, `service_removed`.
+	 */
+	kind: string,
+	/**  The provider's name, when it concerns one. */
+	provider: string | null,
+	/**  The order's local id, when it concerns one. */
+	orderId: number | null,
+	/**  The catalog row's id, when it concerns a service. */
+	serviceRef: number | null,
+	/**  The message's parameters as JSON text (amounts as decimal strings). */
+	params: string,
+	/**  The engine's English one-liner (the UI builds its own text from kind and params). */
+	message: string,
+	/**  When raised (RFC 3339). */
+	createdAt: string,
+	/**  When read (RFC 3339). */
+	readAt: string | null,
+	/**  When its condition went away (RFC 3339). */
+	clearedAt: string | null,
+};
+
+/**  API response times and errors. */
+export type ApiView = ApiView_Serialize | ApiView_Deserialize;
+
+/**  API response times and errors. */
+export type ApiView_Deserialize = {
+	/**  Calls logged. */
+	calls: number,
+	/**  Failed calls. */
+	failed: number,
+	/**  failed ÷ calls (a decimal string, 0-1). */
+	errorRate?: string | null,
+	/**  Mean duration, ms (a decimal string). */
+	avgMs?: string | null,
+	/**  95th percentile duration, ms. */
+	p95Ms?: number | null,
+};
+
+/**  API response times and errors. */
+export type ApiView_Serialize = {
+	/**  Calls logged. */
+	calls: number,
+	/**  Failed calls. */
+	failed: number,
+	/**  failed ÷ calls (a decimal string, 0-1). */
+	errorRate: string | null,
+	/**  Mean duration, ms (a decimal string). */
+	avgMs: string | null,
+	/**  95th percentile duration, ms. */
+	p95Ms: number | null,
+};
+
 /**  The app's version and where it keeps its files (shown in Settings). */
 export type AppInfo = {
 	/**  The app's version, e.g. `0.1.0`. */
@@ -76,6 +237,14 @@ export type AppInfo = {
 	logDir: string,
 	/**  The SQLite database file. */
 	databaseFile: string,
+};
+
+/**  A backup that was written. */
+export type BackupView = {
+	/**  The file written. */
+	path: string,
+	/**  Its size in bytes. */
+	bytes: number,
 };
 
 /**  The result of "Test connection". */
@@ -99,6 +268,33 @@ export type BalanceView_Serialize = {
 	currency: string | null,
 	/**  When it was checked (RFC 3339). */
 	checkedAt: string,
+};
+
+/**  A cancel request. */
+export type CancelRequestView = CancelRequestView_Serialize | CancelRequestView_Deserialize;
+
+/**  A cancel request. */
+export type CancelRequestView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  `requesting`, `accepted`, `rejected`, `unknown`. */
+	status: string,
+	/**  The last error. */
+	lastError?: string | null,
+	/**  When requested (RFC 3339). */
+	requestedAt: string,
+};
+
+/**  A cancel request. */
+export type CancelRequestView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  `requesting`, `accepted`, `rejected`, `unknown`. */
+	status: string,
+	/**  The last error. */
+	lastError: string | null,
+	/**  When requested (RFC 3339). */
+	requestedAt: string,
 };
 
 /**  A category and how many live services it has. */
@@ -140,6 +336,33 @@ export type ChangeView_Serialize = {
 	newRate: string | null,
 };
 
+/**  One UTC day. */
+export type DayView = DayView_Serialize | DayView_Deserialize;
+
+/**  One UTC day. */
+export type DayView_Deserialize = {
+	/**  The day (`2026-11-24`). */
+	day: string,
+	/**  Orders journaled that day. */
+	orders: OutcomeView,
+	/**  Completed ÷ finished (a decimal string, 0-1). */
+	successRate?: string | null,
+	/**  Charges per currency. */
+	spent: MoneyView[],
+};
+
+/**  One UTC day. */
+export type DayView_Serialize = {
+	/**  The day (`2026-11-24`). */
+	day: string,
+	/**  Orders journaled that day. */
+	orders: OutcomeView,
+	/**  Completed ÷ finished (a decimal string, 0-1). */
+	successRate: string | null,
+	/**  Charges per currency. */
+	spent: MoneyView[],
+};
+
 /**  "Try the demo panel": the provider and what its first sync found. */
 export type DemoView = DemoView_Serialize | DemoView_Deserialize;
 
@@ -179,6 +402,47 @@ export type DiffView = {
 	unchanged: number,
 };
 
+/**
+ *  What changed in the engine during one burst of events (coalesced, see
+ *  `background::COALESCE`): the UI refreshes the matching queries instead of polling.
+ */
+export type EngineChanged = {
+	/**  Orders whose status, charge, refills or cancel requests changed (local ids). */
+	orders: number[],
+	/**  Providers whose balance was fetched. */
+	balances: string[],
+	/**  Providers whose catalog changed. */
+	catalogs: string[],
+	/**  Job health changed. */
+	jobs: boolean,
+	/**  Alerts raised (ids). */
+	alerts: number[],
+	/**  Events were lost: refresh everything. */
+	everything: boolean,
+};
+
+/**  One engine setting. */
+export type EngineSettingView = {
+	/**  The key (`jobs.order_status.interval_secs`, `alerts.low_balance.enabled`…). */
+	key: string,
+	/**  The value now (the default when unset). */
+	value: string,
+	/**  The default. */
+	default: string,
+	/**  `number` (whole, at least `min`) or `switch` (`true`/`false`). */
+	kind: string,
+	/**  The smallest allowed number. */
+	min: number,
+};
+
+/**  Where the export went. */
+export type ExportView = {
+	/**  The file written. */
+	path: string,
+	/**  Orders written. */
+	rows: number,
+};
+
 /**  What a failed command returns to the UI. */
 export type IpcError = IpcError_Serialize | IpcError_Deserialize;
 
@@ -206,6 +470,25 @@ export type IpcError_Serialize = {
 	 *  `apiUrl`…), so the UI can show it in place.
 	 */
 	field?: string,
+};
+
+/**  Where the master key lives. */
+export type KeyStoreView = KeyStoreView_Serialize | KeyStoreView_Deserialize;
+
+/**  Where the master key lives. */
+export type KeyStoreView_Deserialize = {
+	/**  `keychain` or `key_file`. */
+	kind: string,
+	/**  The key file, when it is one. */
+	path?: string | null,
+};
+
+/**  Where the master key lives. */
+export type KeyStoreView_Serialize = {
+	/**  `keychain` or `key_file`. */
+	kind: string,
+	/**  The key file, when it is one. */
+	path: string | null,
 };
 
 /**  The language of the interface. */
@@ -351,6 +634,14 @@ export type MassResultView_Serialize = {
 	errorCode: string | null,
 };
 
+/**  An amount in one currency (a decimal string). */
+export type MoneyView = {
+	/**  The currency ("" when the provider never said). */
+	currency: string,
+	/**  The exact amount. */
+	amount: string,
+};
+
 /**  The same offer on several providers, cheapest first. */
 export type OfferGroupView = OfferGroupView_Serialize | OfferGroupView_Deserialize;
 
@@ -423,6 +714,95 @@ export type OfferView_Serialize = {
 	max: number,
 	/**  The cheapest of its group (per currency). */
 	cheapest: boolean,
+};
+
+/**  An order with its timeline, refills and cancel requests. */
+export type OrderDetailView = OrderDetailView_Serialize | OrderDetailView_Deserialize;
+
+/**  An order with its timeline, refills and cancel requests. */
+export type OrderDetailView_Deserialize = {
+	/**  The order. */
+	order: OrderRowView_Deserialize,
+	/**  Its timeline, oldest first. */
+	events: OrderEventView_Deserialize[],
+	/**  Its refill requests, oldest first. */
+	refills: RefillView_Deserialize[],
+	/**  Its cancel requests, oldest first. */
+	cancels: CancelRequestView_Deserialize[],
+};
+
+/**  An order with its timeline, refills and cancel requests. */
+export type OrderDetailView_Serialize = {
+	/**  The order. */
+	order: OrderRowView_Serialize,
+	/**  Its timeline, oldest first. */
+	events: OrderEventView_Serialize[],
+	/**  Its refill requests, oldest first. */
+	refills: RefillView_Serialize[],
+	/**  Its cancel requests, oldest first. */
+	cancels: CancelRequestView_Serialize[],
+};
+
+/**  One entry of an order's timeline. */
+export type OrderEventView = OrderEventView_Serialize | OrderEventView_Deserialize;
+
+/**  One entry of an order's timeline. */
+export type OrderEventView_Deserialize = {
+	/**  When (RFC 3339). */
+	at: string,
+	/**  What: `created`, `accepted`, `status`, `refill_requested`, `cancel`… */
+	kind: string,
+	/**  The order's state after it. */
+	status?: string | null,
+	/**  Details as JSON text (provider answers, reasons; never a key). */
+	detail: string,
+};
+
+/**  One entry of an order's timeline. */
+export type OrderEventView_Serialize = {
+	/**  When (RFC 3339). */
+	at: string,
+	/**  What: `created`, `accepted`, `status`, `refill_requested`, `cancel`… */
+	kind: string,
+	/**  The order's state after it. */
+	status: string | null,
+	/**  Details as JSON text (provider answers, reasons; never a key). */
+	detail: string,
+};
+
+/**  The list's filters; every one optional. */
+export type OrderFilter = OrderFilter_Serialize | OrderFilter_Deserialize;
+
+/**  The list's filters; every one optional. */
+export type OrderFilter_Deserialize = {
+	/**  Only these states (`pending`, `completed`…); all when empty. */
+	status?: string[],
+	/**  Only this provider (by name). */
+	provider?: string | null,
+	/**  Only this provider service id. */
+	serviceId?: string | null,
+	/**  Created at or after (RFC 3339). */
+	from?: string | null,
+	/**  Created before (RFC 3339). */
+	to?: string | null,
+	/**  Text the link contains. */
+	link?: string | null,
+};
+
+/**  The list's filters; every one optional. */
+export type OrderFilter_Serialize = {
+	/**  Only these states (`pending`, `completed`…); all when empty. */
+	status: string[],
+	/**  Only this provider (by name). */
+	provider: string | null,
+	/**  Only this provider service id. */
+	serviceId: string | null,
+	/**  Created at or after (RFC 3339). */
+	from: string | null,
+	/**  Created before (RFC 3339). */
+	to: string | null,
+	/**  Text the link contains. */
+	link: string | null,
 };
 
 /**  A new order from the New order form: only the fields the service type takes are set. */
@@ -548,6 +928,124 @@ export type OrderInput_Serialize = {
 	force: boolean,
 };
 
+/**  One page of orders, newest first. */
+export type OrderPageView = OrderPageView_Serialize | OrderPageView_Deserialize;
+
+/**  One page of orders, newest first. */
+export type OrderPageView_Deserialize = {
+	/**  The orders. */
+	orders: OrderRowView_Deserialize[],
+	/**  The cursor of the next page, when there is one. */
+	next?: string | null,
+};
+
+/**  One page of orders, newest first. */
+export type OrderPageView_Serialize = {
+	/**  The orders. */
+	orders: OrderRowView_Serialize[],
+	/**  The cursor of the next page, when there is one. */
+	next: string | null,
+};
+
+/**  One row of the order list (the same fields as `OrderView`, and the list's extras). */
+export type OrderRowView = OrderRowView_Serialize | OrderRowView_Deserialize;
+
+/**  One row of the order list (the same fields as `OrderView`, and the list's extras). */
+export type OrderRowView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service name when ordered. */
+	serviceName: string,
+	/**  The service type when ordered. */
+	serviceType: string,
+	/**  Target link. */
+	link?: string | null,
+	/**  Units. */
+	quantity?: number | null,
+	/**  Estimated cost (a decimal string). */
+	estimatedCost: string,
+	/**  What the provider charged (a decimal string). */
+	charge?: string | null,
+	/**  The account currency. */
+	currency?: string | null,
+	/**  Where the order stands. */
+	status: string,
+	/**  The provider's status text. */
+	rawStatus?: string | null,
+	/**  The typed reason when rejected. */
+	rejectReason?: string | null,
+	/**  The provider's order id. */
+	externalId?: string | null,
+	/**  The last error. */
+	lastError?: string | null,
+	/**  When journaled (RFC 3339). */
+	createdAt: string,
+	/**  The counter before delivery started. */
+	startCount?: number | null,
+	/**  Units not delivered. */
+	remains?: number | null,
+	/**  Last change (RFC 3339). */
+	updatedAt: string,
+	/**  When it reached a final state (RFC 3339). */
+	finishedAt?: string | null,
+	/**  Last status check (RFC 3339). */
+	lastCheckedAt?: string | null,
+	/**  The attempt this one resubmits. */
+	parentOrderId?: number | null,
+};
+
+/**  One row of the order list (the same fields as `OrderView`, and the list's extras). */
+export type OrderRowView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service name when ordered. */
+	serviceName: string,
+	/**  The service type when ordered. */
+	serviceType: string,
+	/**  Target link. */
+	link: string | null,
+	/**  Units. */
+	quantity: number | null,
+	/**  Estimated cost (a decimal string). */
+	estimatedCost: string,
+	/**  What the provider charged (a decimal string). */
+	charge: string | null,
+	/**  The account currency. */
+	currency: string | null,
+	/**  Where the order stands. */
+	status: string,
+	/**  The provider's status text. */
+	rawStatus: string | null,
+	/**  The typed reason when rejected. */
+	rejectReason: string | null,
+	/**  The provider's order id. */
+	externalId: string | null,
+	/**  The last error. */
+	lastError: string | null,
+	/**  When journaled (RFC 3339). */
+	createdAt: string,
+	/**  The counter before delivery started. */
+	startCount: number | null,
+	/**  Units not delivered. */
+	remains: number | null,
+	/**  Last change (RFC 3339). */
+	updatedAt: string,
+	/**  When it reached a final state (RFC 3339). */
+	finishedAt: string | null,
+	/**  Last status check (RFC 3339). */
+	lastCheckedAt: string | null,
+	/**  The attempt this one resubmits. */
+	parentOrderId: number | null,
+};
+
 /**  An order as the result screen shows it. */
 export type OrderView = OrderView_Serialize | OrderView_Deserialize;
 
@@ -623,6 +1121,28 @@ export type OrderView_Serialize = {
 	createdAt: string,
 };
 
+/**  Orders by where they stand. */
+export type OutcomeView = {
+	/**  Every order journaled in the range. */
+	total: number,
+	/**  Open at the provider. */
+	open: number,
+	/**  Completed. */
+	completed: number,
+	/**  Partial. */
+	partial: number,
+	/**  Canceled. */
+	canceled: number,
+	/**  Refunded. */
+	refunded: number,
+	/**  Refused by the provider. */
+	rejected: number,
+	/**  Outcome unknown (awaiting resolution) or being sent. */
+	unknown: number,
+	/**  Never sent or resolved as not placed. */
+	notPlaced: number,
+};
+
 /**  A known provider the add form offers. */
 export type PresetView = {
 	/**  `jap`, `smmkings`, `secsers`. */
@@ -633,6 +1153,69 @@ export type PresetView = {
 	displayName: string,
 	/**  The API v2 endpoint. */
 	apiUrl: string,
+};
+
+/**  A provider's balance and health, for the Dashboard. */
+export type ProviderBalanceView = ProviderBalanceView_Serialize | ProviderBalanceView_Deserialize;
+
+/**  A provider's balance and health, for the Dashboard. */
+export type ProviderBalanceView_Deserialize = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The name shown to people. */
+	displayName: string,
+	/**  A demo (simulator) provider. */
+	isDemo: boolean,
+	/**  Enabled. */
+	active: boolean,
+	/**  The last known balance (a decimal string). */
+	balance?: string | null,
+	/**  The account currency. */
+	currency?: string | null,
+	/**  When the balance was checked (RFC 3339). */
+	checkedAt?: string | null,
+	/**  The low-balance threshold (a decimal string). */
+	threshold?: string | null,
+	/**  The balance is below the threshold. */
+	low: boolean,
+	/**  `waiting`, `running`, `ok`, `failing` or `offline` (from the scheduler's jobs). */
+	health: string,
+	/**  The most recent job error. */
+	lastError?: string | null,
+	/**  When the catalog was last synced (RFC 3339). */
+	catalogSyncedAt?: string | null,
+	/**  When a job for this provider last succeeded (RFC 3339). */
+	lastSyncAt?: string | null,
+};
+
+/**  A provider's balance and health, for the Dashboard. */
+export type ProviderBalanceView_Serialize = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The name shown to people. */
+	displayName: string,
+	/**  A demo (simulator) provider. */
+	isDemo: boolean,
+	/**  Enabled. */
+	active: boolean,
+	/**  The last known balance (a decimal string). */
+	balance: string | null,
+	/**  The account currency. */
+	currency: string | null,
+	/**  When the balance was checked (RFC 3339). */
+	checkedAt: string | null,
+	/**  The low-balance threshold (a decimal string). */
+	threshold: string | null,
+	/**  The balance is below the threshold. */
+	low: boolean,
+	/**  `waiting`, `running`, `ok`, `failing` or `offline` (from the scheduler's jobs). */
+	health: string,
+	/**  The most recent job error. */
+	lastError: string | null,
+	/**  When the catalog was last synced (RFC 3339). */
+	catalogSyncedAt: string | null,
+	/**  When a job for this provider last succeeded (RFC 3339). */
+	lastSyncAt: string | null,
 };
 
 /**  The edit form: the key only when the user typed a new one. */
@@ -674,6 +1257,45 @@ export type ProviderInput = {
 	apiKey: string,
 	/**  Higher first. */
 	priority: number,
+};
+
+/**  Stats of one provider, or of all (provider `null`). */
+export type ProviderStatsView = ProviderStatsView_Serialize | ProviderStatsView_Deserialize;
+
+/**  Stats of one provider, or of all (provider `null`). */
+export type ProviderStatsView_Deserialize = {
+	/**  The provider's name; `null` for the overall line. */
+	provider?: string | null,
+	/**  Orders by outcome. */
+	orders: OutcomeView,
+	/**  Completed ÷ finished (a decimal string, 0-1). */
+	successRate?: string | null,
+	/**  Partial ÷ finished. */
+	partialRate?: string | null,
+	/**  Charges per currency. */
+	spent: MoneyView[],
+	/**  API response times and errors. */
+	api: ApiView_Deserialize,
+	/**  Per UTC day, oldest first (days with orders only). */
+	perDay: DayView_Deserialize[],
+};
+
+/**  Stats of one provider, or of all (provider `null`). */
+export type ProviderStatsView_Serialize = {
+	/**  The provider's name; `null` for the overall line. */
+	provider: string | null,
+	/**  Orders by outcome. */
+	orders: OutcomeView,
+	/**  Completed ÷ finished (a decimal string, 0-1). */
+	successRate: string | null,
+	/**  Partial ÷ finished. */
+	partialRate: string | null,
+	/**  Charges per currency. */
+	spent: MoneyView[],
+	/**  API response times and errors. */
+	api: ApiView_Serialize,
+	/**  Per UTC day, oldest first (days with orders only). */
+	perDay: DayView_Serialize[],
 };
 
 /**  A provider as the Providers screen shows it: the key only as `••••1234`. */
@@ -781,6 +1403,49 @@ export type QuoteView_Serialize = {
 	balance: string | null,
 	/**  The estimate exceeds the last known balance. */
 	exceedsBalance: boolean,
+};
+
+/**  A refill request. */
+export type RefillView = RefillView_Serialize | RefillView_Deserialize;
+
+/**  A refill request. */
+export type RefillView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's refill id. */
+	externalRefillId?: string | null,
+	/**  `pending`, `completed`, `rejected`, `unknown`… */
+	status: string,
+	/**  The last error. */
+	lastError?: string | null,
+	/**  When requested (RFC 3339). */
+	requestedAt: string,
+};
+
+/**  A refill request. */
+export type RefillView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's refill id. */
+	externalRefillId: string | null,
+	/**  `pending`, `completed`, `rejected`, `unknown`… */
+	status: string,
+	/**  The last error. */
+	lastError: string | null,
+	/**  When requested (RFC 3339). */
+	requestedAt: string,
+};
+
+/**  What a refresh of a selection did. */
+export type RefreshView = {
+	/**  Orders the provider answered for. */
+	checked: number,
+	/**  Orders that changed. */
+	changed: number,
+	/**  Orders skipped (not open, or without a provider order id). */
+	skipped: number,
+	/**  Error codes of providers whose calls failed. */
+	errors: string[],
 };
 
 /**  What helps decide whether an `unknown` order was placed. */
@@ -989,6 +1654,33 @@ export type ServiceView_Serialize = {
 	kind: string,
 	/**  First seen (RFC 3339). */
 	firstSeen: string,
+};
+
+/**  Stats for a range. */
+export type StatsView = StatsView_Serialize | StatsView_Deserialize;
+
+/**  Stats for a range. */
+export type StatsView_Deserialize = {
+	/**  Every provider together (demo providers left out unless asked for by name). */
+	overall: ProviderStatsView_Deserialize,
+	/**  One line per provider with orders or API calls in the range. */
+	providers: ProviderStatsView_Deserialize[],
+};
+
+/**  Stats for a range. */
+export type StatsView_Serialize = {
+	/**  Every provider together (demo providers left out unless asked for by name). */
+	overall: ProviderStatsView_Serialize,
+	/**  One line per provider with orders or API calls in the range. */
+	providers: ProviderStatsView_Serialize[],
+};
+
+/**  How many orders are in one state. */
+export type StatusCount = {
+	/**  The state. */
+	status: string,
+	/**  Orders in it. */
+	count: number,
 };
 
 /**  The colour theme. */

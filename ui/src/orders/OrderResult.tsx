@@ -131,7 +131,7 @@ function explainKey(status: string): "placed" | "unknown" | "rejected" | "not_se
 
 /** Resolving an `unknown` order: the balance evidence, "found it" with the provider's id, or
  *  "not placed" (then it can be submitted again). */
-function ResolveUnknown({ order, onResolved }: { order: OrderView; onResolved: (o: OrderView) => void }) {
+export function ResolveUnknown({ order, onResolved }: { order: OrderView; onResolved: (o: OrderView) => void }) {
   const { t } = useTranslation();
   const { language } = usePreferences();
   const [externalId, setExternalId] = useState("");

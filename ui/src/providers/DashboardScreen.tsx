@@ -1,9 +1,9 @@
-// Dashboard: the first-start welcome until a provider exists; the dashboard itself comes later.
+// Dashboard: the first-start welcome until a provider exists, then the dashboard.
 import { useTranslation } from "react-i18next";
 
 import { ErrorBanner, Loading } from "../components/ui";
 import { toUiError } from "../ipc/errors";
-import { Placeholder } from "../screens/Placeholder";
+import { Dashboard } from "../dashboard/Dashboard";
 import { useNavigate } from "../shell/navigation";
 import { useProviders } from "./queries";
 import { Welcome } from "./Welcome";
@@ -23,5 +23,5 @@ export function DashboardScreen() {
       />
     );
   }
-  return <Placeholder screen="dashboard" />;
+  return <Dashboard />;
 }

@@ -1,4 +1,5 @@
-// Settings: language and theme (saved across restarts) and where the app keeps its files.
+// Settings: language and theme (saved across restarts), the engine's settings, backup, and
+// where the app keeps its files.
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +9,7 @@ import { commands } from "../ipc/bindings";
 import type { AppInfo, Theme } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import { usePreferences } from "../preferences/PreferencesProvider";
+import { EngineSettingsCards } from "./EngineSettings";
 import { Segmented } from "./Segmented";
 
 const THEMES: readonly Theme[] = ["light", "dark", "system"];
@@ -96,6 +98,7 @@ export function Settings() {
           />
         </Row>
       </Card>
+      <EngineSettingsCards Card={Card} Row={Row} />
       <Card title={t("settings.about")}>
         <AboutInstallation />
       </Card>

@@ -102,6 +102,8 @@ describe("the app shell", () => {
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return Promise.reject({ code: "settings.not_saved", message: "disk full" });
       }
+      if (cmd === "key_store") return { kind: "keychain", path: null };
+      if (cmd === "engine_settings") return [];
       return null;
     });
     await userEvent.click(screen.getByTestId("nav-settings"));

@@ -6,10 +6,11 @@ import { CatalogScreen } from "../catalog/CatalogScreen";
 import { formatLongDate } from "../lib/format";
 import { MassOrderScreen } from "../orders/MassOrderScreen";
 import { NewOrderScreen } from "../orders/NewOrderScreen";
+import { OrdersScreen } from "../orders/OrdersScreen";
+import { AlertsScreen } from "../alerts/AlertsScreen";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { DashboardScreen } from "../providers/DashboardScreen";
 import { ProvidersScreen } from "../providers/ProvidersScreen";
-import { Placeholder } from "../screens/Placeholder";
 import { Settings } from "../screens/Settings";
 import { CalendarIcon } from "./icons";
 import { NavigationContext } from "./navigation";
@@ -30,8 +31,10 @@ function Screen({ to }: { to: Destination }) {
       return <NewOrderScreen serviceRef={to.serviceRef} />;
     case "massOrder":
       return <MassOrderScreen />;
-    default:
-      return <Placeholder screen={to.screen} />;
+    case "orders":
+      return <OrdersScreen orderId={to.orderId} />;
+    case "alerts":
+      return <AlertsScreen />;
   }
 }
 

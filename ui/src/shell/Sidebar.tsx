@@ -2,7 +2,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 
+import { useUnreadAlerts } from "../alerts/AlertsScreen";
 import { commands } from "../ipc/bindings";
+import { formatCount } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { BrandMark, LanguageIcon } from "./icons";
 import { SCREENS } from "./screens";
@@ -16,6 +18,8 @@ export function Sidebar({
   onNavigate: (screen: ScreenId) => void;
 }) {
   const { t } = useTranslation();
+  const { language } = usePreferences();
+  const unread = useUnreadAlerts();
   return (
     <aside
       data-testid="sidebar"
@@ -52,6 +56,12 @@ export function Sidebar({
                 className={active ? "text-accent" : "text-muted group-hover:text-fg-soft"}
               />
               <span className="truncate">{t(`nav.${id}`)}</span>
+              {id === "alerts" && unread > 0 && (
+                <span data-testid="nav-alerts-unread" data-count={unread} aria-label={t("alerts.unreadCount", { n: formatCount(unread, language) })}
+                  className="ms-auto rounded-full bg-accent px-1.5 text-[11px] font-semibold leading-5 text-white tabular-nums dark:text-canvas">
+                  {formatCount(unread, language)}
+                </span>
+              )}
             </button>
           );
         })}

@@ -3,10 +3,12 @@ import { createContext, useContext } from "react";
 
 import type { ScreenId } from "./screens";
 
-/** Where to go, and for New order the service to preselect (its local id). */
+/** Where to go; for New order the service to preselect (its local id), for Orders the
+ *  order whose detail opens. */
 export interface Destination {
   screen: ScreenId;
   serviceRef?: number | undefined;
+  orderId?: number | undefined;
 }
 
 export const NavigationContext = createContext<(to: Destination) => void>(() => {});

@@ -46,6 +46,16 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "provider_presets":
         return PRESETS;
+      case "unread_alert_count":
+        return 0;
+      case "provider_balances":
+        return [];
+      case "list_alerts":
+        return [];
+      case "engine_settings":
+        return [];
+      case "key_store":
+        return { kind: "key_file", path: "/tmp/smm-test/config/master.key" };
       default:
         throw new Error(`unexpected command ${cmd}`);
     }

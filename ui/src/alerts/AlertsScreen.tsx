@@ -1,0 +1,164 @@
+// Alerts: the engine's inbox (low balance, finished or stuck orders, failing providers, price
+// changes), read/unread, each linking to its order, provider or service.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { Badge, Button, EmptyState, ErrorBanner, Loading } from "../components/ui";
+import { commands } from "../ipc/bindings";
+import type { AlertView_Serialize as AlertView } from "../ipc/bindings";
+import { toUiError } from "../ipc/errors";
+import { KEYS } from "../ipc/useEngineEvents";
+import { formatAgo, formatAmount, formatCount, formatDateTime } from "../lib/format";
+import { useStatusText } from "../orders/OrderResult";
+import { usePreferences } from "../preferences/PreferencesProvider";
+import { Segmented } from "../screens/Segmented";
+import { useNavigate } from "../shell/navigation";
+
+const KINDS = ["low_balance", "order_finished", "order_stuck", "provider_failing", "service_changed", "service_removed"] as const;
+type Kind = (typeof KINDS)[number];
+
+function kindOf(kind: string): Kind | null {
+  return (KINDS as readonly string[]).includes(kind) ? (kind as Kind) : null;
+}
+
+/** The translated text of an alert, built from its kind and parameters (never the English one-liner). */
+export function useAlertText(): (a: AlertView) => string {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const status = useStatusText();
+  return (a) => {
+    const kind = kindOf(a.kind);
+    if (kind === null) return a.message;
+    let p: Record<string, unknown> = {};
+    try {
+      p = JSON.parse(a.params) as Record<string, unknown>;
+    } catch {
+      // unreadable parameters: the text still reads, with blanks
+    }
+    const s = (k: string): string => {
+      const v = p[k];
+      return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
+    };
+    const cur = s("currency");
+    const money = (k: string) => (s(k) === "" ? "—" : formatAmount(s(k), cur, language));
+    return t(`alerts.text.${kind}`, {
+      provider: a.provider ?? "—",
+      balance: money("balance"),
+      threshold: money("threshold"),
+      order: a.orderId === null ? "—" : `#${formatCount(a.orderId, language)}`,
+      service: s("service"),
+      status: s("status") === "" ? "" : status(s("status")),
+      charge: money("charge"),
+      hours: s("hours") === "" ? "—" : formatCount(Number(s("hours")), language),
+      calls: s("calls") === "" ? "—" : formatCount(Number(s("calls")), language),
+      oldRate: money("old_rate"),
+      newRate: money("new_rate"),
+      serviceId: s("service_id"),
+    });
+  };
+}
+
+export function AlertsScreen() {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const text = useAlertText();
+  const [show, setShow] = useState<"all" | "unread">("all");
+  const alerts = useQuery({
+    queryKey: [...KEYS.alerts, show],
+    queryFn: () => commands.listAlerts(show === "unread", null, 200),
+  });
+  const markRead = useMutation({
+    mutationFn: (ids: number[]) => commands.markAlertsRead(ids),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: KEYS.alerts });
+      void client.invalidateQueries({ queryKey: KEYS.alertCount });
+    },
+  });
+  const unread = (alerts.data ?? []).filter((a) => a.readAt === null).length;
+  const open = (a: AlertView) => {
+    if (a.readAt === null) markRead.mutate([a.id]);
+    if (a.orderId !== null) navigate({ screen: "orders", orderId: a.orderId });
+    else if (a.serviceRef !== null && a.kind === "service_changed") navigate({ screen: "newOrder", serviceRef: a.serviceRef });
+    else if (a.serviceRef !== null) navigate({ screen: "catalog" });
+    else if (a.provider !== null) navigate({ screen: "providers" });
+  };
+  return (
+    <section className="mx-auto flex max-w-4xl flex-col gap-3" data-testid="alerts-screen">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <Segmented
+          name="alerts-show"
+          label={t("alerts.show")}
+          value={show}
+          options={[
+            { value: "all", label: t("alerts.all") },
+            { value: "unread", label: t("alerts.unread") },
+          ]}
+          onChange={setShow}
+        />
+        <Button disabled={unread === 0} busy={markRead.isPending} onClick={() => { markRead.mutate([]); }} data-testid="alerts-read-all">
+          {t("alerts.markAllRead")}
+        </Button>
+      </div>
+      {alerts.isError && <ErrorBanner error={toUiError(alerts.error)} />}
+      {markRead.isError && <ErrorBanner error={toUiError(markRead.error)} />}
+      {alerts.isPending ? (
+        <Loading />
+      ) : alerts.data?.length === 0 ? (
+        <EmptyState testId="alerts-empty" title={t("alerts.emptyTitle")} text={t("alerts.emptyText")} />
+      ) : (
+        <ul className="divide-y divide-line overflow-hidden rounded-lg border border-line bg-panel" data-testid="alerts-list">
+          {(alerts.data ?? []).map((a) => (
+            <li key={a.id} data-testid="alert" data-kind={a.kind} data-read={a.readAt !== null} data-order={a.orderId ?? ""}
+              className={`flex items-start gap-3 px-4 py-3 ${a.readAt === null ? "bg-accent-soft/30" : ""}`}>
+              <span aria-hidden className={`mt-1.5 size-2 shrink-0 rounded-full ${a.readAt === null ? "bg-accent" : "bg-transparent"}`} />
+              <div className="min-w-0 flex-1">
+                <div className="flex flex-wrap items-center gap-2">
+                  <Badge tone={tone(a.kind)}>{kindOf(a.kind) === null ? a.kind : t(`alerts.kinds.${a.kind as Kind}`)}</Badge>
+                  {a.clearedAt !== null && <Badge>{t("alerts.cleared")}</Badge>}
+                  <span className="text-xs text-muted" title={formatDateTime(a.createdAt, language)}>{formatAgo(a.createdAt, language)}</span>
+                </div>
+                <p className="mt-1 text-sm text-fg" data-testid="alert-text"><bdi>{text(a)}</bdi></p>
+              </div>
+              <div className="flex shrink-0 gap-1">
+                {(a.orderId !== null || a.provider !== null || a.serviceRef !== null) && (
+                  <Button className="h-7 px-2 text-xs" onClick={() => { open(a); }} data-testid="alert-open">
+                    {a.orderId !== null ? t("alerts.openOrder") : a.serviceRef !== null ? t("alerts.openService") : t("alerts.openProvider")}
+                  </Button>
+                )}
+                {a.readAt === null && (
+                  <Button variant="ghost" className="h-7 px-2 text-xs" onClick={() => { markRead.mutate([a.id]); }} data-testid="alert-read">
+                    {t("alerts.markRead")}
+                  </Button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function tone(kind: string): "warning" | "danger" | "success" | "accent" {
+  switch (kind) {
+    case "low_balance":
+    case "order_stuck":
+      return "warning";
+    case "provider_failing":
+    case "service_removed":
+      return "danger";
+    case "order_finished":
+      return "success";
+    default:
+      return "accent";
+  }
+}
+
+/** The unread count for the navigation. */
+export function useUnreadAlerts(): number {
+  const q = useQuery({ queryKey: [...KEYS.alertCount], queryFn: () => commands.unreadAlertCount() });
+  return q.data ?? 0;
+}

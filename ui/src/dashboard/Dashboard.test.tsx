@@ -1,0 +1,105 @@
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { cleanup, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
+
+import type { ProviderBalanceView_Serialize, ProviderStatsView_Serialize, StatsView_Serialize } from "../ipc/bindings";
+import { renderScreen } from "../test/render";
+import { Dashboard, rangeOf, spendRows } from "./Dashboard";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const OUTCOMES = { total: 0, open: 0, completed: 0, partial: 0, canceled: 0, refunded: 0, rejected: 0, unknown: 0, notPlaced: 0 };
+const API = { calls: 0, failed: 0, errorRate: null, avgMs: null, p95Ms: null };
+
+function stats(provider: string | null, extra: Partial<ProviderStatsView_Serialize> = {}): ProviderStatsView_Serialize {
+  return { provider, orders: OUTCOMES, successRate: null, partialRate: null, spent: [], api: API, perDay: [], ...extra };
+}
+
+function balance(provider: string, extra: Partial<ProviderBalanceView_Serialize> = {}): ProviderBalanceView_Serialize {
+  return {
+    provider, displayName: provider.toUpperCase(), isDemo: false, active: true, balance: "12.5", currency: "USD",
+    checkedAt: "2026-11-24T12:00:00Z", threshold: null, low: false, health: "ok", lastError: null,
+    catalogSyncedAt: null, lastSyncAt: "2026-11-24T12:00:00Z", ...extra,
+  };
+}
+
+const REAL: StatsView_Serialize = {
+  overall: stats(null, {
+    orders: { ...OUTCOMES, total: 4, completed: 2, partial: 1, open: 1 },
+    successRate: "0.6667",
+    spent: [{ currency: "USD", amount: "3.375" }],
+    api: { calls: 10, failed: 1, errorRate: "0.1", avgMs: "120.5", p95Ms: 300 },
+    perDay: [{ day: "2026-11-24", orders: { ...OUTCOMES, total: 4 }, successRate: "0.6667", spent: [{ currency: "USD", amount: "3.375" }] }],
+  }),
+  providers: [
+    stats("jap", {
+      spent: [{ currency: "USD", amount: "3.375" }],
+      api: { calls: 10, failed: 1, errorRate: "0.1", avgMs: "120.5", p95Ms: 300 },
+      perDay: [{ day: "2026-11-24", orders: OUTCOMES, successRate: null, spent: [{ currency: "USD", amount: "3.375" }] }],
+    }),
+  ],
+};
+
+describe("the Dashboard", () => {
+  it("shows real totals exactly, a low balance, provider health, and keeps the demo apart", async () => {
+    const { calls } = await renderScreen(<Dashboard />, {
+      provider_balances: () => [balance("jap", { low: true, threshold: "20", balance: "12.5" }), balance("demo", { isDemo: true, balance: "990" })],
+      dashboard_stats: (args) =>
+        args.provider === "demo"
+          ? { overall: stats("demo", { spent: [{ currency: "USD", amount: "9.99" }], successRate: "1" }), providers: [] }
+          : REAL,
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId("dash-spend-amount").dataset.amount).toBe("3.375");
+    });
+    expect(screen.getByTestId("dash-spend-amount").textContent).toBe("$3.375");
+    expect(screen.getByTestId("dash-success").textContent).toBe("66.7%");
+    expect(screen.getByTestId("dash-active").textContent).toBe("1");
+    expect(screen.getByTestId("balance-low").textContent).toBe("Below your threshold of $20.00");
+    expect(screen.getByTestId("balance-jap").dataset.low).toBe("true");
+    expect(screen.getByTestId("dash-health").textContent).toContain("121 ms");
+    expect(screen.getByTestId("dash-health").textContent).toContain("10%");
+    await waitFor(() => {
+      expect(screen.getByTestId("dash-demo-spend-amount").dataset.amount).toBe("9.99");
+    });
+    expect(screen.queryByTestId("dash-demo-banner")).toBeNull();
+    // Real stats are asked for without a provider: the engine leaves demo providers out.
+    expect(calls.some((c) => c.cmd === "dashboard_stats" && (c.args as { provider: string | null }).provider === null)).toBe(true);
+  });
+
+  it("a range preset asks the engine for that many days", async () => {
+    const { calls } = await renderScreen(<Dashboard />, {
+      provider_balances: () => [balance("jap")],
+      dashboard_stats: () => ({ overall: stats(null), providers: [] }),
+    });
+    expect(await screen.findByTestId("dash-empty")).toBeTruthy();
+    await userEvent.click(screen.getByRole("radio", { name: "7 days" }));
+    await waitFor(() => {
+      const last = calls.filter((c) => c.cmd === "dashboard_stats").at(-1)?.args as { from: string; to: string };
+      expect((Date.parse(last.to) - Date.parse(last.from)) / 86_400_000).toBe(7);
+    });
+  });
+});
+
+describe("dashboard helpers", () => {
+  it("a range is whole UTC days ending today", () => {
+    const r = rangeOf("7", { from: "", to: "" }, new Date("2026-11-24T15:00:00Z"));
+    expect(r.from).toBe("2026-11-18T00:00:00.000Z");
+    expect(r.to).toBe("2026-11-25T00:00:00.000Z");
+    expect(r.days).toHaveLength(7);
+    expect(r.days.at(-1)).toBe("2026-11-24");
+  });
+
+  it("spend rows stack each provider per day, zero on days without charges", () => {
+    const { rows, providers } = spendRows(REAL, "USD", ["2026-11-23", "2026-11-24"]);
+    expect(providers).toEqual(["jap"]);
+    expect(rows).toEqual([
+      { day: "2026-11-23", jap: 0 },
+      { day: "2026-11-24", jap: 3.375 },
+    ]);
+  });
+});

@@ -1,0 +1,168 @@
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
+
+import type { OrderRowView_Serialize } from "../ipc/bindings";
+import { renderApp, renderScreen } from "../test/render";
+import { OrdersScreen, toOrderFilter } from "./OrdersScreen";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function row(id: number, extra: Partial<OrderRowView_Serialize> = {}): OrderRowView_Serialize {
+  return {
+    id,
+    provider: "jap",
+    serviceId: "101",
+    serviceName: "Instagram Followers",
+    serviceType: "Default",
+    link: `https://instagram.com/p/${id}`,
+    quantity: 1000,
+    estimatedCost: "1.25",
+    charge: "1.25",
+    currency: "USD",
+    status: "in_progress",
+    rawStatus: "In progress",
+    rejectReason: null,
+    externalId: String(9000 + id),
+    lastError: null,
+    createdAt: "2026-11-24T12:00:00Z",
+    startCount: 150,
+    remains: 400,
+    updatedAt: "2026-11-24T12:05:00Z",
+    finishedAt: null,
+    lastCheckedAt: null,
+    parentOrderId: null,
+    ...extra,
+  };
+}
+
+const COUNTS = [
+  { status: "completed", count: 1 },
+  { status: "in_progress", count: 2 },
+];
+
+describe("the Orders screen", () => {
+  it("lists a page, shows counts on the chips, loads the next page with its cursor", async () => {
+    const { calls } = await renderScreen(<OrdersScreen />, {
+      list_orders: (args) =>
+        args.after === null
+          ? { orders: [row(3), row(2, { status: "completed", remains: 0 })], next: "c2" }
+          : { orders: [row(1)], next: null },
+      order_counts: () => COUNTS,
+    });
+    await waitFor(() => {
+      expect(screen.getAllByTestId("order-row")).toHaveLength(2);
+    });
+    expect(screen.getByTestId("chip-all").dataset.count).toBe("3");
+    expect(screen.getByTestId("chip-completed").dataset.count).toBe("1");
+    expect(screen.queryByTestId("chip-rejected")).toBeNull();
+    const first = screen.getAllByTestId("order-row")[0];
+    if (first === undefined) throw new Error("no row");
+    expect(within(first).getByTestId("order-charge").textContent).toBe("$1.25");
+    expect(within(first).getByTestId("order-remains").textContent).toBe("400");
+    await userEvent.click(screen.getByTestId("orders-more"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("order-row")).toHaveLength(3);
+    });
+    const pages = calls.filter((c) => c.cmd === "list_orders").map((c) => (c.args as { after: string | null }).after);
+    expect(pages).toEqual([null, "c2"]);
+    expect(screen.queryByTestId("orders-more")).toBeNull();
+  });
+
+  it("a status chip filters through the engine; refill and cancel send the selection", async () => {
+    const { calls } = await renderScreen(<OrdersScreen />, {
+      list_orders: () => ({ orders: [row(3), row(2, { status: "completed" })], next: null }),
+      order_counts: () => COUNTS,
+      refill_orders: () => [{ orderId: 2, status: "pending", errorCode: null }],
+      cancel_orders: () => [{ orderId: 3, status: null, errorCode: "order.cancel_unsupported" }],
+    });
+    await waitFor(() => {
+      expect(screen.getAllByTestId("order-row")).toHaveLength(2);
+    });
+    await userEvent.click(screen.getByTestId("chip-completed"));
+    await waitFor(() => {
+      const last = calls.filter((c) => c.cmd === "list_orders").at(-1)?.args as { filter: { status: string[] } };
+      expect(last.filter.status).toEqual(["completed"]);
+    });
+    await userEvent.click(screen.getByTestId("chip-all"));
+    const checks = await screen.findAllByTestId("order-check");
+    await userEvent.click(checks[1] as HTMLElement);
+    await userEvent.click(screen.getByTestId("orders-refill"));
+    await waitFor(() => {
+      expect(screen.getByTestId("orders-notice").textContent).toBe("Refill requested for 1; 0 refused.");
+    });
+    expect(calls.find((c) => c.cmd === "refill_orders")?.args).toEqual({ ids: [2] });
+    await userEvent.click(checks[1] as HTMLElement);
+    await userEvent.click(checks[0] as HTMLElement);
+    await userEvent.click(screen.getByTestId("orders-cancel"));
+    await waitFor(() => {
+      expect(screen.getByTestId("orders-notice").textContent).toBe("Cancel requested for 0; 1 refused.");
+    });
+    expect(calls.find((c) => c.cmd === "cancel_orders")?.args).toEqual({ ids: [3] });
+  });
+
+  it("an engine event refreshes the list without polling", async () => {
+    let status = "in_progress";
+    await renderApp(undefined, {
+      list_orders: () => ({ orders: [row(7, { status })], next: null }),
+      order_counts: () => [{ status, count: 1 }],
+    });
+    await userEvent.click(screen.getByTestId("nav-orders"));
+    await waitFor(() => {
+      expect(screen.getByTestId("order-row").dataset.status).toBe("in_progress");
+    });
+    status = "completed";
+    await emit("engine-changed", { orders: [7], balances: [], catalogs: [], jobs: false, alerts: [], everything: false });
+    await waitFor(() => {
+      expect(screen.getByTestId("order-row").dataset.status).toBe("completed");
+    });
+  });
+
+  it("the drawer shows the timeline, and resolves an unknown order with the provider's id", async () => {
+    let status = "unknown";
+    const { calls } = await renderScreen(<OrdersScreen orderId={5} />, {
+      list_orders: () => ({ orders: [row(5, { status, externalId: null, charge: null })], next: null }),
+      order_counts: () => [{ status, count: 1 }],
+      order_detail: () => ({
+        order: row(5, { status, externalId: status === "unknown" ? null : "777", charge: null }),
+        events: [
+          { at: "2026-11-24T12:00:00Z", kind: "created", status: "submitting", detail: "{}" },
+          { at: "2026-11-24T12:00:01Z", kind: "unknown", status: "unknown", detail: "{}" },
+        ],
+        refills: [],
+        cancels: [],
+      }),
+      resolve_order: () => {
+        status = "pending";
+        return row(5, { status, externalId: "777" });
+      },
+    });
+    const drawer = await screen.findByTestId("order-drawer");
+    await waitFor(() => {
+      expect(within(drawer).getAllByTestId("timeline-entry")).toHaveLength(2);
+    });
+    expect(within(drawer).getByText("Journaled")).toBeTruthy();
+    await userEvent.type(within(drawer).getByTestId("resolve-external-id"), "777");
+    await userEvent.click(within(drawer).getByTestId("resolve-found"));
+    await waitFor(() => {
+      expect(screen.getByTestId("order-drawer").dataset.status).toBe("pending");
+    });
+    expect(calls.find((c) => c.cmd === "resolve_order")?.args).toEqual({ id: 5, externalId: "777" });
+  });
+});
+
+describe("the order filter", () => {
+  it("sends dates as whole local days, the end day included", () => {
+    const f = toOrderFilter({ status: [], provider: "", serviceId: " 12 ", from: "2026-11-01", to: "2026-11-03", link: "" });
+    expect(f.serviceId).toBe("12");
+    expect(f.provider).toBeNull();
+    expect(new Date(f.from ?? "").getDate()).toBe(1);
+    const to = new Date(f.to ?? "");
+    expect([to.getDate(), to.getHours()]).toEqual([4, 0]);
+  });
+});

@@ -1,0 +1,190 @@
+// Settings kept by the engine: job intervals, alerts (on/off, thresholds), retention; the
+// low-balance threshold per provider; where the master key lives; a backup of the database.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { Button, ErrorBanner, INPUT_BASE } from "../components/ui";
+import { commands } from "../ipc/bindings";
+import type { EngineSettingView, ProviderBalanceView_Serialize as ProviderBalanceView } from "../ipc/bindings";
+import { toUiError } from "../ipc/errors";
+import { KEYS } from "../ipc/useEngineEvents";
+import { formatCount } from "../lib/format";
+import { usePreferences } from "../preferences/PreferencesProvider";
+
+/** The groups Settings shows, in order, and the translation key of each setting. */
+export const GROUPS: readonly { id: "jobs" | "alerts" | "retention"; keys: readonly string[] }[] = [
+  {
+    id: "jobs",
+    keys: ["jobs.order_status.interval_secs", "jobs.catalog_sync.interval_secs", "jobs.balance.interval_secs", "jobs.cleanup.interval_secs"],
+  },
+  {
+    id: "alerts",
+    keys: [
+      "alerts.low_balance.enabled",
+      "alerts.order_finished.enabled",
+      "alerts.order_stuck.enabled",
+      "alerts.order_stuck.after_secs",
+      "alerts.provider_failing.enabled",
+      "alerts.provider_failing.calls",
+      "alerts.service_changed.enabled",
+      "alerts.service_removed.enabled",
+    ],
+  },
+  { id: "retention", keys: ["retention.api_calls_days", "retention.event_details_days", "retention.archive_orders_days"] },
+];
+
+/** `jobs.order_status.interval_secs` → `jobs_order_status_interval_secs` (a translation key). */
+function labelKey(key: string): string {
+  return key.replaceAll(".", "_");
+}
+
+export function EngineSettingsCards({ Card, Row }: { Card: CardType; Row: RowType }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const settings = useQuery({ queryKey: [...KEYS.settings], queryFn: () => commands.engineSettings() });
+  const save = useMutation({
+    mutationFn: ({ key, value }: { key: string; value: string }) => commands.setEngineSetting(key, value),
+    onSuccess: (all) => {
+      client.setQueryData([...KEYS.settings], all);
+    },
+  });
+  const byKey = new Map((settings.data ?? []).map((s) => [s.key, s]));
+  return (
+    <>
+      {save.isError && <ErrorBanner error={toUiError(save.error)} testId="engine-setting-error" />}
+      {settings.isError && <ErrorBanner error={toUiError(settings.error)} />}
+      {GROUPS.map((g) => (
+        <Card key={g.id} title={t(`settings.groups.${g.id}`)}>
+          {g.keys.map((key) => {
+            const s = byKey.get(key);
+            if (s === undefined) return null;
+            return (
+              <Row key={key} label={t(`settings.keys.${labelKey(key)}` as "settings.keys.jobs_balance_interval_secs")}>
+                <SettingInput s={s} busy={save.isPending && save.variables.key === key} onSave={(value) => { save.mutate({ key, value }); }} />
+              </Row>
+            );
+          })}
+          {g.id === "alerts" && <Thresholds Row={Row} />}
+        </Card>
+      ))}
+      <Card title={t("settings.security")}>
+        <KeyStoreRow Row={Row} />
+        <BackupRow Row={Row} />
+      </Card>
+    </>
+  );
+}
+
+type CardType = (props: { title: string; children: React.ReactNode }) => React.ReactNode;
+type RowType = (props: { label: string; hint?: string; children: React.ReactNode }) => React.ReactNode;
+
+function SettingInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean; onSave: (value: string) => void }) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<string | null>(null);
+  const testId = `setting-${labelKey(s.key)}`;
+  if (s.kind === "switch") {
+    return (
+      <input type="checkbox" role="switch" data-testid={testId} className="size-4 accent-accent" checked={s.value === "true"}
+        aria-label={s.key} onChange={(e) => { onSave(e.target.checked ? "true" : "false"); }} />
+    );
+  }
+  const value = draft ?? s.value;
+  const dirty = draft !== null && draft !== s.value;
+  return (
+    <form className="flex items-center gap-2" onSubmit={(e) => { e.preventDefault(); onSave(value); setDraft(null); }}>
+      <input inputMode="numeric" dir="ltr" data-testid={testId} className={`${INPUT_BASE} w-28 text-end`} value={value}
+        aria-label={s.key} onChange={(e) => { setDraft(e.target.value); }} />
+      <span className="w-16 text-xs text-muted">{t(`settings.units.${unitOf(s.key)}`)}</span>
+      <Button type="submit" disabled={!dirty} busy={busy} data-testid={`${testId}-save`}>
+        {t("settings.save")}
+      </Button>
+    </form>
+  );
+}
+
+function unitOf(key: string): "seconds" | "days" | "calls" {
+  if (key.endsWith("_secs")) return "seconds";
+  if (key.endsWith("_days")) return "days";
+  return "calls";
+}
+
+function Thresholds({ Row }: { Row: RowType }) {
+  const { t } = useTranslation();
+  const balances = useQuery({ queryKey: [...KEYS.balances], queryFn: () => commands.providerBalances() });
+  return (
+    <>
+      {(balances.data ?? []).map((b) => (
+        <Row key={b.provider} label={t("settings.threshold", { provider: b.displayName })} hint={t("settings.thresholdHint")}>
+          <ThresholdInput b={b} />
+        </Row>
+      ))}
+    </>
+  );
+}
+
+function ThresholdInput({ b }: { b: ProviderBalanceView }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [draft, setDraft] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: (v: string) => commands.setLowBalanceThreshold(b.provider, v.trim() === "" ? null : v.trim()),
+    onSuccess: () => {
+      setDraft(null);
+      void client.invalidateQueries({ queryKey: KEYS.balances });
+    },
+  });
+  const value = draft ?? b.threshold ?? "";
+  return (
+    <form className="flex flex-col items-end gap-1" onSubmit={(e) => { e.preventDefault(); save.mutate(value); }}>
+      <div className="flex items-center gap-2">
+        <input inputMode="decimal" dir="ltr" data-testid={`threshold-${b.provider}`} className={`${INPUT_BASE} w-28 text-end`} value={value}
+          aria-label={t("settings.threshold", { provider: b.displayName })} placeholder="—" onChange={(e) => { setDraft(e.target.value); }} />
+        <span className="w-16 text-xs text-muted" dir="ltr">{b.currency ?? ""}</span>
+        <Button type="submit" disabled={draft === null} busy={save.isPending} data-testid={`threshold-${b.provider}-save`}>
+          {t("settings.save")}
+        </Button>
+      </div>
+      {save.isError && <ErrorBanner error={toUiError(save.error)} />}
+    </form>
+  );
+}
+
+function KeyStoreRow({ Row }: { Row: RowType }) {
+  const { t } = useTranslation();
+  const ks = useQuery({ queryKey: ["key_store"], queryFn: () => commands.keyStore() });
+  return (
+    <Row label={t("settings.masterKey")} hint={t("settings.masterKeyHint")}>
+      <span className="max-w-md text-end text-sm text-fg" data-testid="key-store" data-kind={ks.data?.kind ?? ""}>
+        {ks.data === undefined ? "…" : ks.data.kind === "keychain" ? t("settings.keychain") : (
+          <>
+            {t("settings.keyFile")}{" "}
+            <span dir="ltr" className="font-mono text-[13px] break-all">{ks.data.path}</span>
+          </>
+        )}
+      </span>
+    </Row>
+  );
+}
+
+function BackupRow({ Row }: { Row: RowType }) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const backup = useMutation({ mutationFn: () => commands.backupDatabase() });
+  return (
+    <Row label={t("settings.backup")} hint={t("settings.backupHint")}>
+      <div className="flex flex-col items-end gap-1">
+        <Button busy={backup.isPending} onClick={() => { backup.mutate(); }} data-testid="backup">
+          {t("settings.backupNow")}
+        </Button>
+        {backup.data && (
+          <span className="text-xs text-success" role="status" data-testid="backup-done" data-path={backup.data.path}>
+            {t("settings.backupDone", { size: formatCount(Math.ceil(backup.data.bytes / 1024), language) })}{" "}
+            <bdi dir="ltr" className="font-mono">{backup.data.path}</bdi>
+          </span>
+        )}
+        {backup.isError && <ErrorBanner error={toUiError(backup.error)} />}
+      </div>
+    </Row>
+  );
+}
