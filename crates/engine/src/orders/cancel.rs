@@ -30,6 +30,12 @@ impl Engine {
     /// open orders with a provider order id), 100 per call. Accepted is not canceled: the
     /// next status refresh shows whether the provider canceled (or partly delivered).
     pub async fn cancel_orders(&self, ids: &[i64]) -> Result<Vec<CancelOutcome>> {
+        let outcomes = self.cancel_orders_now(ids).await?;
+        self.emit(crate::events::EngineEvent::OrdersChanged { ids: ids.to_vec() });
+        Ok(outcomes)
+    }
+
+    async fn cancel_orders_now(&self, ids: &[i64]) -> Result<Vec<CancelOutcome>> {
         let now = self.now_ms();
         let mut outcomes: BTreeMap<i64, CancelOutcome> = BTreeMap::new();
         let mut groups: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();

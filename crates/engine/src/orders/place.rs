@@ -206,7 +206,11 @@ impl Engine {
         let request = checked.request.clone();
         let result = detached(move || async move { client.add(&request).await }).await?;
         let duration_ms = i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX);
-        self.record_placement(&provider, id, started_at, duration_ms, &result)
+        let order = self.record_placement(&provider, id, started_at, duration_ms, &result)?;
+        self.emit(crate::events::EngineEvent::OrdersChanged {
+            ids: vec![order.id],
+        });
+        Ok(order)
     }
 
     /// Journal first: commits the order in state `submitting`. `Err(existing)` when another

@@ -106,6 +106,12 @@ impl Engine {
     /// a provider order id). Each request is journaled before it is sent and never resent
     /// automatically when the answer is lost (`unknown`).
     pub async fn request_refill(&self, ids: &[i64]) -> Result<Vec<RefillOutcome>> {
+        let outcomes = self.request_refill_now(ids).await?;
+        self.emit(crate::events::EngineEvent::OrdersChanged { ids: ids.to_vec() });
+        Ok(outcomes)
+    }
+
+    async fn request_refill_now(&self, ids: &[i64]) -> Result<Vec<RefillOutcome>> {
         let now = self.now_ms();
         let mut outcomes: BTreeMap<i64, RefillOutcome> = BTreeMap::new();
         // provider id -> [(order id, refill id, external order id)]

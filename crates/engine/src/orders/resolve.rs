@@ -122,6 +122,12 @@ impl Engine {
     /// when the provider cannot be reached the id is attached unverified. `NotPlaced` makes the
     /// order final; [`Engine::resubmit_order`] then submits a linked new attempt.
     pub async fn resolve_order(&self, id: i64, resolution: Resolution) -> Result<Order> {
+        let order = self.resolve_order_now(id, resolution).await?;
+        self.emit(crate::events::EngineEvent::OrdersChanged { ids: vec![id] });
+        Ok(order)
+    }
+
+    async fn resolve_order_now(&self, id: i64, resolution: Resolution) -> Result<Order> {
         let order = self.order(id)?;
         if order.status != OrderStatus::Unknown {
             return Err(OrderError::NotUnknown {

@@ -527,3 +527,44 @@ impl WithProvider for NewOrder {
         self
     }
 }
+
+#[tokio::test]
+async fn user_actions_on_orders_tell_listeners_which_orders_changed() {
+    use smm_engine::events::EngineEvent;
+    let desk = desk().await;
+    let mut events = desk.engine.subscribe();
+    let placed = desk
+        .engine
+        .place_order(default_order("https://instagram.com/p/evt", 1000))
+        .await
+        .unwrap();
+    assert_eq!(
+        events.try_recv().unwrap(),
+        EngineEvent::OrdersChanged {
+            ids: vec![placed.id]
+        }
+    );
+    desk.sim
+        .set_fault_times(Action::Add, Fault::ResetAfterAccept, 1);
+    let lost = desk
+        .engine
+        .place_order(default_order("https://instagram.com/p/evt2", 1000))
+        .await
+        .unwrap();
+    let _ = events.try_recv();
+    desk.engine
+        .resolve_order(lost.id, Resolution::NotPlaced)
+        .await
+        .unwrap();
+    assert_eq!(
+        events.try_recv().unwrap(),
+        EngineEvent::OrdersChanged { ids: vec![lost.id] }
+    );
+    desk.engine.cancel_orders(&[placed.id]).await.unwrap();
+    assert_eq!(
+        events.try_recv().unwrap(),
+        EngineEvent::OrdersChanged {
+            ids: vec![placed.id]
+        }
+    );
+}
