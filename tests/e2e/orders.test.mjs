@@ -188,13 +188,17 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   const completedNow = orders.filter((o) => o.status === "completed").length;
   assert.equal(Number(stats.overall.successRate), Math.round((completedNow / finished) * 10_000) / 10_000);
   await session.waitFor("the charts", () => session.exists("[data-testid=chart-spend] svg"));
-  await session.screenshot("en-dashboard");
+  await session.screenshot("en-dashboard-demo");
+  await session.execute("const m = document.querySelector('[data-testid=screen]'); m.scrollTop = m.scrollHeight; return true;");
+  await session.waitFor("the status chart", () => session.exists("[data-testid=chart-status] svg"));
+  await session.screenshot("en-dashboard-demo-lower");
+  await session.execute("document.querySelector('[data-testid=screen]').scrollTop = 0; return true;");
 
   // Alerts: finished orders are in the inbox; one opens its order.
   await goTo(session, "alerts");
   await session.waitFor("finished-order alerts", () => session.exists("[data-testid=alert][data-kind=order_finished]"), 30_000);
   assert.ok(await session.exists("[data-testid=nav-alerts-unread]"), "the unread count in the navigation");
-  await session.screenshot("en-alerts");
+  await session.screenshot("en-alerts-inbox");
   const order = await session.execute("return Number(document.querySelector('[data-testid=alert][data-kind=order_finished]').dataset.order);");
   await tap(session, "[data-testid=alert][data-kind=order_finished] [data-testid=alert-open]");
   await session.waitFor("the order's drawer", () => session.exists(`[data-testid=order-drawer][data-id='${order}']`));
@@ -226,10 +230,10 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   await tap(session, "[data-testid=order-drawer-close]");
   await goTo(session, "dashboard");
   await session.waitFor("the charts", () => session.exists("[data-testid=chart-spend] svg"));
-  await session.screenshot("ar-dashboard");
+  await session.screenshot("ar-dashboard-demo");
   await goTo(session, "alerts");
   await session.waitFor("alerts", () => session.exists("[data-testid=alert]"));
-  await session.screenshot("ar-alerts");
+  await session.screenshot("ar-alerts-inbox");
 
   // The dark theme follows on the dashboard.
   await goTo(session, "settings");

@@ -181,7 +181,7 @@ pub struct StatsView {
 /// (the demo panel's stats are asked for this way, apart from the real ones).
 #[tauri::command]
 #[specta::specta]
-pub fn dashboard_stats(
+pub async fn dashboard_stats(
     state: State<'_, AppState>,
     from: Option<String>,
     to: Option<String>,
@@ -199,7 +199,8 @@ pub fn dashboard_stats(
         from: parse("from", from)?,
         to: parse("to", to)?,
     };
-    let s = state.engine()?.stats(&q)?;
+    let engine = state.engine()?;
+    let s = super::order_book::blocking(move || Ok(engine.stats(&q)?)).await?;
     Ok(StatsView {
         overall: s.overall.into(),
         providers: s

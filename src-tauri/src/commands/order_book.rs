@@ -163,10 +163,11 @@ pub struct OrderPageView {
     pub next: Option<String>,
 }
 
-/// A page of the order list (`after`: the previous page's `next`).
+/// A page of the order list (`after`: the previous page's `next`). Runs off the main thread:
+/// a slow filter must not hold up the window.
 #[tauri::command]
 #[specta::specta]
-pub fn list_orders(
+pub async fn list_orders(
     state: State<'_, AppState>,
     filter: OrderFilter,
     limit: Option<u32>,
@@ -175,11 +176,22 @@ pub fn list_orders(
     if let Some(a) = &after {
         OrderCursor::decode(a)?;
     }
-    let page = state.engine()?.list_orders(&filter.query(limit, after)?)?;
+    let engine = state.engine()?;
+    let q = filter.query(limit, after)?;
+    let page = blocking(move || Ok(engine.list_orders(&q)?)).await?;
     Ok(OrderPageView {
         orders: page.orders.into_iter().map(OrderRowView::from).collect(),
         next: page.next,
     })
+}
+
+/// Runs store work on the blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| IpcError::new(crate::error::codes::TASK_FAILED, e.to_string()))?
 }
 
 /// How many orders are in one state.
@@ -194,16 +206,17 @@ pub struct StatusCount {
 }
 
 /// Orders per state under the filter's other criteria (its status list is ignored): the
-/// numbers on the status chips.
+/// numbers on the status chips. Off the main thread (a count over a million rows takes a while).
 #[tauri::command]
 #[specta::specta]
-pub fn order_counts(
+pub async fn order_counts(
     state: State<'_, AppState>,
     filter: OrderFilter,
 ) -> Result<Vec<StatusCount>, IpcError> {
     let mut q = filter.query(None, None)?;
     q.status.clear();
-    let counts = store_queries::order_counts(&state.engine()?, &q)?;
+    let engine = state.engine()?;
+    let counts = blocking(move || store_queries::order_counts(&engine, &q)).await?;
     Ok(counts
         .into_iter()
         .map(|(status, count)| StatusCount { status, count })

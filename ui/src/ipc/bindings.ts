@@ -58,11 +58,14 @@ export const commands = {
 	resolveOrder: (id: number, externalId: string | null) => __TAURI_INVOKE<OrderView_Serialize>("resolve_order", { id, externalId }),
 	/**  Submits again an order that was certainly not placed, as a new linked attempt. */
 	resubmitOrder: (id: number) => __TAURI_INVOKE<OrderView_Serialize>("resubmit_order", { id }),
-	/**  A page of the order list (`after`: the previous page's `next`). */
+	/**
+	 *  A page of the order list (`after`: the previous page's `next`). Runs off the main thread:
+	 *  a slow filter must not hold up the window.
+	 */
 	listOrders: (filter: OrderFilter_Deserialize, limit: number | null, after: string | null) => __TAURI_INVOKE<OrderPageView_Serialize>("list_orders", { filter, limit, after }),
 	/**
 	 *  Orders per state under the filter's other criteria (its status list is ignored): the
-	 *  numbers on the status chips.
+	 *  numbers on the status chips. Off the main thread (a count over a million rows takes a while).
 	 */
 	orderCounts: (filter: OrderFilter_Deserialize) => __TAURI_INVOKE<StatusCount[]>("order_counts", { filter }),
 	/**  One order's detail. */

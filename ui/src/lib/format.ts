@@ -47,10 +47,16 @@ export function formatDateTime(iso: string, language: Language): string {
   }).format(new Date(iso));
 }
 
+const relativeFormats = new Map<Language, Intl.RelativeTimeFormat>();
+
 /** How long ago, such as "5 minutes ago", from an RFC 3339 string. */
 export function formatAgo(iso: string, language: Language, now: Date = new Date()): string {
   const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(localeOf(language), { numeric: "auto" });
+  let rtf = relativeFormats.get(language);
+  if (rtf === undefined) {
+    rtf = new Intl.RelativeTimeFormat(localeOf(language), { numeric: "auto" });
+    relativeFormats.set(language, rtf);
+  }
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, "second");
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
