@@ -192,3 +192,37 @@ fn delivery_status(d: Delivery) -> &'static str {
         Delivery::MaybeSent => "unknown",
     }
 }
+
+/// A cancel request as stored: one per order and attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CancelRequest {
+    /// Local id.
+    pub id: i64,
+    /// `requesting`, `accepted`, `rejected` or `unknown`.
+    pub status: String,
+    /// The provider's or the transport's last error.
+    pub last_error: Option<String>,
+    /// When it was requested.
+    pub requested_at: jiff::Timestamp,
+}
+
+impl Engine {
+    /// An order's cancel requests, oldest first.
+    pub fn cancel_requests(&self, order_id: i64) -> Result<Vec<CancelRequest>> {
+        self.store().read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, status, last_error, requested_at FROM cancel_requests \
+                 WHERE order_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([order_id], |r| {
+                Ok(CancelRequest {
+                    id: r.get(0)?,
+                    status: r.get(1)?,
+                    last_error: r.get(2)?,
+                    requested_at: crate::clock::from_millis(r.get(3)?),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}

@@ -269,7 +269,44 @@ fn csv_row(o: &Order) -> String {
     cells.join(",")
 }
 
+/// How many orders are in one state (the Orders screen's status chips).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    /// The state.
+    pub status: OrderStatus,
+    /// Orders in it.
+    pub count: u64,
+}
+
 impl Engine {
+    /// Orders per state under `q`'s filters; its status list, cursor and limit are ignored.
+    pub fn order_counts(&self, q: &OrderQuery) -> Result<Vec<StatusCount>> {
+        let q = OrderQuery {
+            status: Vec::new(),
+            after: None,
+            limit: None,
+            ..q.clone()
+        };
+        self.store().read(|c| {
+            let (filter, args) = filter(c, &q)?;
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT o.status, count(*) FROM orders o {filter} GROUP BY o.status ORDER BY o.status"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?;
+            let mut counts = Vec::new();
+            for row in rows {
+                let (status, count) = row?;
+                counts.push(StatusCount {
+                    status: status.parse()?,
+                    count: u64::try_from(count).unwrap_or(0),
+                });
+            }
+            Ok(counts)
+        })
+    }
+
     /// One page of the order list, newest first, with the cursor of the next page.
     pub fn list_orders(&self, q: &OrderQuery) -> Result<OrderPage> {
         let limit = match q.limit {

@@ -30,14 +30,14 @@ use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
 
-pub use cancel::CancelOutcome;
+pub use cancel::{CancelOutcome, CancelRequest};
 pub use error::{LineError, OrderError};
-pub use list::{OrderCursor, OrderPage, OrderQuery};
+pub use list::{OrderCursor, OrderPage, OrderQuery, StatusCount};
 pub use mass::{
     parse_mass_order, MassLine, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport,
     MassProgress, MAX_MASS_ORDER_LINES,
 };
-pub use place::{MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
+pub use place::{OrderQuote, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
 pub use refill::{Refill, RefillOutcome};
 pub use resolve::{Resolution, ResolveHelp};
 pub use track::{RefreshReport, RefreshScope};

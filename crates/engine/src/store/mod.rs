@@ -81,6 +81,24 @@ impl Store {
         f(&conn)
     }
 
+    /// Writes a consistent copy of the database to `path` (`VACUUM INTO`), which must not
+    /// exist yet; returns its size in bytes. Readers and writers go on meanwhile.
+    pub fn backup_to(&self, path: &Path) -> Result<u64> {
+        if path.exists() {
+            return Err(EngineError::input(
+                "path",
+                format!("{} already exists; choose a new file", path.display()),
+            ));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| EngineError::input("path", "the path is not valid UTF-8"))?;
+        self.read(|c| Ok(c.execute("VACUUM INTO ?1", [target])?))?;
+        std::fs::metadata(path)
+            .map(|m| m.len())
+            .map_err(|e| EngineError::input("path", e.to_string()))
+    }
+
     /// Runs `f` inside a `BEGIN IMMEDIATE` transaction; commits when `f` returns `Ok`, rolls
     /// back otherwise (bad input changes nothing).
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
