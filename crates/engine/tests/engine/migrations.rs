@@ -151,3 +151,41 @@ fn the_engine_refuses_a_newer_database_too() {
     let err = open_in(d.dir.path(), &d.clock).unwrap_err();
     assert_eq!(err.code(), "store.newer_schema");
 }
+
+#[test]
+fn a_backup_is_a_consistent_database_and_never_overwrites_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&tmp.path().join("db.sqlite3")).unwrap();
+    store
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value, updated_at) VALUES ('k', 'v', 0)",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let copy = tmp.path().join("backup.sqlite3");
+    let bytes = store.backup_to(&copy).unwrap();
+    assert!(bytes > 0);
+    let restored = Store::open(&copy).unwrap();
+    let conn = restored.connection().unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let v: String = conn
+        .query_row("SELECT value FROM settings WHERE key = 'k'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(v, "v");
+    let before = std::fs::read(&copy).unwrap();
+    let e = store.backup_to(&copy).unwrap_err();
+    assert_eq!(e.code(), "input.invalid");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        before,
+        "the existing file is untouched"
+    );
+}

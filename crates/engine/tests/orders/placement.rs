@@ -568,3 +568,45 @@ async fn user_actions_on_orders_tell_listeners_which_orders_changed() {
         }
     );
 }
+
+#[tokio::test]
+async fn status_counts_follow_the_filters_and_cancel_requests_are_listed() {
+    use smm_engine::OrderQuery;
+    let desk = desk().await;
+    let a = desk
+        .engine
+        .place_order(default_order("https://instagram.com/p/c1", 1000))
+        .await
+        .unwrap();
+    desk.sim
+        .set_fault_times(Action::Add, Fault::ResetAfterAccept, 1);
+    desk.engine
+        .place_order(default_order("https://tiktok.com/@c2", 1000))
+        .await
+        .unwrap();
+    let all = desk.engine.order_counts(&OrderQuery::default()).unwrap();
+    let pairs: Vec<(String, u64)> = all
+        .iter()
+        .map(|c| (c.status.to_string(), c.count))
+        .collect();
+    assert_eq!(
+        pairs,
+        [("pending".to_string(), 1), ("unknown".to_string(), 1)]
+    );
+    let tiktok = OrderQuery {
+        link_contains: Some("tiktok".into()),
+        status: vec![OrderStatus::Pending],
+        ..OrderQuery::default()
+    };
+    let only = desk.engine.order_counts(&tiktok).unwrap();
+    assert_eq!(
+        only.len(),
+        1,
+        "the status filter is ignored, the link filter is not"
+    );
+    assert_eq!(only[0].status, OrderStatus::Unknown);
+    assert!(desk.engine.cancel_requests(a.id).unwrap().is_empty());
+    desk.engine.cancel_orders(&[a.id]).await.unwrap();
+    let requests = desk.engine.cancel_requests(a.id).unwrap();
+    assert_eq!(requests.len(), 1);
+}
