@@ -70,7 +70,7 @@ fn notify(app: &AppHandle, alert: &Alert) {
         (AlertKind::LowBalance, false) => "Low balance",
         (AlertKind::LowBalance, true) => "رصيد منخفض",
         (AlertKind::OrderFinished, false) => "Order finished",
-        (AlertKind::OrderFinished, true) => "اكتمل طلب",
+        (AlertKind::OrderFinished, true) => "انتهى طلب",
         (AlertKind::OrderStuck, false) => "Order stuck",
         (AlertKind::OrderStuck, true) => "طلب متوقف",
         (AlertKind::ProviderFailing, false) => "Provider failing",

@@ -75,6 +75,6 @@ describe("the Alerts inbox", () => {
     });
     await userEvent.click(screen.getByTestId("nav-alerts"));
     const text = await screen.findByTestId("alert-text");
-    expect(text.textContent).toBe("jap: فشلت آخر 5 محاولات اتصال.");
+    expect(text.textContent).toBe("\u2068jap\u2069: فشلت آخر 5 محاولات اتصال.");
   });
 });

@@ -42,19 +42,21 @@ export function useAlertText(): (a: AlertView) => string {
     };
     const cur = s("currency");
     const money = (k: string) => (s(k) === "" ? "—" : formatAmount(s(k), cur, language));
+    // Names and ids keep their own direction inside an Arabic sentence (first-strong isolates).
+    const iso = (x: string) => (language === "ar" ? `\u2068${x}\u2069` : x);
     return t(`alerts.text.${kind}`, {
-      provider: a.provider ?? "—",
+      provider: iso(a.provider ?? "—"),
       balance: money("balance"),
       threshold: money("threshold"),
-      order: a.orderId === null ? "—" : `#${formatCount(a.orderId, language)}`,
-      service: s("service"),
+      order: a.orderId === null ? "—" : iso(`#${formatCount(a.orderId, language)}`),
+      service: iso(s("service")),
       status: s("status") === "" ? "" : status(s("status")),
       charge: money("charge"),
       hours: s("hours") === "" ? "—" : formatCount(Number(s("hours")), language),
       calls: s("calls") === "" ? "—" : formatCount(Number(s("calls")), language),
       oldRate: money("old_rate"),
       newRate: money("new_rate"),
-      serviceId: s("service_id"),
+      serviceId: iso(s("service_id")),
     });
   };
 }
