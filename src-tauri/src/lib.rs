@@ -8,7 +8,6 @@ pub mod dialogs;
 pub mod error;
 pub mod events;
 pub mod settings;
-pub mod store_queries;
 
 use smm_engine::demo::{DemoPanel, DEFAULT_DEMO_SERVICES};
 use smm_engine::paths::AppPaths;

@@ -167,7 +167,7 @@ pub async fn backup_database(
     }
     let bytes = tauri::async_runtime::spawn_blocking({
         let path = path.clone();
-        move || crate::store_queries::backup(&engine, &path)
+        move || -> Result<u64, IpcError> { Ok(engine.store().backup_to(&path)?) }
     })
     .await
     .map_err(|e| IpcError::new(crate::error::codes::TASK_FAILED, e.to_string()))??;

@@ -11,7 +11,7 @@ use tauri::State;
 
 use super::{money, time};
 use crate::error::IpcError;
-use crate::{store_queries, AppState};
+use crate::AppState;
 
 /// The list's filters; every one optional.
 #[derive(Debug, Clone, Default, Deserialize, specta::Type)]
@@ -213,13 +213,15 @@ pub async fn order_counts(
     state: State<'_, AppState>,
     filter: OrderFilter,
 ) -> Result<Vec<StatusCount>, IpcError> {
-    let mut q = filter.query(None, None)?;
-    q.status.clear();
+    let q = filter.query(None, None)?;
     let engine = state.engine()?;
-    let counts = blocking(move || store_queries::order_counts(&engine, &q)).await?;
+    let counts = blocking(move || Ok(engine.order_counts(&q)?)).await?;
     Ok(counts
         .into_iter()
-        .map(|(status, count)| StatusCount { status, count })
+        .map(|c| StatusCount {
+            status: c.status.as_str().into(),
+            count: c.count,
+        })
         .collect())
 }
 
@@ -312,7 +314,8 @@ pub fn order_detail(state: State<'_, AppState>, id: i32) -> Result<OrderDetailVi
                 requested_at: time(r.requested_at),
             })
             .collect(),
-        cancels: store_queries::cancel_requests(&engine, id)?
+        cancels: engine
+            .cancel_requests(id)?
             .into_iter()
             .map(|c| CancelRequestView {
                 id: c.id,
