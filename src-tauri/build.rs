@@ -47,6 +47,8 @@ const COMMANDS: &[&str] = &[
     "set_engine_setting",
     "key_store",
     "backup_database",
+    "job_health",
+    "run_job_now",
 ];
 
 fn main() {

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod catalog;
 pub mod dashboard;
 pub mod engine_settings;
+pub mod jobs;
 pub mod order_book;
 pub mod orders;
 pub mod providers;
@@ -44,14 +45,14 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
     })
 }
 
-/// The saved language and theme, or `null` when the user has not chosen yet.
+/// The saved language, theme and digit style, or `null` when the user has not chosen yet.
 #[tauri::command]
 #[specta::specta]
 pub fn get_ui_settings(state: State<'_, AppState>) -> Option<UiSettings> {
     settings::load(&state.paths.config_dir)
 }
 
-/// Saves the language and theme; returns what was saved.
+/// Saves the language, theme and digit style; returns what was saved.
 #[tauri::command]
 #[specta::specta]
 pub fn set_ui_settings(
@@ -59,7 +60,7 @@ pub fn set_ui_settings(
     settings: UiSettings,
 ) -> Result<UiSettings, IpcError> {
     settings::save(&state.paths.config_dir, &settings)?;
-    tracing::info!(language = ?settings.language, theme = ?settings.theme, "UI settings saved");
+    tracing::info!(language = ?settings.language, theme = ?settings.theme, digits = ?settings.digits, "UI settings saved");
     Ok(settings)
 }
 
@@ -110,6 +111,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             engine_settings::set_engine_setting,
             engine_settings::key_store,
             engine_settings::backup_database,
+            jobs::job_health,
+            jobs::run_job_now,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

@@ -155,6 +155,7 @@ mod tests {
             &crate::settings::UiSettings {
                 language: crate::settings::Language::En,
                 theme: crate::settings::Theme::System,
+                digits: crate::settings::Digits::Latin,
             },
         )
         .unwrap_err();

@@ -33,6 +33,17 @@ pub enum Theme {
     System,
 }
 
+/// The digits numbers are written with, in either language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Digits {
+    /// 0123456789 — as on the providers' panels (the default).
+    #[default]
+    Latin,
+    /// ٠١٢٣٤٥٦٧٨٩ — Arabic-Indic digits.
+    Arabic,
+}
+
 /// The preferences the user chose in Settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct UiSettings {
@@ -40,6 +51,10 @@ pub struct UiSettings {
     pub language: Language,
     /// The colour theme.
     pub theme: Theme,
+    /// The digits numbers, money and dates are written with (files saved before this setting
+    /// existed read as Latin).
+    #[serde(default)]
+    pub digits: Digits,
 }
 
 /// Why the settings could not be saved.
@@ -102,11 +117,25 @@ mod tests {
         let chosen = UiSettings {
             language: Language::Ar,
             theme: Theme::Dark,
+            digits: Digits::Arabic,
         };
         save(&config, &chosen).unwrap();
         assert_eq!(load(&config), Some(chosen));
         let text = std::fs::read_to_string(config.join(FILE_NAME)).unwrap();
         assert!(text.contains("\"language\": \"ar\""), "{text}");
+    }
+
+    #[test]
+    fn settings_saved_before_digit_style_read_as_latin() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            r#"{"language":"ar","theme":"light"}"#,
+        )
+        .unwrap();
+        let loaded = load(dir.path()).unwrap();
+        assert_eq!(loaded.digits, Digits::Latin);
+        assert_eq!(loaded.language, Language::Ar);
     }
 
     #[test]

@@ -69,8 +69,11 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   const intervalId = "setting-jobs_order_status_interval_secs";
   const interval = `[data-testid=${intervalId}]`;
   await session.waitFor("the job settings", () => session.exists(interval));
-  assert.equal(await session.execute("return document.querySelector(arguments[0]).value;", [interval]), "300");
+  // Shown in the largest whole unit: 300 seconds reads as 5 minutes.
+  assert.equal(await session.execute("return document.querySelector(arguments[0]).value;", [interval]), "5");
+  assert.equal(await session.execute("return document.querySelector(arguments[0]).value;", [`[data-testid=${intervalId}-unit]`]), "minutes");
   await session.fill(interval, "2");
+  await session.fill(`[data-testid=${intervalId}-unit]`, "seconds");
   await tap(session, `[data-testid=${intervalId}-save]`);
   await session.waitFor("the interval saved", async () =>
     (await session.invoke("engine_settings")).find((s) => s.key === "jobs.order_status.interval_secs").value === "2",

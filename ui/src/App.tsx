@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 
-import type { UiSettings } from "./ipc/bindings";
+import type { UiSettings_Serialize as UiSettings } from "./ipc/bindings";
 import { useEngineEvents } from "./ipc/useEngineEvents";
 import { PreferencesProvider } from "./preferences/PreferencesProvider";
 import { AppShell } from "./shell/AppShell";

@@ -8,7 +8,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { detectLanguage, initI18n } from "./i18n";
 import { commands } from "./ipc/bindings";
-import type { UiSettings } from "./ipc/bindings";
+import type { UiSettings_Serialize as UiSettings } from "./ipc/bindings";
 import { applySettings } from "./preferences/document";
 
 // Report Content-Security-Policy violations loudly (the e2e tests read this list).
@@ -33,6 +33,7 @@ async function start(): Promise<void> {
   const initial: UiSettings = (await savedSettings()) ?? {
     language: detectLanguage(navigator.languages),
     theme: "system",
+    digits: "latin",
   };
   applySettings(initial);
   await initI18n(initial.language);

@@ -243,7 +243,7 @@ pub struct ProviderBalanceView {
     pub last_sync_at: Option<String>,
 }
 
-fn state_name(s: JobState) -> &'static str {
+pub(crate) fn state_name(s: JobState) -> &'static str {
     match s {
         JobState::Waiting => "waiting",
         JobState::Running => "running",

@@ -31,7 +31,7 @@ describe("the Alerts inbox", () => {
       alert(1, { orderId: 42, params: JSON.stringify({ order_id: 42, status: "partial", service: "IG Likes", charge: "0.75", currency: "USD" }) }),
     ];
     let unread = 0;
-    const { calls } = await renderApp({ language: "en", theme: "light" }, {
+    const { calls } = await renderApp({ language: "en", theme: "light", digits: "latin" }, {
       list_providers: () => [PROVIDER],
       list_alerts: () => alerts,
       unread_alert_count: () => unread,
@@ -69,7 +69,7 @@ describe("the Alerts inbox", () => {
   });
 
   it("reads in Arabic", async () => {
-    await renderApp({ language: "ar", theme: "light" }, {
+    await renderApp({ language: "ar", theme: "light", digits: "latin" }, {
       list_providers: () => [PROVIDER],
       list_alerts: () => [alert(3, { kind: "provider_failing", params: JSON.stringify({ calls: 5 }) })],
     });

@@ -3,7 +3,7 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
-import type { Language } from "../ipc/bindings";
+import type { Digits, Language } from "../ipc/bindings";
 import ar from "./ar.json";
 import en from "./en.json";
 
@@ -22,12 +22,24 @@ export function directionOf(language: Language): "ltr" | "rtl" {
 }
 
 /**
- * The BCP 47 locale for `Intl` formatting in a language. Arabic uses Latin digits
- * (`-u-nu-latn`): order ids, quantities and prices must read the same as on the providers'
- * panels, and engines disagree on the default digits for plain `ar`.
+ * The BCP 47 locale for `Intl` formatting in a language, with the chosen digit style. The
+ * default is Latin digits in Arabic too (`-u-nu-latn`): order ids, quantities and prices then
+ * read the same as on the providers' panels, and engines disagree on the default digits for
+ * plain `ar`. The numbering system is always explicit.
  */
 export function localeOf(language: Language): string {
-  return language === "ar" ? "ar-u-nu-latn" : "en-US";
+  if (language === "ar") return digitStyle === "arabic" ? "ar-u-nu-arab" : "ar-u-nu-latn";
+  return digitStyle === "arabic" ? "en-US-u-nu-arab" : "en-US";
+}
+
+let digitStyle: Digits = "latin";
+
+/**
+ * Chooses the digits every number, amount and date is written with from now on (the Settings
+ * "digits" preference): Latin 0–9 by default, or Arabic-Indic ٠–٩, in either language.
+ */
+export function setDigitStyle(digits: Digits): void {
+  digitStyle = digits;
 }
 
 /** The language to start in when the user has not chosen one: Arabic on an Arabic system. */

@@ -7,10 +7,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	/**  The app's version and folders. */
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
-	/**  The saved language and theme, or `null` when the user has not chosen yet. */
-	getUiSettings: () => __TAURI_INVOKE<UiSettings | null>("get_ui_settings"),
-	/**  Saves the language and theme; returns what was saved. */
-	setUiSettings: (settings: UiSettings) => __TAURI_INVOKE<UiSettings>("set_ui_settings", { settings }),
+	/**  The saved language, theme and digit style, or `null` when the user has not chosen yet. */
+	getUiSettings: () => __TAURI_INVOKE<UiSettings_Serialize | null>("get_ui_settings"),
+	/**  Saves the language, theme and digit style; returns what was saved. */
+	setUiSettings: (settings: UiSettings_Deserialize) => __TAURI_INVOKE<UiSettings_Serialize>("set_ui_settings", { settings }),
 	/**  The presets: Just Another Panel, SMM Kings, Secsers. */
 	providerPresets: () => __TAURI_INVOKE<PresetView[]>("provider_presets"),
 	/**  Every live provider, highest priority first. */
@@ -110,6 +110,13 @@ export const commands = {
 	 *  The copy holds the API keys encrypted: it opens only with this computer's master key.
 	 */
 	backupDatabase: () => __TAURI_INVOKE<BackupView | null>("backup_database"),
+	/**  The health of every job: per provider (by display name), then cleanup. */
+	jobHealth: () => __TAURI_INVOKE<JobHealthView_Serialize[]>("job_health"),
+	/**
+	 *  Runs a job now: wakes the scheduler's loop for it, or (when no scheduler runs it) runs it
+	 *  once here. `provider` names the provider for every job but cleanup.
+	 */
+	runJobNow: (job: string, provider: string | null) => __TAURI_INVOKE<null>("run_job_now", { job, provider }),
 };
 
 /** Events */
@@ -405,6 +412,13 @@ export type DiffView = {
 	unchanged: number,
 };
 
+/**  The digits numbers are written with, in either language. */
+export type Digits = 
+/**  0123456789 — as on the providers' panels (the default). */
+"latin" | 
+/**  ٠١٢٣٤٥٦٧٨٩ — Arabic-Indic digits. */
+"arabic";
+
 /**
  *  What changed in the engine during one burst of events (coalesced, see
  *  `background::COALESCE`): the UI refreshes the matching queries instead of polling.
@@ -473,6 +487,61 @@ export type IpcError_Serialize = {
 	 *  `apiUrl`…), so the UI can show it in place.
 	 */
 	field?: string,
+};
+
+/**  One job's health. */
+export type JobHealthView = JobHealthView_Serialize | JobHealthView_Deserialize;
+
+/**  One job's health. */
+export type JobHealthView_Deserialize = {
+	/**  `order_status`, `catalog_sync`, `balance` or `cleanup`. */
+	job: string,
+	/**  The provider's name (`null` for cleanup, which runs over everything). */
+	provider?: string | null,
+	/**  The name shown to people (`null` for cleanup). */
+	displayName?: string | null,
+	/**  `waiting`, `running`, `ok`, `failing` or `offline`. */
+	state: string,
+	/**  When the last run started (RFC 3339). */
+	lastStartedAt?: string | null,
+	/**  When a run last succeeded (RFC 3339). */
+	lastSuccessAt?: string | null,
+	/**  The last error (kept after a later success; see `last_error_at`). */
+	lastError?: string | null,
+	/**  When the last error happened (RFC 3339). */
+	lastErrorAt?: string | null,
+	/**  When it runs next (RFC 3339). */
+	nextDueAt?: string | null,
+	/**  How long the last run took, in milliseconds. */
+	lastDurationMs?: number | null,
+	/**  Failed runs in a row (0 after a success). */
+	consecutiveFailures: number,
+};
+
+/**  One job's health. */
+export type JobHealthView_Serialize = {
+	/**  `order_status`, `catalog_sync`, `balance` or `cleanup`. */
+	job: string,
+	/**  The provider's name (`null` for cleanup, which runs over everything). */
+	provider: string | null,
+	/**  The name shown to people (`null` for cleanup). */
+	displayName: string | null,
+	/**  `waiting`, `running`, `ok`, `failing` or `offline`. */
+	state: string,
+	/**  When the last run started (RFC 3339). */
+	lastStartedAt: string | null,
+	/**  When a run last succeeded (RFC 3339). */
+	lastSuccessAt: string | null,
+	/**  The last error (kept after a later success; see `last_error_at`). */
+	lastError: string | null,
+	/**  When the last error happened (RFC 3339). */
+	lastErrorAt: string | null,
+	/**  When it runs next (RFC 3339). */
+	nextDueAt: string | null,
+	/**  How long the last run took, in milliseconds. */
+	lastDurationMs: number | null,
+	/**  Failed runs in a row (0 after a success). */
+	consecutiveFailures: number,
 };
 
 /**  Where the master key lives. */
@@ -1696,11 +1765,32 @@ export type Theme =
 "system";
 
 /**  The preferences the user chose in Settings. */
-export type UiSettings = {
+export type UiSettings = UiSettings_Serialize | UiSettings_Deserialize;
+
+/**  The preferences the user chose in Settings. */
+export type UiSettings_Deserialize = {
 	/**  The interface language. */
 	language: Language,
 	/**  The colour theme. */
 	theme: Theme,
+	/**
+	 *  The digits numbers, money and dates are written with (files saved before this setting
+	 *  existed read as Latin).
+	 */
+	digits?: Digits,
+};
+
+/**  The preferences the user chose in Settings. */
+export type UiSettings_Serialize = {
+	/**  The interface language. */
+	language: Language,
+	/**  The colour theme. */
+	theme: Theme,
+	/**
+	 *  The digits numbers, money and dates are written with (files saved before this setting
+	 *  existed read as Latin).
+	 */
+	digits: Digits,
 };
 
 /* Tauri Specta runtime */

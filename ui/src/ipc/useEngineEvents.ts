@@ -17,6 +17,7 @@ export const KEYS = {
   alerts: ["alerts"],
   alertCount: ["alert_count"],
   settings: ["engine_settings"],
+  jobs: ["job_health"],
 } as const;
 
 /** Invalidates the queries one coalesced `engine-changed` event touches. */
@@ -30,7 +31,7 @@ export async function applyEngineChange(client: QueryClient, change: EngineChang
     keys.push(KEYS.orders, KEYS.orderCounts, KEYS.order, KEYS.stats);
   }
   if (change.balances.length > 0) keys.push(KEYS.balances, ["providers"]);
-  if (change.jobs) keys.push(KEYS.balances);
+  if (change.jobs) keys.push(KEYS.balances, KEYS.jobs);
   if (change.alerts.length > 0) keys.push(KEYS.alerts, KEYS.alertCount);
   const done = keys.map((queryKey) => client.invalidateQueries({ queryKey }));
   if (change.catalogs.length > 0) done.push(refreshAfterProviderChange(client));

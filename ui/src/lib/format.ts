@@ -8,14 +8,15 @@ export function formatLongDate(date: Date, language: Language): string {
 }
 
 // Building an Intl formatter costs far more than using one, and a catalog page formats
-// hundreds of numbers: formatters are made once per language and options.
+// hundreds of numbers: formatters are made once per locale (language and digits) and options.
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
 function numberFormat(language: Language, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${language}|${JSON.stringify(options)}`;
+  const locale = localeOf(language);
+  const key = `${locale}|${JSON.stringify(options)}`;
   let format = numberFormats.get(key);
   if (format === undefined) {
-    format = new Intl.NumberFormat(localeOf(language), options);
+    format = new Intl.NumberFormat(locale, options);
     numberFormats.set(key, format);
   }
   return format;
@@ -47,21 +48,28 @@ export function formatDateTime(iso: string, language: Language): string {
   }).format(new Date(iso));
 }
 
-const relativeFormats = new Map<Language, Intl.RelativeTimeFormat>();
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
 
 /** How long ago, such as "5 minutes ago", from an RFC 3339 string. */
 export function formatAgo(iso: string, language: Language, now: Date = new Date()): string {
   const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
-  let rtf = relativeFormats.get(language);
+  const locale = localeOf(language);
+  let rtf = relativeFormats.get(locale);
   if (rtf === undefined) {
-    rtf = new Intl.RelativeTimeFormat(localeOf(language), { numeric: "auto" });
-    relativeFormats.set(language, rtf);
+    rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+    relativeFormats.set(locale, rtf);
   }
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, "second");
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
   if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), "hour");
   return rtf.format(Math.round(seconds / 86_400), "day");
+}
+
+/** How long something took: "850 ms" below a second, else seconds with one decimal ("1.2 s"). */
+export function formatDuration(ms: number, language: Language): string {
+  if (ms < 1000) return numberFormat(language, { style: "unit", unit: "millisecond", unitDisplay: "short", maximumFractionDigits: 0 }).format(ms);
+  return numberFormat(language, { style: "unit", unit: "second", unitDisplay: "short", maximumFractionDigits: 1 }).format(ms / 1000);
 }
 
 /** Money from an IPC decimal string; without a currency, the plain number. */

@@ -1,11 +1,12 @@
-// The user's language and theme: applied to the document at once, saved through the
+// The user's language, theme and digit style: applied to the document at once, saved through the
 // `set_ui_settings` command so they survive a restart.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { commands } from "../ipc/bindings";
-import type { Language, Theme, UiSettings } from "../ipc/bindings";
+import { setDigitStyle } from "../i18n";
+import type { Digits, Language, Theme, UiSettings_Serialize as UiSettings } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import type { UiError } from "../ipc/errors";
 import { applyLanguage, applyTheme, watchSystemTheme } from "./document";
@@ -13,8 +14,10 @@ import { applyLanguage, applyTheme, watchSystemTheme } from "./document";
 interface Preferences {
   language: Language;
   theme: Theme;
+  digits: Digits;
   setLanguage: (language: Language) => void;
   setTheme: (theme: Theme) => void;
+  setDigits: (digits: Digits) => void;
   /** The last save failure, if the last save failed. */
   saveError: UiError | null;
 }
@@ -32,6 +35,8 @@ export function PreferencesProvider({
   const { i18n } = useTranslation();
   const [settings, setSettings] = useState<UiSettings>(initial);
   const [saveError, setSaveError] = useState<UiError | null>(null);
+  // Before any child formats a number in this render (idempotent; every formatter reads it).
+  setDigitStyle(settings.digits);
 
   useEffect(() => {
     applyLanguage(settings.language);
@@ -62,11 +67,15 @@ export function PreferencesProvider({
     () => ({
       language: settings.language,
       theme: settings.theme,
+      digits: settings.digits,
       setLanguage: (language) => {
         update({ ...settings, language });
       },
       setTheme: (theme) => {
         update({ ...settings, theme });
+      },
+      setDigits: (digits) => {
+        update({ ...settings, digits });
       },
       saveError,
     }),

@@ -1,6 +1,6 @@
 // Applies the language and theme to <html>: lang, dir (right to left for Arabic) and the
 // `dark` class Tailwind's dark variant keys on.
-import type { Language, Theme, UiSettings } from "../ipc/bindings";
+import type { Language, Theme, UiSettings_Serialize } from "../ipc/bindings";
 import { directionOf } from "../i18n";
 
 const DARK_QUERY = "(prefers-color-scheme: dark)";
@@ -27,7 +27,7 @@ export function applyTheme(theme: Theme, win: Window = window): void {
 }
 
 /** Applies both. */
-export function applySettings(settings: UiSettings, win: Window = window): void {
+export function applySettings(settings: Pick<UiSettings_Serialize, "language" | "theme">, win: Window = window): void {
   applyLanguage(settings.language, win.document);
   applyTheme(settings.theme, win);
 }

@@ -28,7 +28,7 @@ const DEMO: ProviderView_Serialize = {
 };
 
 async function openProviders(extra: Parameters<typeof renderApp>[1]) {
-  const rendered = await renderApp({ language: "en", theme: "light" }, extra);
+  const rendered = await renderApp({ language: "en", theme: "light", digits: "latin" }, extra);
   await userEvent.click(screen.getByTestId("nav-providers"));
   return rendered;
 }

@@ -89,6 +89,7 @@ function SettingInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean
         aria-label={s.key} onChange={(e) => { onSave(e.target.checked ? "true" : "false"); }} />
     );
   }
+  if (s.key.endsWith("_secs")) return <DurationInput s={s} busy={busy} onSave={onSave} />;
   const value = draft ?? s.value;
   const dirty = draft !== null && draft !== s.value;
   return (
@@ -103,10 +104,62 @@ function SettingInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean
   );
 }
 
-function unitOf(key: string): "seconds" | "days" | "calls" {
-  if (key.endsWith("_secs")) return "seconds";
-  if (key.endsWith("_days")) return "days";
-  return "calls";
+function unitOf(key: string): "days" | "calls" {
+  return key.endsWith("_days") ? "days" : "calls";
+}
+
+/** The units a duration in seconds can be entered in, largest first. */
+export const DURATION_UNITS = [
+  { unit: "days", seconds: 86_400 },
+  { unit: "hours", seconds: 3_600 },
+  { unit: "minutes", seconds: 60 },
+  { unit: "seconds", seconds: 1 },
+] as const;
+type DurationUnit = (typeof DURATION_UNITS)[number]["unit"];
+
+/** The largest unit that shows `seconds` as a whole number: 300 → 5 minutes, 90 → 90 seconds. */
+export function durationParts(seconds: string): { amount: string; unit: DurationUnit } {
+  const n = Number(seconds);
+  if (!/^\d+$/.test(seconds) || n === 0) return { amount: seconds, unit: "seconds" };
+  const best = DURATION_UNITS.find((u) => n % u.seconds === 0) ?? DURATION_UNITS[3];
+  return { amount: String(n / best.seconds), unit: best.unit };
+}
+
+/**
+ * An amount in `unit` as the engine's seconds. A whole number is converted; anything else is
+ * passed through unchanged so the engine rejects it with its own specific message.
+ */
+export function toSeconds(amount: string, unit: DurationUnit): string {
+  const text = amount.trim();
+  if (!/^\d+$/.test(text)) return text;
+  const factor = DURATION_UNITS.find((u) => u.unit === unit)?.seconds ?? 1;
+  return String(Number(text) * factor);
+}
+
+/** A job interval or "stuck after" time: a whole number and a unit (seconds … days). */
+function DurationInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean; onSave: (value: string) => void }) {
+  const { t } = useTranslation();
+  const saved = durationParts(s.value);
+  const [draft, setDraft] = useState<{ amount: string; unit: DurationUnit } | null>(null);
+  const value = draft ?? saved;
+  const testId = `setting-${labelKey(s.key)}`;
+  const seconds = toSeconds(value.amount, value.unit);
+  const dirty = draft !== null && seconds !== s.value;
+  return (
+    <form className="flex items-center gap-2" onSubmit={(e) => { e.preventDefault(); onSave(seconds); setDraft(null); }}>
+      <input inputMode="numeric" dir="ltr" data-testid={testId} className={`${INPUT_BASE} w-20 text-end`} value={value.amount}
+        aria-label={s.key} onChange={(e) => { setDraft({ ...value, amount: e.target.value }); }} />
+      <select data-testid={`${testId}-unit`} className={`${INPUT_BASE} w-24`} value={value.unit} aria-label={t("settings.unit")}
+        onChange={(e) => { setDraft({ ...value, unit: e.target.value as DurationUnit }); }}>
+        {DURATION_UNITS.map((u) => (
+          <option key={u.unit} value={u.unit}>{t(`settings.units.${u.unit}`)}</option>
+        ))}
+      </select>
+      <Button type="submit" disabled={!dirty} busy={busy} data-testid={`${testId}-save`}>
+        {t("settings.save")}
+      </Button>
+    </form>
+  );
 }
 
 function Thresholds({ Row }: { Row: RowType }) {

@@ -6,13 +6,19 @@ import { useTranslation } from "react-i18next";
 
 import { LANGUAGES } from "../i18n";
 import { commands } from "../ipc/bindings";
-import type { AppInfo, Theme } from "../ipc/bindings";
+import type { AppInfo, Digits, Theme } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { EngineSettingsCards } from "./EngineSettings";
+import { JobsHealth } from "./JobsHealth";
 import { Segmented } from "./Segmented";
 
 const THEMES: readonly Theme[] = ["light", "dark", "system"];
+/** Each digit style, shown as itself. */
+const DIGITS: readonly { value: Digits; sample: string }[] = [
+  { value: "latin", sample: "123" },
+  { value: "arabic", sample: "١٢٣" },
+];
 
 function Card({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -69,7 +75,7 @@ function AboutInstallation() {
 
 export function Settings() {
   const { t, i18n } = useTranslation();
-  const { language, theme, setLanguage, setTheme, saveError } = usePreferences();
+  const { language, theme, digits, setLanguage, setTheme, setDigits, saveError } = usePreferences();
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-5">
       <p className="text-sm text-muted">{t("screens.settings")}</p>
@@ -97,8 +103,20 @@ export function Settings() {
             onChange={setTheme}
           />
         </Row>
+        <Row label={t("settings.digits")} hint={t("settings.digitsHint")}>
+          <Segmented
+            name="digits"
+            label={t("settings.digits")}
+            value={digits}
+            options={DIGITS.map((d) => ({ value: d.value, label: `${d.sample} · ${t(`settings.digitStyles.${d.value}`)}` }))}
+            onChange={setDigits}
+          />
+        </Row>
       </Card>
       <EngineSettingsCards Card={Card} Row={Row} />
+      <Card title={t("jobs.title")}>
+        <JobsHealth />
+      </Card>
       <Card title={t("settings.about")}>
         <AboutInstallation />
       </Card>

@@ -62,7 +62,7 @@ describe("the app shell", () => {
     expect(screen.getByTestId("nav-dashboard").textContent).toBe("لوحة المعلومات");
     expect(calls).toContainEqual({
       cmd: "set_ui_settings",
-      args: { settings: { language: "ar", theme: "light" } },
+      args: { settings: { language: "ar", theme: "light", digits: "latin" } },
     });
   });
 
@@ -89,7 +89,7 @@ describe("the app shell", () => {
     expect(document.documentElement.classList.contains("dark")).toBe(true);
     expect(calls.at(-1)).toEqual({
       cmd: "set_ui_settings",
-      args: { settings: { language: "en", theme: "dark" } },
+      args: { settings: { language: "en", theme: "dark", digits: "latin" } },
     });
   });
 
@@ -103,7 +103,7 @@ describe("the app shell", () => {
         return Promise.reject({ code: "settings.not_saved", message: "disk full" });
       }
       if (cmd === "key_store") return { kind: "keychain", path: null };
-      if (cmd === "engine_settings") return [];
+      if (cmd === "engine_settings" || cmd === "job_health") return [];
       return null;
     });
     await userEvent.click(screen.getByTestId("nav-settings"));

@@ -7,7 +7,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { App, newQueryClient } from "../App";
 import { PreferencesProvider } from "../preferences/PreferencesProvider";
 import i18n, { initI18n } from "../i18n";
-import type { AppInfo, PresetView, UiSettings } from "../ipc/bindings";
+import type { AppInfo, PresetView, UiSettings_Serialize as UiSettings } from "../ipc/bindings";
 
 export const APP_INFO: AppInfo = {
   version: "0.1.0",
@@ -54,6 +54,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "engine_settings":
         return [];
+      case "job_health":
+        return [];
       case "key_store":
         return { kind: "key_file", path: "/tmp/smm-test/config/master.key" };
       default:
@@ -65,7 +67,7 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
 
 /** Renders the whole app as main.tsx does, starting in `initial`. */
 export async function renderApp(
-  initial: UiSettings = { language: "en", theme: "light" },
+  initial: UiSettings = { language: "en", theme: "light", digits: "latin" },
   extra: Record<string, Handler> = {},
 ): Promise<{ calls: IpcCall[] } & ReturnType<typeof render>> {
   const calls = mockCommands(extra);
@@ -90,7 +92,7 @@ export async function renderScreen(
     calls,
     ...render(
       <QueryClientProvider client={client}>
-        <PreferencesProvider initial={{ language, theme: "light" }}>{ui}</PreferencesProvider>
+        <PreferencesProvider initial={{ language, theme: "light", digits: "latin" }}>{ui}</PreferencesProvider>
       </QueryClientProvider>,
     ),
   };
