@@ -14,8 +14,9 @@ deps:
 ui: deps
 	cd ui && npm run --silent build
 
+# smm-panel's bin smm-sim: the fault-injecting simulator the end-to-end tests drive.
 app: ui
-	$(CARGO) build -p smm-desk -p smm-cli
+	$(CARGO) build -p smm-desk -p smm-cli -p smm-panel
 
 run: app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \

@@ -48,6 +48,7 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
         [t("order.estimate"), formatAmount(o.estimatedCost, o.currency, language)],
         [t("result.charge"), o.charge === null ? "—" : formatAmount(o.charge, o.currency, language)],
         [t("result.externalId"), o.externalId ?? "—"],
+        ...(o.parentOrderId !== null ? ([[t("orders.resubmitOf"), `#${formatCount(o.parentOrderId, language)}`]] as [string, string][]) : []),
         [t("result.created"), formatDateTime(o.createdAt, language)],
         [t("orders.updated"), formatDateTime(o.updatedAt, language)],
       ]
@@ -60,6 +61,7 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
       data-testid="order-drawer"
       data-id={id}
       data-status={o?.status ?? ""}
+      data-parent={o?.parentOrderId ?? ""}
       className="fixed inset-y-0 end-0 z-40 flex w-[30rem] max-w-full flex-col border-s border-line bg-panel shadow-xl"
     >
       <header className="flex h-14 shrink-0 items-center justify-between gap-3 border-b border-line px-5">
@@ -87,7 +89,12 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
                 <ResolveUnknown order={o} onResolved={changed} />
               </div>
             )}
-            {(o.status === "not_sent" || o.status === "not_placed") && (
+            {resubmit.data !== undefined && (
+              <p className="text-sm text-fg" role="status" data-testid="drawer-resubmitted" data-id={resubmit.data.id}>
+                {t("orders.resubmittedAs", { id: formatCount(resubmit.data.id, language) })}
+              </p>
+            )}
+            {(o.status === "not_sent" || o.status === "not_placed") && resubmit.data === undefined && (
               <div className="flex items-center gap-2">
                 <Button variant="primary" busy={resubmit.isPending} onClick={() => { resubmit.mutate(); }} data-testid="drawer-resubmit">
                   {t("result.resubmit")}
