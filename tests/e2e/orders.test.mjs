@@ -217,10 +217,27 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   const backup = await session.execute("return document.querySelector('[data-testid=backup-done]').dataset.path;");
   assert.ok(readFileSync(backup).subarray(0, 15).toString() === "SQLite format 3", "the backup is a SQLite database");
 
+  // Background jobs: the table shows every job the engine reports, and "Run now" runs one.
+  await session.waitFor("the demo's order-status job succeeded", () =>
+    session.exists("[data-testid=job-row][data-provider=demo][data-job=order_status][data-state=ok]"), 30_000);
+  const jobs = await session.invoke("job_health");
+  await session.waitFor("every job listed", async () =>
+    (await session.execute("return document.querySelectorAll('[data-testid=job-row]').length;")) === jobs.length);
+  const balanceJob = () => session.invoke("job_health").then((all) => all.find((j) => j.job === "balance" && j.provider === "demo"));
+  const before = (await balanceJob()).lastStartedAt;
+  await session.execute("document.querySelector('[data-testid=job-row][data-provider=demo][data-job=balance] [data-testid=job-run-now]').click(); return true;");
+  await session.waitFor("the balance job ran again", async () => (await balanceJob()).lastStartedAt !== before, 30_000);
+  await session.execute("document.querySelector('[data-testid=jobs-table]').scrollIntoView(); return true;");
+  await session.screenshot("en-settings-jobs");
+  await session.execute("document.querySelector('[data-testid=screen]').scrollTop = 0; return true;");
+
   // Arabic: the same screens right to left; the drawer opens at the inline end (the left).
   await tap(session, "[data-testid=language-ar]");
   await session.waitFor("Arabic", async () => (await session.htmlLangDir()).dir === "rtl");
   await session.screenshot("ar-settings-engine");
+  await session.execute("document.querySelector('[data-testid=jobs-table]').scrollIntoView(); return true;");
+  await session.screenshot("ar-settings-jobs");
+  await session.execute("document.querySelector('[data-testid=screen]').scrollTop = 0; return true;");
   await goTo(session, "orders");
   await session.waitFor("the order rows", async () => (await rowStatuses(session)).length === 9);
   assert.match(await session.text("[data-testid=chip-all]"), /الكل/);
@@ -249,4 +266,13 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   await session.waitFor("English", async () => (await session.htmlLangDir()).dir === "ltr");
   await session.waitFor("the charts", () => session.exists("[data-testid=chart-spend] svg"));
   await session.screenshot("en-dashboard-dark");
+
+  // Arabic-Indic digits, chosen in Settings, apply at once and survive the language.
+  await goTo(session, "settings");
+  await tap(session, "[data-testid=digits-arabic]");
+  await goTo(session, "dashboard");
+  await session.waitFor("the spend in Arabic-Indic digits", async () =>
+    /[\u0660-\u0669]/.test(await session.text("[data-testid=dash-demo-spend-amount]")));
+  assert.doesNotMatch(await session.text("[data-testid=dash-demo-spend-amount]"), /[0-9]/);
+  await session.screenshot("en-dashboard-arabic-digits");
 });

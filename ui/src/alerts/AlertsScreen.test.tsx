@@ -68,6 +68,28 @@ describe("the Alerts inbox", () => {
     });
   });
 
+  it("pages through a long inbox, newest first, by alert id", async () => {
+    // 130 alerts, ids 130 … 1: the first page holds 100, "load older" fetches the other 30.
+    const all = Array.from({ length: 130 }, (_, i) => alert(130 - i, { kind: "provider_failing", params: "{}" }));
+    const { calls } = await renderApp(undefined, {
+      list_alerts: (args) => {
+        const before = args.beforeId as number | null;
+        const limit = args.limit as number;
+        return all.filter((a) => before === null || a.id < before).slice(0, limit);
+      },
+    });
+    await userEvent.click(screen.getByTestId("nav-alerts"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("alert")).toHaveLength(100);
+    });
+    await userEvent.click(screen.getByTestId("alerts-more"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("alert")).toHaveLength(130);
+    });
+    expect(screen.queryByTestId("alerts-more")).toBeNull();
+    expect(calls.filter((c) => c.cmd === "list_alerts").map((c) => (c.args as { beforeId: number | null }).beforeId)).toEqual([null, 31]);
+  });
+
   it("reads in Arabic", async () => {
     await renderApp({ language: "ar", theme: "light", digits: "latin" }, {
       list_providers: () => [PROVIDER],

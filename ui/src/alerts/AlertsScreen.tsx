@@ -1,6 +1,7 @@
 // Alerts: the engine's inbox (low balance, finished or stuck orders, failing providers, price
-// changes), read/unread, each linking to its order, provider or service.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// changes), read/unread, each linking to its order, provider or service. Newest first, a page
+// at a time (keyset on the alert id), so a long-running install with thousands stays quick.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -14,6 +15,9 @@ import { useStatusText } from "../orders/OrderResult";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { Segmented } from "../screens/Segmented";
 import { useNavigate } from "../shell/navigation";
+
+/** Alerts per page. */
+export const ALERTS_PAGE = 100;
 
 const KINDS = ["low_balance", "order_finished", "order_stuck", "provider_failing", "service_changed", "service_removed"] as const;
 type Kind = (typeof KINDS)[number];
@@ -68,10 +72,14 @@ export function AlertsScreen() {
   const navigate = useNavigate();
   const text = useAlertText();
   const [show, setShow] = useState<"all" | "unread">("all");
-  const alerts = useQuery({
+  const alerts = useInfiniteQuery({
     queryKey: [...KEYS.alerts, show],
-    queryFn: () => commands.listAlerts(show === "unread", null, 200),
+    queryFn: ({ pageParam }) => commands.listAlerts(show === "unread", pageParam, ALERTS_PAGE),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => (last.length < ALERTS_PAGE ? undefined : (last.at(-1)?.id ?? undefined)),
   });
+  const shown = alerts.data?.pages.flat() ?? [];
+  const unread = useUnreadAlerts();
   const markRead = useMutation({
     mutationFn: (ids: number[]) => commands.markAlertsRead(ids),
     onSuccess: () => {
@@ -79,7 +87,6 @@ export function AlertsScreen() {
       void client.invalidateQueries({ queryKey: KEYS.alertCount });
     },
   });
-  const unread = (alerts.data ?? []).filter((a) => a.readAt === null).length;
   const open = (a: AlertView) => {
     if (a.readAt === null) markRead.mutate([a.id]);
     if (a.orderId !== null) navigate({ screen: "orders", orderId: a.orderId });
@@ -108,11 +115,11 @@ export function AlertsScreen() {
       {markRead.isError && <ErrorBanner error={toUiError(markRead.error)} />}
       {alerts.isPending ? (
         <Loading />
-      ) : alerts.data?.length === 0 ? (
+      ) : shown.length === 0 ? (
         <EmptyState testId="alerts-empty" title={t("alerts.emptyTitle")} text={t("alerts.emptyText")} />
       ) : (
         <ul className="divide-y divide-line overflow-hidden rounded-lg border border-line bg-panel" data-testid="alerts-list">
-          {(alerts.data ?? []).map((a) => (
+          {shown.map((a) => (
             <li key={a.id} data-testid="alert" data-kind={a.kind} data-read={a.readAt !== null} data-order={a.orderId ?? ""}
               className={`flex items-start gap-3 px-4 py-3 ${a.readAt === null ? "bg-accent-soft/30" : ""}`}>
               <span aria-hidden className={`mt-1.5 size-2 shrink-0 rounded-full ${a.readAt === null ? "bg-accent" : "bg-transparent"}`} />
@@ -139,6 +146,13 @@ export function AlertsScreen() {
             </li>
           ))}
         </ul>
+      )}
+      {alerts.hasNextPage && (
+        <div className="flex justify-center">
+          <Button busy={alerts.isFetchingNextPage} onClick={() => { void alerts.fetchNextPage(); }} data-testid="alerts-more">
+            {t("alerts.loadMore")}
+          </Button>
+        </div>
       )}
     </section>
   );
