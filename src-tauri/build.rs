@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "export_orders_csv",
     "dashboard_stats",
     "provider_balances",
+    "balance_history",
     "set_low_balance_threshold",
     "list_alerts",
     "unread_alert_count",

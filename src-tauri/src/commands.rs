@@ -103,6 +103,7 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             order_book::export_orders_csv,
             dashboard::dashboard_stats,
             dashboard::provider_balances,
+            dashboard::balance_history,
             dashboard::set_low_balance_threshold,
             alerts::list_alerts,
             alerts::unread_alert_count,

@@ -24,6 +24,19 @@ pub struct BalanceSnapshot {
     pub taken_at: Timestamp,
 }
 
+/// A provider's balance at the end of one UTC day (its last snapshot that day).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DailyBalance {
+    /// The provider's name.
+    pub provider: String,
+    /// The UTC day.
+    pub day: jiff::civil::Date,
+    /// The last amount seen that day.
+    pub amount: Decimal,
+    /// The account currency ("" when the provider did not say).
+    pub currency: String,
+}
+
 /// A provider's balance now, or why it could not be fetched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BalanceOutcome {
@@ -63,6 +76,47 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// Each provider's balance at the end of every UTC day in `[from, to)` that has a snapshot,
+    /// by provider name then day (a day without a check has no row: the balance carried over).
+    /// One row per provider and day however often balances were checked, so a 90-day chart
+    /// stays small.
+    pub fn daily_balances(&self, from: Timestamp, to: Timestamp) -> Result<Vec<DailyBalance>> {
+        const DAY_MS: i64 = 86_400_000;
+        self.store().read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT p.name, s.day, s.amount, s.currency FROM ( \
+                   SELECT provider_id, amount, currency, taken_at / ?3 AS day, \
+                          ROW_NUMBER() OVER (PARTITION BY provider_id, taken_at / ?3 \
+                                             ORDER BY taken_at DESC, id DESC) AS rn \
+                   FROM balance_snapshots WHERE taken_at >= ?1 AND taken_at < ?2 \
+                 ) s JOIN providers p ON p.id = s.provider_id \
+                 WHERE s.rn = 1 AND p.removed_at IS NULL ORDER BY p.name, s.day",
+            )?;
+            let rows = stmt.query_map(
+                rusqlite::params![to_millis(from), to_millis(to), DAY_MS],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (provider, day, amount, currency) = row?;
+                out.push(DailyBalance {
+                    provider,
+                    day: crate::stats::utc_day(day * DAY_MS),
+                    amount: money::from_text(&amount)?,
+                    currency,
+                });
+            }
+            Ok(out)
+        })
     }
 
     /// Balance snapshots, oldest first, of one provider (or all when `None`) between `from`

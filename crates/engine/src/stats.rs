@@ -253,7 +253,7 @@ impl Acc {
 }
 
 /// The UTC calendar day of a unix-milliseconds time.
-fn utc_day(ms: i64) -> Date {
+pub(crate) fn utc_day(ms: i64) -> Date {
     use jiff::ToSpan;
     let days = ms.div_euclid(86_400_000);
     jiff::civil::date(1970, 1, 1)

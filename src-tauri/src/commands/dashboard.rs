@@ -211,6 +211,50 @@ pub async fn dashboard_stats(
     })
 }
 
+/// A provider's balance at the end of one UTC day.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DailyBalanceView {
+    /// The provider's name.
+    pub provider: String,
+    /// The UTC day, `2026-11-24`.
+    pub day: String,
+    /// The last balance seen that day (a decimal string).
+    pub amount: String,
+    /// The account currency ("" when the provider never said).
+    pub currency: String,
+}
+
+/// Every provider's end-of-day balance between `from` and `to` (RFC 3339, `to` exclusive),
+/// one row per provider and day that had a balance check.
+#[tauri::command]
+#[specta::specta]
+pub async fn balance_history(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> Result<Vec<DailyBalanceView>, IpcError> {
+    let parse = |field: &str, t: &str| {
+        t.parse::<jiff::Timestamp>()
+            .map_err(|_| IpcError::input(field, format!("{t:?} is not a time")))
+    };
+    let (from, to) = (parse("from", &from)?, parse("to", &to)?);
+    if from >= to {
+        return Err(IpcError::input("to", "the end must be after the start"));
+    }
+    let engine = state.engine()?;
+    let rows = super::order_book::blocking(move || Ok(engine.daily_balances(from, to)?)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DailyBalanceView {
+            provider: r.provider,
+            day: r.day.to_string(),
+            amount: money(r.amount),
+            currency: r.currency,
+        })
+        .collect())
+}
+
 /// A provider's balance and health, for the Dashboard.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

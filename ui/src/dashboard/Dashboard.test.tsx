@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import type { ProviderBalanceView_Serialize, ProviderStatsView_Serialize, StatsView_Serialize } from "../ipc/bindings";
 import { renderScreen } from "../test/render";
-import { Dashboard, rangeOf, spendRows } from "./Dashboard";
+import { balanceRows, Dashboard, rangeOf, spendRows } from "./Dashboard";
 
 afterEach(() => {
   cleanup();
@@ -43,6 +43,42 @@ const REAL: StatsView_Serialize = {
     }),
   ],
 };
+
+describe("the balance history", () => {
+  it("carries each provider's last balance over days without a check, keeps exact strings, leaves the demo out", () => {
+    const history = [
+      { provider: "jap", day: "2026-11-22", amount: "100.000125", currency: "USD" },
+      { provider: "jap", day: "2026-11-24", amount: "80", currency: "USD" },
+      { provider: "kings", day: "2026-11-23", amount: "5", currency: "USD" },
+      { provider: "demo", day: "2026-11-22", amount: "1000", currency: "USD" },
+      { provider: "eur", day: "2026-11-22", amount: "7", currency: "EUR" },
+    ];
+    const days = ["2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"];
+    const { rows, providers } = balanceRows(history, "USD", days, (p) => p !== "demo");
+    expect(providers).toEqual(["jap", "kings"]);
+    expect(rows).toEqual([
+      { day: "2026-11-21" },
+      { day: "2026-11-22", jap: 100.000125, "exact:jap": "100.000125" },
+      { day: "2026-11-23", jap: 100.000125, "exact:jap": "100.000125", kings: 5, "exact:kings": "5" },
+      { day: "2026-11-24", jap: 80, "exact:jap": "80", kings: 5, "exact:kings": "5" },
+    ]);
+  });
+
+  it("draws a chart per currency, or says there were no checks", async () => {
+    await renderScreen(<Dashboard />, {
+      provider_balances: () => [balance("jap")],
+      dashboard_stats: () => REAL,
+      balance_history: () => [{ provider: "jap", day: new Date().toISOString().slice(0, 10), amount: "12.5", currency: "USD" }],
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId("chart-balance").dataset.currency).toBe("USD");
+    });
+    cleanup();
+    clearMocks();
+    await renderScreen(<Dashboard />, { provider_balances: () => [balance("jap")], dashboard_stats: () => REAL });
+    expect((await screen.findByTestId("dash-balance-empty")).textContent).toBe("No balance checks in this range.");
+  });
+});
 
 describe("the Dashboard", () => {
   it("shows real totals exactly, a low balance, provider health, and keeps the demo apart", async () => {

@@ -1,5 +1,5 @@
-// The Dashboard: balances with low-balance warnings, spend over time per currency (stacked by
-// provider), success rate over time, orders by status, active orders, provider health, for
+// The Dashboard: balances with low-balance warnings and their history, spend over time per
+// currency (stacked by provider), success rate over time, orders by status, active orders, provider health, for
 // 7/30/90 days or a custom range. Real providers only; the demo panel has its own card.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -7,14 +7,14 @@ import { useTranslation } from "react-i18next";
 
 import { Badge, Card, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { ProviderBalanceView_Serialize as ProviderBalanceView, ProviderStatsView_Serialize as ProviderStatsView, StatsView_Serialize as StatsView } from "../ipc/bindings";
+import type { DailyBalanceView, ProviderBalanceView_Serialize as ProviderBalanceView, ProviderStatsView_Serialize as ProviderStatsView, StatsView_Serialize as StatsView } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
 import { formatAgo, formatAmount, formatCount } from "../lib/format";
 import { localeOf } from "../i18n";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { Segmented } from "../screens/Segmented";
-import { SpendChart, StatusChart, SuccessChart } from "./charts";
+import { BalanceChart, EXACT, SpendChart, StatusChart, SuccessChart } from "./charts";
 
 type Preset = "7" | "30" | "90" | "custom";
 
@@ -37,6 +37,30 @@ export function rangeOf(preset: Preset, custom: { from: string; to: string }, no
   const days: string[] = [];
   for (const d = new Date(start); d < end && days.length < 1000; d.setUTCDate(d.getUTCDate() + 1)) days.push(utcDay(d));
   return { from: start.toISOString(), to: end.toISOString(), days };
+}
+
+/**
+ * Balance chart rows for one currency: per day, each provider's end-of-day balance, carried
+ * over days without a check (from its first check in the range on). Numbers are for drawing;
+ * the exact decimal string rides along under `exact:<provider>` for the tooltip.
+ */
+export function balanceRows(history: readonly DailyBalanceView[], currency: string, days: readonly string[], include: (provider: string) => boolean): { rows: Record<string, number | string>[]; providers: string[] } {
+  const mine = history.filter((h) => h.currency === currency && include(h.provider));
+  const providers = [...new Set(mine.map((h) => h.provider))];
+  const at = new Map(mine.map((h) => [`${h.provider}|${h.day}`, h.amount]));
+  const last = new Map<string, string>();
+  const rows = days.map((day) => {
+    const row: Record<string, number | string> = { day };
+    for (const p of providers) {
+      const amount = at.get(`${p}|${day}`) ?? last.get(p);
+      if (amount === undefined) continue;
+      last.set(p, amount);
+      row[p] = Number(amount);
+      row[`${EXACT}${p}`] = amount;
+    }
+    return row;
+  });
+  return { rows, providers };
 }
 
 /** Chart rows for one currency: per day, each provider's spend (numbers for drawing only). */
@@ -118,6 +142,7 @@ export function Dashboard() {
       ) : stats.data ? (
         <Overview stats={stats.data} days={range.days} testPrefix="dash" />
       ) : null}
+      <BalanceHistory range={range} balances={balances.data ?? []} onlyDemo={onlyDemo} />
       {!onlyDemo && demo !== undefined && demoStats.data && (
         <Card
           title={
@@ -133,6 +158,39 @@ export function Dashboard() {
           </div>
         </Card>
       )}
+    </div>
+  );
+}
+
+/** End-of-day balances over the range, a chart per currency (real providers; the demo panel's only when it is alone). */
+function BalanceHistory({ range, balances, onlyDemo }: { range: { from: string; to: string; days: string[] }; balances: ProviderBalanceView[]; onlyDemo: boolean }) {
+  const { t } = useTranslation();
+  const history = useQuery({
+    queryKey: [...KEYS.balances, "history", range.from, range.to],
+    queryFn: () => commands.balanceHistory(range.from, range.to),
+  });
+  if (history.isError) return <ErrorBanner error={toUiError(history.error)} />;
+  if (history.data === undefined) return null;
+  const demo = new Set(balances.filter((b) => b.isDemo).map((b) => b.provider));
+  const include = (p: string) => onlyDemo || !demo.has(p);
+  const currencies = [...new Set(history.data.filter((h) => include(h.provider)).map((h) => h.currency))];
+  if (currencies.length === 0) {
+    return (
+      <Card title={t("dashboard.balanceOverTime")}>
+        <p className="px-5 py-8 text-center text-sm text-muted" data-testid="dash-balance-empty">{t("dashboard.noBalanceChecks")}</p>
+      </Card>
+    );
+  }
+  return (
+    <div className="grid gap-4 xl:grid-cols-2">
+      {currencies.map((c) => {
+        const { rows, providers } = balanceRows(history.data, c, range.days, include);
+        return (
+          <Card key={c} title={t("dashboard.balanceIn", { currency: c === "" ? "—" : c })}>
+            <div className="px-3 py-3"><BalanceChart currency={c} days={rows} providers={providers} /></div>
+          </Card>
+        );
+      })}
     </div>
   );
 }

@@ -104,3 +104,37 @@ export function StatusChart({ bars }: { bars: { label: string; count: number; ke
     </div>
   );
 }
+
+/** Prefix of the exact decimal string kept beside each drawn balance (tooltips show it). */
+export const EXACT = "exact:";
+
+/** One currency's end-of-day balance per provider (a line each; days without a check carry over). */
+export function BalanceChart({ currency, days, providers }: { currency: string; days: Record<string, number | string>[]; providers: string[] }) {
+  const { language, rtl } = useAxes();
+  return (
+    <div className="h-56" data-testid="chart-balance" data-currency={currency} dir="ltr">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={days} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--c-line)" />
+          <XAxis dataKey="day" reversed={rtl} tick={AXIS} tickFormatter={(d: string) => dayLabel(d, language)} minTickGap={16} />
+          <YAxis orientation={rtl ? "right" : "left"} tick={AXIS} width={64}
+            tickFormatter={(v: number) => formatAmount(String(v), currency, language)} />
+          <Tooltip
+            labelFormatter={(d) => (typeof d === "string" ? dayLabel(d, language) : "")}
+            formatter={(v, name, item) => {
+              const row = (item as { payload?: Record<string, unknown> }).payload ?? {};
+              const exact = row[`${EXACT}${String(name)}`];
+              return formatAmount(typeof exact === "string" ? exact : String(v), currency, language);
+            }}
+            contentStyle={{ direction: rtl ? "rtl" : "ltr", fontSize: 12 }}
+          />
+          <Legend wrapperStyle={{ fontSize: 12, direction: rtl ? "rtl" : "ltr" }} />
+          {providers.map((p, i) => (
+            <Line key={p} type="stepAfter" dataKey={p} stroke={PALETTE[i % PALETTE.length] ?? "#4f7df3"} strokeWidth={2}
+              dot={false} connectNulls={false} isAnimationActive={false} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

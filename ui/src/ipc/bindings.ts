@@ -88,6 +88,11 @@ export const commands = {
 	dashboardStats: (from: string | null, to: string | null, provider: string | null) => __TAURI_INVOKE<StatsView_Serialize>("dashboard_stats", { from, to, provider }),
 	/**  Every provider's balance, threshold and health. */
 	providerBalances: () => __TAURI_INVOKE<ProviderBalanceView_Serialize[]>("provider_balances"),
+	/**
+	 *  Every provider's end-of-day balance between `from` and `to` (RFC 3339, `to` exclusive),
+	 *  one row per provider and day that had a balance check.
+	 */
+	balanceHistory: (from: string, to: string) => __TAURI_INVOKE<DailyBalanceView[]>("balance_history", { from, to }),
 	/**  Sets (or with `null`, clears) a provider's low-balance threshold. */
 	setLowBalanceThreshold: (provider: string, threshold: string | null) => __TAURI_INVOKE<null>("set_low_balance_threshold", { provider, threshold }),
 	/**  The inbox, newest first (`before_id` pages on). */
@@ -344,6 +349,18 @@ export type ChangeView_Serialize = {
 	oldRate: string | null,
 	/**  The rate after a price change. */
 	newRate: string | null,
+};
+
+/**  A provider's balance at the end of one UTC day. */
+export type DailyBalanceView = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The UTC day, `2026-11-24`. */
+	day: string,
+	/**  The last balance seen that day (a decimal string). */
+	amount: string,
+	/**  The account currency ("" when the provider never said). */
+	currency: string,
 };
 
 /**  One UTC day. */
@@ -859,6 +876,8 @@ export type OrderFilter_Deserialize = {
 	to?: string | null,
 	/**  Text the link contains. */
 	link?: string | null,
+	/**  Also orders the weekly cleanup archived (hidden by default). */
+	includeArchived?: boolean,
 };
 
 /**  The list's filters; every one optional. */
@@ -875,6 +894,8 @@ export type OrderFilter_Serialize = {
 	to: string | null,
 	/**  Text the link contains. */
 	link: string | null,
+	/**  Also orders the weekly cleanup archived (hidden by default). */
+	includeArchived: boolean,
 };
 
 /**  A new order from the New order form: only the fields the service type takes are set. */
@@ -1019,43 +1040,11 @@ export type OrderPageView_Serialize = {
 	next: string | null,
 };
 
-/**  One row of the order list (the same fields as `OrderView`, and the list's extras). */
+/**  One row of the order list: the order as `OrderView` shows it, and the list's extras. */
 export type OrderRowView = OrderRowView_Serialize | OrderRowView_Deserialize;
 
-/**  One row of the order list (the same fields as `OrderView`, and the list's extras). */
+/**  One row of the order list: the order as `OrderView` shows it, and the list's extras. */
 export type OrderRowView_Deserialize = {
-	/**  Local id. */
-	id: number,
-	/**  The provider's name. */
-	provider: string,
-	/**  The provider's service id. */
-	serviceId: string,
-	/**  The service name when ordered. */
-	serviceName: string,
-	/**  The service type when ordered. */
-	serviceType: string,
-	/**  Target link. */
-	link?: string | null,
-	/**  Units. */
-	quantity?: number | null,
-	/**  Estimated cost (a decimal string). */
-	estimatedCost: string,
-	/**  What the provider charged (a decimal string). */
-	charge?: string | null,
-	/**  The account currency. */
-	currency?: string | null,
-	/**  Where the order stands. */
-	status: string,
-	/**  The provider's status text. */
-	rawStatus?: string | null,
-	/**  The typed reason when rejected. */
-	rejectReason?: string | null,
-	/**  The provider's order id. */
-	externalId?: string | null,
-	/**  The last error. */
-	lastError?: string | null,
-	/**  When journaled (RFC 3339). */
-	createdAt: string,
 	/**  The counter before delivery started. */
 	startCount?: number | null,
 	/**  Units not delivered. */
@@ -1068,42 +1057,10 @@ export type OrderRowView_Deserialize = {
 	lastCheckedAt?: string | null,
 	/**  The attempt this one resubmits. */
 	parentOrderId?: number | null,
-};
+} & OrderView_Deserialize;
 
-/**  One row of the order list (the same fields as `OrderView`, and the list's extras). */
+/**  One row of the order list: the order as `OrderView` shows it, and the list's extras. */
 export type OrderRowView_Serialize = {
-	/**  Local id. */
-	id: number,
-	/**  The provider's name. */
-	provider: string,
-	/**  The provider's service id. */
-	serviceId: string,
-	/**  The service name when ordered. */
-	serviceName: string,
-	/**  The service type when ordered. */
-	serviceType: string,
-	/**  Target link. */
-	link: string | null,
-	/**  Units. */
-	quantity: number | null,
-	/**  Estimated cost (a decimal string). */
-	estimatedCost: string,
-	/**  What the provider charged (a decimal string). */
-	charge: string | null,
-	/**  The account currency. */
-	currency: string | null,
-	/**  Where the order stands. */
-	status: string,
-	/**  The provider's status text. */
-	rawStatus: string | null,
-	/**  The typed reason when rejected. */
-	rejectReason: string | null,
-	/**  The provider's order id. */
-	externalId: string | null,
-	/**  The last error. */
-	lastError: string | null,
-	/**  When journaled (RFC 3339). */
-	createdAt: string,
 	/**  The counter before delivery started. */
 	startCount: number | null,
 	/**  Units not delivered. */
@@ -1116,7 +1073,7 @@ export type OrderRowView_Serialize = {
 	lastCheckedAt: string | null,
 	/**  The attempt this one resubmits. */
 	parentOrderId: number | null,
-};
+} & OrderView_Serialize;
 
 /**  An order as the result screen shows it. */
 export type OrderView = OrderView_Serialize | OrderView_Deserialize;

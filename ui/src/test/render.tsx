@@ -56,6 +56,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "job_health":
         return [];
+      case "balance_history":
+        return [];
       case "key_store":
         return { kind: "key_file", path: "/tmp/smm-test/config/master.key" };
       default:

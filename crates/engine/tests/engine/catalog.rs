@@ -315,3 +315,48 @@ async fn fifty_thousand_services_from_the_simulator() {
     );
     assert!(first_time.as_secs() < 60 && again_time.as_secs() < 30);
 }
+
+#[tokio::test]
+async fn daily_balances_keep_each_days_last_check_exactly() {
+    let d = desk();
+    let (a, b) = (sim(50, 2).await, sim(50, 3).await);
+    add(&d, "alpha", &a);
+    add(&d, "beta", &b);
+    let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+    // alpha: two checks on the 24th (the later one counts), none on the 25th, one on the 26th.
+    for (when, amount) in [
+        ("2026-11-24T09:00:00Z", "100.10"),
+        ("2026-11-24T23:59:59Z", "80.000125"),
+        ("2026-11-26T00:00:00Z", "50"),
+    ] {
+        d.clock.set(at(when));
+        a.set_balance(Decimal::from_str(amount).unwrap());
+        d.engine.check_balance("alpha").await.unwrap();
+    }
+    d.clock.set(at("2026-11-25T12:00:00Z"));
+    d.engine.check_balance("beta").await.unwrap();
+    let from = at("2026-11-24T00:00:00Z");
+    let rows: Vec<(String, String, String)> = d
+        .engine
+        .daily_balances(from, at("2026-11-27T00:00:00Z"))
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.provider, r.day.to_string(), r.amount.to_string()))
+        .collect();
+    let row =
+        |p: &str, day: &str, amount: &str| (p.to_string(), day.to_string(), amount.to_string());
+    assert_eq!(
+        rows,
+        [
+            row("alpha", "2026-11-24", "80.000125"),
+            row("alpha", "2026-11-26", "50"),
+            row("beta", "2026-11-25", "1000"),
+        ]
+    );
+    // The range is half-open: the 26th's midnight check is outside [24th, 26th).
+    let two_days = d
+        .engine
+        .daily_balances(from, at("2026-11-26T00:00:00Z"))
+        .unwrap();
+    assert_eq!(two_days.len(), 2);
+}
