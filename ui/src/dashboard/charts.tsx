@@ -117,7 +117,7 @@ export function BalanceChart({ currency, days, providers }: { currency: string; 
         <LineChart data={days} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--c-line)" />
           <XAxis dataKey="day" reversed={rtl} tick={AXIS} tickFormatter={(d: string) => dayLabel(d, language)} minTickGap={16} />
-          <YAxis orientation={rtl ? "right" : "left"} tick={AXIS} width={64}
+          <YAxis orientation={rtl ? "right" : "left"} tick={AXIS} width={64} domain={["auto", "auto"]}
             tickFormatter={(v: number) => formatAmount(String(v), currency, language)} />
           <Tooltip
             labelFormatter={(d) => (typeof d === "string" ? dayLabel(d, language) : "")}
@@ -131,7 +131,7 @@ export function BalanceChart({ currency, days, providers }: { currency: string; 
           <Legend wrapperStyle={{ fontSize: 12, direction: rtl ? "rtl" : "ltr" }} />
           {providers.map((p, i) => (
             <Line key={p} type="stepAfter" dataKey={p} stroke={PALETTE[i % PALETTE.length] ?? "#4f7df3"} strokeWidth={2}
-              dot={false} connectNulls={false} isAnimationActive={false} />
+              dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -59,8 +59,10 @@ export function JobsHealth() {
   const { t } = useTranslation();
   const { language } = usePreferences();
   const client = useQueryClient();
-  const now = useNow();
+  const tick = useNow();
   const jobs = useQuery({ queryKey: [...KEYS.jobs], queryFn: () => commands.jobHealth() });
+  // "Now" is never older than the data: a run that just started reads "now", not "in 1 second".
+  const now = new Date(Math.max(tick.getTime(), jobs.dataUpdatedAt));
   const run = useMutation({
     mutationFn: (j: JobHealthView) => commands.runJobNow(j.job, j.provider),
     onSettled: () => client.invalidateQueries({ queryKey: KEYS.jobs }),
@@ -71,7 +73,8 @@ export function JobsHealth() {
   if (jobs.data.length === 0) {
     return <p className="px-5 py-4 text-sm text-muted" data-testid="jobs-empty">{t("jobs.empty")}</p>;
   }
-  const ago = (iso: string | null) => (iso === null ? "—" : formatAgo(iso, language, now));
+  // Past times never read as future ones (clocks differ by milliseconds between engine and UI).
+  const ago = (iso: string | null) => (iso === null ? "—" : formatAgo(new Date(Math.min(Date.parse(iso), now.getTime())).toISOString(), language, now));
   return (
     <div className="overflow-x-auto">
       {run.isError && <div className="px-5 pt-3"><ErrorBanner error={toUiError(run.error)} testId="job-run-error" /></div>}
