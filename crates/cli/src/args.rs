@@ -46,6 +46,12 @@ pub enum Command {
     Jobs(crate::daemon_cmd::JobsArgs),
     /// The alerts inbox (`alerts read [IDS]` marks read)
     Alerts(crate::daemon_cmd::AlertsArgs),
+    /// Write a consistent copy of the database to FILE (safe while the app runs)
+    Backup(crate::data_cmd::BackupArgs),
+    /// Replace the data by a backup (checked first; the replaced data is kept beside it)
+    Restore(crate::data_cmd::RestoreArgs),
+    /// Show the data folder, or move the data to another folder (--move-to)
+    DataDir(crate::data_cmd::DataDirArgs),
 }
 
 /// `smmdesk provider …`

@@ -5,6 +5,7 @@
 
 mod args;
 mod daemon_cmd;
+mod data_cmd;
 mod error;
 mod input;
 mod order_cmd;
@@ -36,16 +37,22 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
-    let paths =
-        AppPaths::resolve(cli.data_dir.as_deref()).map_err(smm_engine::EngineError::from)?;
+    let (paths, source) = AppPaths::resolve_with_source(cli.data_dir.as_deref())
+        .map_err(smm_engine::EngineError::from)?;
     paths.create_all().map_err(smm_engine::EngineError::from)?;
     let _log = logging::init_file_only(&paths.log_dir, "smmdesk", "info").ok();
-    if let Command::Provider(args::ProviderCommand::Presets) = &cli.command {
-        provider::presets(out);
-        return Ok(ExitCode::SUCCESS);
-    }
+    let command = match cli.command {
+        Command::Provider(args::ProviderCommand::Presets) => {
+            provider::presets(out);
+            return Ok(ExitCode::SUCCESS);
+        }
+        // Restore works without opening the current database (it may be the damaged one).
+        Command::Restore(a) => return data_cmd::restore(&paths, a, out),
+        Command::DataDir(a) => return data_cmd::data_dir(&paths, &source, a, out),
+        other => other,
+    };
     let engine = Engine::open(&paths)?;
-    match cli.command {
+    match command {
         Command::Provider(cmd) => provider::run(&engine, cmd, out),
         Command::Services(cmd) => services::run(&engine, cmd, out),
         Command::Order(cmd) => order_cmd::run(&engine, cmd, out),
@@ -56,6 +63,8 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Daemon(a) => daemon_cmd::daemon(&engine, a, out),
         Command::Jobs(a) => daemon_cmd::jobs(&engine, a, out),
         Command::Alerts(a) => daemon_cmd::alerts(&engine, a, out),
+        Command::Backup(a) => data_cmd::backup(&engine, a, out),
+        Command::Restore(_) | Command::DataDir(_) => unreachable!("handled above"),
         Command::Info => {
             info(&engine, out);
             Ok(ExitCode::SUCCESS)

@@ -11,7 +11,7 @@ use crate::secrets::{KeyStore, KeyStoreChoice, MasterKey};
 use crate::store::{get_setting, put_setting, Store};
 
 /// The settings row holding a value encrypted under the master key, to detect a wrong key.
-const KEY_CHECK_SETTING: &str = "secrets.key_check";
+pub(crate) const KEY_CHECK_SETTING: &str = "secrets.key_check";
 const KEY_CHECK_PLAIN: &[u8] = b"smm-desk master key check";
 /// Associated data of the key check (provider ids start at 1).
 const KEY_CHECK_OWNER: i64 = 0;
@@ -52,6 +52,12 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     /// The scheduler's shared parts: events, provider limits, wake-ups.
     pub(crate) background: crate::scheduler::Background,
+    /// The restore applied when this engine opened.
+    pub(crate) applied_restore: Option<crate::data::AppliedRestore>,
+    /// A staged restore could not be applied (another program had the folder open).
+    pub(crate) restore_blocked: bool,
+    /// The shared lock on the data folder (see [`crate::data`]), held while the engine lives.
+    _folder_lock: crate::data::FolderLock,
 }
 
 impl std::fmt::Debug for Engine {
@@ -69,10 +75,13 @@ impl Engine {
         Self::open_with(paths, EngineOptions::default())
     }
 
-    /// Opens the engine: creates the folders, opens and migrates the database, loads the
-    /// master key (creating one only for a database that never stored a secret).
+    /// Opens the engine: creates the folders, applies a staged restore (see [`crate::data`]),
+    /// opens and migrates the database, loads the master key (creating one only for a database
+    /// that never stored a secret).
     pub fn open_with(paths: &AppPaths, options: EngineOptions) -> Result<Self> {
         paths.create_all()?;
+        let (folder_lock, applied_restore, restore_blocked) =
+            crate::data::lock_and_apply_restore(paths, options.clock.now())?;
         let store = Store::open(&paths.database_file())?;
         let check = store.read(|c| get_setting(c, KEY_CHECK_SETTING))?;
         let has_secrets = check.is_some()
@@ -86,10 +95,8 @@ impl Engine {
         let master_key = MasterKey::load(&paths.config_dir, options.key_store, !has_secrets)?;
         match check {
             Some(hex) => {
-                let blob = from_hex(&hex).ok_or(EngineError::MasterKeyMismatch)?;
-                match master_key.decrypt(KEY_CHECK_OWNER, &blob) {
-                    Ok(plain) if plain == KEY_CHECK_PLAIN => {}
-                    _ => return Err(EngineError::MasterKeyMismatch),
+                if !key_check_matches(&master_key, &hex) {
+                    return Err(EngineError::MasterKeyMismatch);
                 }
             }
             None => {
@@ -109,6 +116,9 @@ impl Engine {
                 paths: paths.clone(),
                 retry: options.retry,
                 background: crate::scheduler::Background::default(),
+                applied_restore,
+                restore_blocked,
+                _folder_lock: folder_lock,
             }),
         })
     }
@@ -136,6 +146,13 @@ impl Engine {
     pub(crate) fn now_ms(&self) -> i64 {
         to_millis(self.inner.clock.now())
     }
+}
+
+/// Whether the stored key check (hex) decrypts under `key`.
+pub(crate) fn key_check_matches(key: &MasterKey, hex: &str) -> bool {
+    from_hex(hex)
+        .and_then(|blob| key.decrypt(KEY_CHECK_OWNER, &blob).ok())
+        .is_some_and(|plain| plain == KEY_CHECK_PLAIN)
 }
 
 fn to_hex(bytes: &[u8]) -> String {

@@ -88,6 +88,52 @@ pub enum EngineError {
     /// An order, refill, cancel or mass order was refused (see [`crate::orders::OrderError`]).
     #[error(transparent)]
     Order(crate::orders::OrderError),
+    /// The backup file to restore does not exist.
+    #[error("no file at {0}")]
+    BackupNotFound(String),
+    /// The backup to restore is a folder or another thing that is not a regular file.
+    #[error("{0} is not a file")]
+    BackupNotFile(String),
+    /// The backup to restore is not an SQLite database.
+    #[error("{0} is not an SQLite database (not an SMM Desk backup)")]
+    BackupNotSqlite(String),
+    /// The file to restore is a live database (a `-wal` file lies beside it).
+    #[error("{0} is in use by a running database (a -wal file lies beside it); make a backup of it with SMM Desk and restore that")]
+    BackupLive(String),
+    /// The backup fails SQLite's integrity check.
+    #[error("the backup is damaged: {0}")]
+    BackupCorrupt(String),
+    /// The backup is an SQLite database, but not SMM Desk's.
+    #[error("the file is an SQLite database but not an SMM Desk backup")]
+    BackupNotSmmDesk,
+    /// The backup was written by a newer SMM Desk.
+    #[error("the backup has schema version {found}, but this SMM Desk knows only up to {known}; update SMM Desk first")]
+    BackupNewerSchema {
+        /// The backup's schema version.
+        found: i64,
+        /// The newest schema this binary knows.
+        known: i64,
+    },
+    /// The backup's API keys were encrypted under another master key.
+    #[error("the backup was made with another master key (another computer or a reset key store): its provider API keys could not be decrypted, so it was not restored")]
+    BackupKeyMismatch,
+    /// Another SMM Desk program uses the data folder, so the database cannot be replaced.
+    #[error("another SMM Desk program (the app or smmdesk) is using the data folder {0}; close it and try again")]
+    DataInUse(String),
+    /// The data folder is forced by `SMM_DESK_DATA_DIR` or `--data-dir`.
+    #[error("the data folder is set by {0}, so it cannot be changed here")]
+    DataDirForced(String),
+    /// The chosen folder already holds SMM Desk data (and the user did not ask to use it).
+    #[error(
+        "{0} already holds SMM Desk data; choose an empty folder, or use the data that is there"
+    )]
+    DataDirHasData(String),
+    /// The user asked to use the data in a folder that holds none.
+    #[error("{0} holds no SMM Desk database")]
+    DataDirNoData(String),
+    /// The chosen folder is the data folder in use.
+    #[error("{0} is already the data folder")]
+    DataDirSame(String),
     /// A bug or an impossible state.
     #[error("internal error: {0}")]
     Internal(String),
@@ -118,6 +164,19 @@ impl EngineError {
             Self::Decrypt => "secrets.decrypt_failed",
             Self::Panel { source, .. } => panel_code(source),
             Self::Order(e) => e.code(),
+            Self::BackupNotFound(_) => "restore.not_found",
+            Self::BackupNotFile(_) => "restore.not_a_file",
+            Self::BackupNotSqlite(_) => "restore.not_sqlite",
+            Self::BackupLive(_) => "restore.live_database",
+            Self::BackupCorrupt(_) => "restore.corrupt",
+            Self::BackupNotSmmDesk => "restore.not_smm_desk",
+            Self::BackupNewerSchema { .. } => "restore.newer_schema",
+            Self::BackupKeyMismatch => "restore.key_mismatch",
+            Self::DataInUse(_) => "data.in_use",
+            Self::DataDirForced(_) => "data_dir.forced",
+            Self::DataDirHasData(_) => "data_dir.has_data",
+            Self::DataDirNoData(_) => "data_dir.no_data",
+            Self::DataDirSame(_) => "data_dir.same",
             Self::Internal(_) => "internal",
         }
     }

@@ -18,6 +18,9 @@
 //!   [`Engine::request_refill`], [`Engine::cancel_orders`], [`Engine::list_orders`],
 //!   [`Engine::export_orders_csv`], [`Engine::place_mass_order`]; balances ([`balances`]) and
 //!   [`Engine::stats`] ([`stats`]).
+//! - The data folder ([`data`]): [`data::stage_restore`] (checked, applied on the next open,
+//!   the previous database kept), [`Engine::move_data_folder`]; backups with
+//!   [`store::Store::backup_to`].
 //! - Every error is an [`EngineError`] with a stable [`EngineError::code`].
 //!
 //! Store conventions (for every module that adds tables): times are INTEGER unix
@@ -30,6 +33,7 @@ pub mod api_log;
 pub mod balances;
 pub mod catalog;
 pub mod clock;
+pub mod data;
 pub mod demo;
 mod engine;
 pub mod error;

@@ -281,6 +281,35 @@ fn create_key_file(path: &Path) -> Result<[u8; 32]> {
     }
 }
 
+/// Copies a key file to `to` (a new private file, created 0600; fails if it exists), synced
+/// before it counts; used when the data folder moves.
+pub(crate) fn copy_key_file(from: &Path, to: &Path) -> Result<()> {
+    let bytes = read_key_file(from)?.ok_or_else(|| {
+        EngineError::MasterKeyMissing(format!("no key file at {}", from.display()))
+    })?;
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| EngineError::io(format!("creating {}", dir.display()), e))?;
+    }
+    let written = (|| -> std::io::Result<()> {
+        let mut file = private_create(to)?;
+        file.write_all(to_hex(&bytes).as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()
+    })();
+    written.map_err(|e| EngineError::io(format!("writing {}", to.display()), e))?;
+    match read_key_file(to)? {
+        Some(read) if read == bytes => Ok(()),
+        _ => {
+            let _ = std::fs::remove_file(to);
+            Err(EngineError::Internal(format!(
+                "the copied key file {} does not read back",
+                to.display()
+            )))
+        }
+    }
+}
+
 #[cfg(unix)]
 fn private_create(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
