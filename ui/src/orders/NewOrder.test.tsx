@@ -169,7 +169,7 @@ describe("the New order form", () => {
     await userEvent.click(screen.getByTestId("order-place"));
     await userEvent.click(await screen.findByTestId("order-resolve-help"));
     expect((await screen.findByTestId("order-resolve-balance")).textContent).toBe(
-      "Balance before $1,000.00, now $1,000.00; this order would cost $0.125; 0 later order(s) also moved it.",
+      "Balance before $1,000.00, now $1,000.00; this order would cost $0.125; 0 other order(s) placed since that balance was read also moved it.",
     );
     await userEvent.click(screen.getByTestId("resolve-not-placed"));
     expect(await screen.findByTestId("order-resubmit")).toBeTruthy();

@@ -13,6 +13,9 @@ import { formatAmount, formatCount, formatDateTime } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { ResolveUnknown, StatusBadge, useStatusText } from "./OrderResult";
 
+/** Statuses whose last error still explains the order (once settled, it is history). */
+const UNSETTLED: readonly string[] = ["unknown", "not_sent", "not_placed", "rejected", "submitting"];
+
 export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t } = useTranslation();
   const { language } = usePreferences();
@@ -78,10 +81,13 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
         {detail.isError && <ErrorBanner error={toUiError(detail.error)} />}
         {o !== undefined && d !== undefined && (
           <>
-            {o.lastError !== null && (
-              <p className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-xs text-fg-soft" dir="auto">
-                {o.lastError}
-              </p>
+            {o.lastError !== null && UNSETTLED.includes(o.status) && (
+              // The provider's or the network's own words, untranslated: kept behind a
+              // disclosure; the translated state and what to do are said above and below.
+              <details className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-xs text-fg-soft" data-testid="drawer-last-error">
+                <summary className="cursor-pointer text-fg">{t("orders.technicalDetails")}</summary>
+                <p className="mt-1 break-words font-mono" dir="ltr">{o.lastError}</p>
+              </details>
             )}
             {o.status === "unknown" && (
               <div className="flex flex-col gap-2" data-testid="drawer-resolve">

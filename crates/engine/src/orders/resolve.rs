@@ -49,7 +49,8 @@ pub struct ResolveHelp {
     pub balance_change: Option<Decimal>,
     /// What the order should have cost.
     pub expected_charge: Decimal,
-    /// Orders at this provider journaled after this one (they move the balance too).
+    /// Other orders at this provider journaled since the "before" balance was fetched (or,
+    /// without one, after this order): they may have moved the balance too.
     pub later_orders: u64,
     /// Their estimated cost.
     pub later_orders_cost: Decimal,
@@ -80,11 +81,13 @@ impl Engine {
         };
         let (later_orders, later_costs, same_link_orders) = self.store().read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT estimated_cost FROM orders WHERE provider_id = ?1 AND id > ?2 \
-                 AND status NOT IN ('rejected', 'not_sent', 'not_placed')",
+                "SELECT estimated_cost FROM orders WHERE provider_id = ?1 AND id != ?2 \
+                 AND status NOT IN ('rejected', 'not_sent', 'not_placed') \
+                 AND (CASE WHEN ?3 IS NULL THEN id > ?2 ELSE created_at >= ?3 END)",
             )?;
+            let since = order.balance_before_at.map(crate::clock::to_millis);
             let costs: Vec<String> = stmt
-                .query_map(params![order.provider_id, id], |r| r.get(0))?
+                .query_map(params![order.provider_id, id, since], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let same: Vec<Order> = match &order.link {
                 Some(link) => c

@@ -78,6 +78,42 @@ async fn provider_refusal_is_rejected_with_a_typed_reason_and_not_charged() {
 }
 
 #[tokio::test]
+async fn resolve_help_counts_every_order_placed_since_the_before_balance() {
+    let desk = desk().await;
+    desk.engine.test_provider("sim").await.unwrap();
+    let before = desk.sim.balance();
+    // An accepted order placed after that balance check, then one whose request is lost
+    // before the provider processed it: its "before" balance predates the first order.
+    desk.clock.advance_millis(1_000);
+    let first = desk
+        .engine
+        .place_order(default_order("https://instagram.com/p/first", 1000))
+        .await
+        .unwrap();
+    desk.clock.advance_millis(1_000);
+    desk.sim
+        .set_fault_times(Action::Add, Fault::ResetBeforeProcess, 1);
+    let lost = desk
+        .engine
+        .place_order(default_order("https://instagram.com/p/lost-before", 500))
+        .await
+        .unwrap();
+    assert_eq!(lost.status, OrderStatus::Unknown);
+    assert_eq!(lost.balance_before, Some(before));
+    let help = desk.engine.resolve_help(lost.id).await.unwrap();
+    // The drop is exactly the first order's charge, and the help says so: the earlier order
+    // counts because it was placed after the "before" balance was fetched.
+    assert_eq!(help.balance_change, Some(-first.estimated_cost));
+    assert_eq!(help.later_orders, 1);
+    assert_eq!(help.later_orders_cost, first.estimated_cost);
+    assert_eq!(
+        desk.sim.orders().len(),
+        1,
+        "the lost order never reached the provider"
+    );
+}
+
+#[tokio::test]
 async fn reset_after_accept_is_unknown_never_resent_and_resolvable() {
     let desk = desk().await;
     desk.sim
