@@ -39,6 +39,11 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
 
   const d = detail.data;
   const o = d?.order;
+  // This order's resubmission: just made here, or recorded in its timeline earlier.
+  const resubmittedAs =
+    resubmit.data?.id ??
+    (d?.events ?? []).filter((e) => e.kind === "resubmitted").map((e) => newOrderId(e.detail)).find((v) => v !== null) ??
+    null;
   const num = (v: number | null) => (v === null ? "—" : formatCount(v, language));
   const rows: [string, string][] = o
     ? [
@@ -95,12 +100,12 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
                 <ResolveUnknown order={o} onResolved={changed} />
               </div>
             )}
-            {resubmit.data !== undefined && (
-              <p className="text-sm text-fg" role="status" data-testid="drawer-resubmitted" data-id={resubmit.data.id}>
-                {t("orders.resubmittedAs", { id: formatCount(resubmit.data.id, language) })}
+            {resubmittedAs !== null && (
+              <p className="text-sm text-fg" role="status" data-testid="drawer-resubmitted" data-id={resubmittedAs}>
+                {t("orders.resubmittedAs", { id: formatCount(resubmittedAs, language) })}
               </p>
             )}
-            {(o.status === "not_sent" || o.status === "not_placed") && resubmit.data === undefined && (
+            {(o.status === "not_sent" || o.status === "not_placed") && resubmittedAs === null && (
               <div className="flex items-center gap-2">
                 <Button variant="primary" busy={resubmit.isPending} onClick={() => { resubmit.mutate(); }} data-testid="drawer-resubmit">
                   {t("result.resubmit")}
@@ -175,6 +180,16 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
+/** The new order's id in a `resubmitted` event's detail. */
+function newOrderId(detail: string): number | null {
+  try {
+    const v = (JSON.parse(detail) as { new_order_id?: unknown }).new_order_id;
+    return typeof v === "number" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 function TimelineEntry({ e }: { e: OrderEventView }) {
   const { t, i18n } = useTranslation();
   const { language } = usePreferences();
@@ -187,6 +202,9 @@ function TimelineEntry({ e }: { e: OrderEventView }) {
       <div className="flex flex-wrap items-baseline gap-x-2">
         <span className="font-medium text-fg">{what}</span>
         {e.status !== null && <span className="text-xs text-fg-soft">→ {statusText(e.status)}</span>}
+        {e.kind === "resubmitted" && newOrderId(e.detail) !== null && (
+          <span className="text-xs text-fg-soft" data-testid="timeline-resubmitted-as">→ #{formatCount(newOrderId(e.detail) ?? 0, language)}</span>
+        )}
       </div>
       <div className="text-xs text-muted">{formatDateTime(e.at, language)}</div>
     </li>

@@ -272,6 +272,17 @@ impl Engine {
                     "parent_order_id": parent,
                 }),
             )?;
+            // The original remembers its resubmission (same transaction: both or neither).
+            if let Some(parent) = parent {
+                add_event(
+                    tx,
+                    parent,
+                    now,
+                    "resubmitted",
+                    None,
+                    &json!({ "new_order_id": id }),
+                )?;
+            }
             Ok(Ok(id))
         })
     }

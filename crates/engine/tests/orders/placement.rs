@@ -188,6 +188,12 @@ async fn not_placed_resolution_allows_one_linked_resubmission() {
     let same = desk.engine.resubmit_order(o.id, false).await.unwrap();
     assert_eq!(same.id, retry.id, "resubmitting twice is one attempt");
     assert_eq!(desk.sim.counters().get(Action::Add), 2);
+    // The original's timeline names its one resubmission.
+    let events = desk.engine.order_events(o.id).unwrap();
+    let resubmitted: Vec<_> = events.iter().filter(|e| e.kind == "resubmitted").collect();
+    assert_eq!(resubmitted.len(), 1);
+    assert_eq!(resubmitted[0].detail["new_order_id"], retry.id);
+    assert_eq!(events.last().unwrap().kind, "resubmitted");
 }
 
 #[tokio::test]
