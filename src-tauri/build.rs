@@ -48,6 +48,13 @@ const COMMANDS: &[&str] = &[
     "set_engine_setting",
     "key_store",
     "backup_database",
+    "data_folder",
+    "choose_backup_file",
+    "restore_database",
+    "cancel_restore",
+    "restart_app",
+    "choose_data_folder",
+    "change_data_folder",
     "job_health",
     "run_job_now",
 ];

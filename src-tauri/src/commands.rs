@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod catalog;
 pub mod dashboard;
+pub mod data_folder;
 pub mod engine_settings;
 pub mod jobs;
 pub mod order_book;
@@ -112,6 +113,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             engine_settings::set_engine_setting,
             engine_settings::key_store,
             engine_settings::backup_database,
+            data_folder::data_folder,
+            data_folder::choose_backup_file,
+            data_folder::restore_database,
+            data_folder::cancel_restore,
+            data_folder::restart_app,
+            data_folder::choose_data_folder,
+            data_folder::change_data_folder,
             jobs::job_health,
             jobs::run_job_now,
         ])

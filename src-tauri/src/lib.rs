@@ -10,7 +10,7 @@ pub mod events;
 pub mod settings;
 
 use smm_engine::demo::{DemoPanel, DEFAULT_DEMO_SERVICES};
-use smm_engine::paths::AppPaths;
+use smm_engine::paths::{AppPaths, DataDirSource};
 use smm_engine::Engine;
 
 use crate::error::IpcError;
@@ -19,6 +19,8 @@ use crate::error::IpcError;
 pub struct AppState {
     /// The data, config and log folders.
     pub paths: AppPaths,
+    /// Why the data folder is the one it is (a forced one cannot be changed in Settings).
+    pub data_source: DataDirSource,
     /// The engine, or why it could not be opened (every engine command then returns it, and
     /// Settings still works).
     pub engine: Result<Engine, IpcError>,
@@ -33,6 +35,12 @@ pub struct AppState {
 impl AppState {
     /// Opens the engine over `paths`.
     pub fn open(paths: AppPaths) -> Self {
+        // The folders the app resolves by itself (`main`) have a known source; folders given
+        // some other way (tests) count as explicit, which cannot be changed.
+        let data_source = match AppPaths::resolve_with_source(None) {
+            Ok((resolved, source)) if resolved == paths => source,
+            _ => DataDirSource::Explicit,
+        };
         let engine = Engine::open(&paths).map_err(|err| {
             tracing::error!(%err, "cannot open the engine");
             IpcError::from(err)
@@ -43,6 +51,7 @@ impl AppState {
             .unwrap_or(DEFAULT_DEMO_SERVICES);
         Self {
             paths,
+            data_source,
             engine,
             demo: tokio::sync::Mutex::new(None),
             demo_services,

@@ -115,6 +115,29 @@ export const commands = {
 	 *  The copy holds the API keys encrypted: it opens only with this computer's master key.
 	 */
 	backupDatabase: () => __TAURI_INVOKE<BackupView | null>("backup_database"),
+	/**  The data folder, why it is the one it is, and the state of a restore. */
+	dataFolder: () => __TAURI_INVOKE<DataFolderView_Serialize>("data_folder"),
+	/**  Asks for a backup file and checks it (nothing is changed); `null` when cancelled. */
+	chooseBackupFile: () => __TAURI_INVOKE<BackupCheckView | null>("choose_backup_file"),
+	/**
+	 *  Checks the backup again and stages it; it replaces the data on the next start (the
+	 *  window then offers to restart). Nothing changes when a check fails.
+	 */
+	restoreDatabase: (path: string) => __TAURI_INVOKE<DataFolderView_Serialize>("restore_database", { path }),
+	/**  Drops a staged restore. */
+	cancelRestore: () => __TAURI_INVOKE<DataFolderView_Serialize>("cancel_restore"),
+	/**
+	 *  Restarts the app (the scheduler stops cleanly first); a staged restore or a new data
+	 *  folder takes effect.
+	 */
+	restartApp: () => __TAURI_INVOKE<void>("restart_app"),
+	/**  Asks for a folder for the data; `null` when cancelled. Nothing is changed yet. */
+	chooseDataFolder: () => __TAURI_INVOKE<FolderChoiceView | null>("choose_data_folder"),
+	/**
+	 *  Moves the data to `path` (a checked copy; or, with `use_existing`, the SMM Desk data
+	 *  already there, checked) and records the choice; it takes effect on the next start.
+	 */
+	changeDataFolder: (path: string, useExisting: boolean) => __TAURI_INVOKE<MovedView>("change_data_folder", { path, useExisting }),
 	/**  The health of every job: per provider (by display name), then cleanup. */
 	jobHealth: () => __TAURI_INVOKE<JobHealthView_Serialize[]>("job_health"),
 	/**
@@ -254,6 +277,20 @@ export type AppInfo = {
 	databaseFile: string,
 };
 
+/**  A backup file that passed every check, shown in the confirmation. */
+export type BackupCheckView = {
+	/**  The file. */
+	path: string,
+	/**  Its size in bytes. */
+	bytes: number,
+	/**  Live providers in it. */
+	providers: number,
+	/**  Orders in it. */
+	orders: number,
+	/**  The folder where the current database is kept when the restore is applied. */
+	keepFolder: string,
+};
+
 /**  A backup that was written. */
 export type BackupView = {
 	/**  The file written. */
@@ -361,6 +398,41 @@ export type DailyBalanceView = {
 	amount: string,
 	/**  The account currency ("" when the provider never said). */
 	currency: string,
+};
+
+/**  Where the data is, why, and what a restore is doing. */
+export type DataFolderView = DataFolderView_Serialize | DataFolderView_Deserialize;
+
+/**  Where the data is, why, and what a restore is doing. */
+export type DataFolderView_Deserialize = {
+	/**  The data folder in use. */
+	dataDir: string,
+	/**  `default`, `pointer` (chosen in Settings), `env` (SMM_DESK_DATA_DIR) or `explicit`. */
+	source: string,
+	/**  Whether it can be changed here (not forced from outside). */
+	changeable: boolean,
+	/**  A restore is staged and is applied on the next start. */
+	restorePending: boolean,
+	/**  A staged restore could not be applied at this start (another program has the folder). */
+	restoreBlocked: boolean,
+	/**  When a restore was applied at this start: where the replaced database is kept. */
+	restoredPrevious?: string | null,
+};
+
+/**  Where the data is, why, and what a restore is doing. */
+export type DataFolderView_Serialize = {
+	/**  The data folder in use. */
+	dataDir: string,
+	/**  `default`, `pointer` (chosen in Settings), `env` (SMM_DESK_DATA_DIR) or `explicit`. */
+	source: string,
+	/**  Whether it can be changed here (not forced from outside). */
+	changeable: boolean,
+	/**  A restore is staged and is applied on the next start. */
+	restorePending: boolean,
+	/**  A staged restore could not be applied at this start (another program has the folder). */
+	restoreBlocked: boolean,
+	/**  When a restore was applied at this start: where the replaced database is kept. */
+	restoredPrevious: string | null,
 };
 
 /**  One UTC day. */
@@ -475,6 +547,14 @@ export type ExportView = {
 	path: string,
 	/**  Orders written. */
 	rows: number,
+};
+
+/**  A folder the user picked for the data. */
+export type FolderChoiceView = {
+	/**  The folder. */
+	path: string,
+	/**  It already holds SMM Desk data (then only "use the data there" is possible). */
+	holdsData: boolean,
 };
 
 /**  What a failed command returns to the UI. */
@@ -729,6 +809,16 @@ export type MoneyView = {
 	currency: string,
 	/**  The exact amount. */
 	amount: string,
+};
+
+/**  A data folder change, effective from the next start. */
+export type MovedView = {
+	/**  The folder in use until the restart, left as it was. */
+	oldDir: string,
+	/**  The folder used from the next start on. */
+	newDir: string,
+	/**  The data was copied (`false`: the data already there is used). */
+	copied: boolean,
 };
 
 /**  The same offer on several providers, cheapest first. */

@@ -9,6 +9,7 @@ import { commands } from "../ipc/bindings";
 import type { AppInfo, Digits, Theme } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import { usePreferences } from "../preferences/PreferencesProvider";
+import { DataSettings } from "./DataSettings";
 import { EngineSettingsCards } from "./EngineSettings";
 import { JobsHealth } from "./JobsHealth";
 import { Segmented } from "./Segmented";
@@ -114,6 +115,7 @@ export function Settings() {
         </Row>
       </Card>
       <EngineSettingsCards Card={Card} Row={Row} />
+      <DataSettings Card={Card} Row={Row} />
       <Card title={t("jobs.title")}>
         <JobsHealth />
       </Card>

@@ -58,6 +58,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "balance_history":
         return [];
+      case "data_folder":
+        return { dataDir: "/tmp/smm-test", source: "env", changeable: false, restorePending: false, restoreBlocked: false, restoredPrevious: null };
       case "key_store":
         return { kind: "key_file", path: "/tmp/smm-test/config/master.key" };
       default:
