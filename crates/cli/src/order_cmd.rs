@@ -75,7 +75,7 @@ pub enum OrderCommand {
     Resubmit {
         /// Local order id
         id: i64,
-        /// Place even when the estimate exceeds the last known balance
+        /// Place even when the estimate exceeds the available balance (last read, less orders since)
         #[arg(long)]
         force: bool,
     },
@@ -167,7 +167,7 @@ pub struct AddOrderArgs {
     /// The same key always returns the same order (one is generated when omitted)
     #[arg(long, value_name = "K")]
     pub idempotency_key: Option<String>,
-    /// Place even when the estimated cost exceeds the last known balance
+    /// Place even when the estimated cost exceeds the available balance (last read, less orders since)
     #[arg(long)]
     pub force: bool,
     /// Check and estimate only; place nothing
@@ -202,6 +202,9 @@ pub struct ListOrdersArgs {
     /// Continue after this cursor (printed by the previous page)
     #[arg(long, value_name = "CURSOR")]
     pub after: Option<String>,
+    /// Also orders the weekly cleanup archived (hidden by default)
+    #[arg(long)]
+    pub include_archived: bool,
 }
 
 /// `smmdesk order export`
@@ -222,6 +225,9 @@ pub struct ExportArgs {
     /// Created before
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+    /// Also orders the weekly cleanup archived (hidden by default)
+    #[arg(long)]
+    pub include_archived: bool,
 }
 
 /// `smmdesk mass-order`
@@ -239,7 +245,7 @@ pub struct MassOrderArgs {
     /// again places nothing twice; give a new key to place the same lines again on purpose)
     #[arg(long, value_name = "K")]
     pub batch_key: Option<String>,
-    /// Place even when the total exceeds the last known balance
+    /// Place even when the total exceeds the available balance (last read, less orders since)
     #[arg(long)]
     pub force: bool,
     /// Check and estimate only; place nothing
@@ -432,6 +438,7 @@ pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode,
                 link_contains: a.link,
                 limit: Some(a.limit),
                 after: a.after,
+                include_archived: a.include_archived,
                 ..OrderQuery::default()
             };
             let page = engine.list_orders(&q)?;
@@ -568,7 +575,7 @@ pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode,
                         let mut text = describe(o);
                         text.push_str(&format!(
                             "\nbalance before: {}\nbalance now:    {}\nchange:         {}\n\
-                             expected charge: {} {cur}\nlater orders at this provider: {} \
+                             expected charge: {} {cur}\nother orders placed since that balance: {} \
                              (estimated {} {cur})",
                             show(help.balance_before),
                             show(help.balance_now),
@@ -606,6 +613,7 @@ pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode,
                 provider: a.provider,
                 from: a.from.map(|t| crate::input::since(&t, now)).transpose()?,
                 to: a.to.map(|t| crate::input::since(&t, now)).transpose()?,
+                include_archived: a.include_archived,
                 ..OrderQuery::default()
             };
             let n = if a.csv.as_os_str() == "-" {
@@ -676,7 +684,7 @@ fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliEr
                 quote.provider, quote.service_id, quote.service_name, quote.estimated_cost
             );
             if let Some(b) = quote.balance {
-                text.push_str(&format!("; last known balance {b} {cur}"));
+                text.push_str(&format!("; available balance {b} {cur}"));
             }
             if quote.exceeds_balance {
                 text.push_str(" — exceeds the balance (use --force to place anyway)");

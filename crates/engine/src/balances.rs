@@ -78,6 +78,34 @@ impl Engine {
         Ok(out)
     }
 
+    /// What is left of a provider's last known balance for a new order: that balance less the
+    /// estimated cost of every order journaled at the provider since it was read (except the
+    /// ones that were certainly not placed). `None` when no balance is known yet. Between two
+    /// balance checks, a run of orders is thus refused before the provider would refuse it.
+    pub fn available_balance(
+        &self,
+        provider: &crate::providers::Provider,
+    ) -> Result<Option<Decimal>> {
+        let Some(balance) = provider.last_balance else {
+            return Ok(None);
+        };
+        let since = provider.balance_checked_at.map_or(i64::MIN, to_millis);
+        let costs: Vec<String> = self.store().read(|c| {
+            c.prepare_cached(
+                "SELECT estimated_cost FROM orders WHERE provider_id = ?1 AND created_at >= ?2 \
+                 AND status NOT IN ('rejected', 'not_sent', 'not_placed')",
+            )?
+            .query_map(rusqlite::params![provider.id, since], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(Into::into)
+        })?;
+        let mut available = balance;
+        for cost in costs {
+            available -= money::from_text(&cost)?;
+        }
+        Ok(Some(available))
+    }
+
     /// Each provider's balance at the end of every UTC day in `[from, to)` that has a snapshot,
     /// by provider name then day (a day without a check has no row: the balance carried over).
     /// One row per provider and day however often balances were checked, so a 90-day chart

@@ -42,7 +42,7 @@ describe("the mass order preview", () => {
     expect(rows[1]?.textContent).toContain("Enter a full link starting with http:// or https://.");
     expect(rows[0]?.textContent).toContain("$2.50");
     expect(screen.getByTestId("mass-total").textContent).toBe("$7.50");
-    expect(screen.getByText("The estimate is higher than the last known balance.")).toBeTruthy();
+    expect(screen.getByText("The estimate is higher than the available balance (the last balance read, less orders placed since).")).toBeTruthy();
     expect(screen.getByTestId<HTMLButtonElement>("mass-place").disabled).toBe(true);
     expect(calls.find((c) => c.cmd === "check_mass_order")?.args).toEqual({
       provider: "demo",

@@ -116,8 +116,9 @@ pub enum OrderError {
     /// The idempotency key is empty, too long or has control characters.
     #[error("the idempotency key must be 1-200 printable characters")]
     IdempotencyKeyInvalid,
-    /// The estimated cost exceeds the provider's last known balance (use force to place anyway).
-    #[error("the estimated cost {cost} {currency} exceeds the last known balance {balance} {currency} (force to place anyway)")]
+    /// The estimated cost exceeds the balance available: the provider's last known balance less
+    /// the orders placed since it was read (use force to place anyway).
+    #[error("the estimated cost {cost} {currency} exceeds the available balance {balance} {currency}: the last known balance less orders placed since it was read (force to place anyway)")]
     InsufficientBalance {
         /// The estimated cost.
         cost: Decimal,

@@ -71,9 +71,9 @@ pub struct MassOrderPreview {
     pub total_cost: Decimal,
     /// The provider's account currency.
     pub currency: Option<String>,
-    /// The last known balance.
+    /// The balance available: the last known balance less the orders placed since it was read.
     pub balance: Option<Decimal>,
-    /// The total exceeds the last known balance.
+    /// The total exceeds the available balance.
     pub exceeds_balance: bool,
 }
 
@@ -165,6 +165,30 @@ pub fn parse_mass_order(text: &str) -> (Vec<MassLine>, Vec<LineError>) {
     (lines, errors)
 }
 
+impl Engine {
+    /// The estimated cost of the lines of batch `batch_key` already journaled (and not
+    /// certainly unplaced).
+    fn batch_cost_so_far(&self, batch_key: &str) -> Result<Decimal> {
+        // Keys `<batch>:<line>` form the range [`<batch>:`, `<batch>;`) of the unique index.
+        let (low, high) = (format!("{batch_key}:"), format!("{batch_key};"));
+        let costs: Vec<String> = self.store().read(|c| {
+            c.prepare_cached(
+                "SELECT estimated_cost FROM orders \
+                 WHERE idempotency_key >= ?1 AND idempotency_key < ?2 \
+                 AND status NOT IN ('rejected', 'not_sent', 'not_placed')",
+            )?
+            .query_map(rusqlite::params![low, high], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(Into::into)
+        })?;
+        let mut total = Decimal::ZERO;
+        for c in costs {
+            total += crate::money::from_text(&c)?;
+        }
+        Ok(total)
+    }
+}
+
 /// FNV-1a over the bytes, with two offsets for 128 bits: a stable content key.
 fn content_key(provider: &str, text: &str) -> String {
     let mut out = String::from("mass-");
@@ -227,14 +251,15 @@ impl Engine {
             Ok(())
         })?;
         errors.sort_by_key(|e| e.line);
+        let available = self.available_balance(&p)?;
         Ok(MassOrderPreview {
             provider: p.name,
-            exceeds_balance: p.last_balance.is_some_and(|b| total > b),
+            exceeds_balance: available.is_some_and(|b| total > b),
             lines,
             errors,
             total_cost: total,
             currency: p.currency,
-            balance: p.last_balance,
+            balance: available,
         })
     }
 
@@ -250,19 +275,22 @@ impl Engine {
         if !preview.errors.is_empty() && !order.valid_only {
             return Err(OrderError::MassOrderInvalid(preview.errors).into());
         }
-        if preview.exceeds_balance && !order.force {
-            return Err(OrderError::InsufficientBalance {
-                cost: preview.total_cost,
-                balance: preview.balance.unwrap_or_default(),
-                currency: preview.currency.clone().unwrap_or_default(),
-            }
-            .into());
-        }
         let batch_key = match &order.batch_key {
             Some(k) if !k.trim().is_empty() => k.trim().to_string(),
             Some(_) => return Err(OrderError::IdempotencyKeyInvalid.into()),
             None => content_key(&preview.provider, &order.text),
         };
+        // A resumed batch needs only what its lines not yet journaled cost (the journaled ones
+        // are already counted against the balance, or in it).
+        let remaining = preview.total_cost - self.batch_cost_so_far(&batch_key)?;
+        if preview.balance.is_some_and(|b| remaining > b) && !order.force {
+            return Err(OrderError::InsufficientBalance {
+                cost: remaining,
+                balance: preview.balance.unwrap_or_default(),
+                currency: preview.currency.clone().unwrap_or_default(),
+            }
+            .into());
+        }
         let limit = self.provider(&preview.provider)?.max_concurrency.max(1) as usize;
         let total = preview.lines.len();
         let mut queue = preview.lines.into_iter();

@@ -45,9 +45,10 @@ pub struct OrderQuote {
     pub estimated_cost: Decimal,
     /// The provider's account currency.
     pub currency: Option<String>,
-    /// The provider's last known balance.
+    /// The balance available for this order: the last known balance less the orders placed
+    /// since it was read ([`Engine::available_balance`]).
     pub balance: Option<Decimal>,
-    /// The estimate exceeds the last known balance.
+    /// The estimate exceeds the available balance.
     pub exceeds_balance: bool,
 }
 
@@ -102,9 +103,8 @@ impl Engine {
     /// Checks an order against the synced service and estimates its cost; writes nothing.
     pub fn quote_order(&self, new: &NewOrder) -> Result<OrderQuote> {
         let (provider, checked) = self.check_new_order(new)?;
-        let exceeds = provider
-            .last_balance
-            .is_some_and(|b| checked.estimated_cost > b);
+        let available = self.available_balance(&provider)?;
+        let exceeds = available.is_some_and(|b| checked.estimated_cost > b);
         Ok(OrderQuote {
             provider: provider.name,
             service_id: checked.service.service_id.clone(),
@@ -114,7 +114,7 @@ impl Engine {
             runs: new.runs,
             estimated_cost: checked.estimated_cost,
             currency: provider.currency,
-            balance: provider.last_balance,
+            balance: available,
             exceeds_balance: exceeds,
         })
     }
@@ -183,7 +183,7 @@ impl Engine {
         }
         let (provider, checked) = self.check_new_order(&new)?;
         if !new.force {
-            if let Some(balance) = provider.last_balance {
+            if let Some(balance) = self.available_balance(&provider)? {
                 if checked.estimated_cost > balance {
                     return Err(OrderError::InsufficientBalance {
                         cost: checked.estimated_cost,

@@ -357,6 +357,51 @@ async fn estimated_cost_over_the_known_balance_is_refused_unless_forced() {
 }
 
 #[tokio::test]
+async fn orders_placed_since_the_balance_was_read_count_against_it() {
+    let desk = desk().await;
+    desk.sim.set_balance(d("2"));
+    desk.engine.test_provider("sim").await.unwrap();
+    desk.clock.advance_millis(1_000);
+    // 0.9 each: two fit in 2.00, the third would not (0.20 left) though the last balance
+    // read still says 2.00.
+    for i in 0..2 {
+        let o = desk
+            .engine
+            .place_order(default_order(
+                &format!("https://instagram.com/p/run{i}"),
+                1000,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(o.status, OrderStatus::Pending);
+    }
+    let third = default_order("https://instagram.com/p/run2", 1000);
+    let quote = desk.engine.quote_order(&third).unwrap();
+    assert_eq!(quote.balance, Some(d("0.2")));
+    assert!(quote.exceeds_balance);
+    let before = counts(&desk.engine);
+    let e = desk.engine.place_order(third.clone()).await.unwrap_err();
+    assert_eq!(e.code(), "order.insufficient_balance");
+    assert!(e.to_string().contains("available balance 0.2"), "{e}");
+    assert_eq!(counts(&desk.engine), before);
+    assert_eq!(desk.sim.counters().get(Action::Add), 2);
+    // A fresh balance read already has the two orders in it: they are not subtracted twice.
+    desk.clock.advance_millis(1_000);
+    desk.engine.test_provider("sim").await.unwrap();
+    assert_eq!(desk.sim.balance(), d("0.2"));
+    let provider = desk.engine.provider("sim").unwrap();
+    assert_eq!(
+        desk.engine.available_balance(&provider).unwrap(),
+        Some(d("0.2"))
+    );
+    desk.sim.set_balance(d("5"));
+    desk.clock.advance_millis(1_000);
+    desk.engine.test_provider("sim").await.unwrap();
+    let o = desk.engine.place_order(third).await.unwrap();
+    assert_eq!(o.status, OrderStatus::Pending);
+}
+
+#[tokio::test]
 async fn every_bad_input_has_its_own_code_and_writes_nothing() {
     let desk = desk().await;
     let base = default_order("https://instagram.com/p/ok", 100);

@@ -95,6 +95,53 @@ async fn refreshing_250_open_orders_takes_3_multi_status_calls() {
 }
 
 #[tokio::test]
+async fn a_resumed_mass_order_needs_only_what_its_remaining_lines_cost() {
+    let desk = desk().await;
+    desk.sim
+        .set_balance(smm_engine::money::from_text("1").unwrap());
+    desk.engine.test_provider("sim").await.unwrap();
+    desk.clock.advance_millis(1_000);
+    // 10 lines at 0.09: 0.90 in all. Lines 1-5 were journaled before an interruption (their
+    // keys are the batch's), so 0.55 is left and the other 0.45 fits.
+    let text = mass_text(10, "resume");
+    for line in 1..=5 {
+        let mut o = NewOrder::new(
+            "sim",
+            DEFAULT_SVC,
+            format!("https://instagram.com/p/resume{}", line - 1),
+            100,
+        );
+        o.idempotency_key = Some(format!("batch-r:{line}"));
+        desk.engine.place_order(o).await.unwrap();
+    }
+    let mass = |key: &str| MassOrder {
+        provider: "sim".into(),
+        text: text.clone(),
+        batch_key: Some(key.into()),
+        ..MassOrder::default()
+    };
+    // The same lines as a new batch would need 0.90 of the 0.55 left: refused, nothing sent.
+    let e = desk
+        .engine
+        .place_mass_order(mass("batch-other"), &|_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "order.insufficient_balance");
+    assert_eq!(desk.sim.counters().get(Action::Add), 5);
+    let report = desk
+        .engine
+        .place_mass_order(mass("batch-r"), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.accepted, 10);
+    assert_eq!(
+        desk.sim.counters().get(Action::Add),
+        10,
+        "the first five were not sent again"
+    );
+}
+
+#[tokio::test]
 async fn invalid_mass_order_places_nothing_unless_valid_only() {
     let desk = desk().await;
     let text = format!(
