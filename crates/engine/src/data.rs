@@ -395,10 +395,33 @@ pub fn cancel_restore(paths: &AppPaths) -> Result<bool> {
     }
 }
 
-/// The data folder's lock, held shared by every open engine.
+/// The data folder's lock, held shared by every open engine. An engine that opens while no
+/// other program has the folder open holds it exclusively until it has finished opening
+/// (crash recovery included), then shares it.
 #[derive(Debug)]
 pub(crate) struct FolderLock {
-    _file: File,
+    file: File,
+    exclusive: bool,
+}
+
+impl FolderLock {
+    /// No other program had the folder open when this one took the lock (and none can open
+    /// it until [`FolderLock::share`]): anything left mid-flight in the database was left by a
+    /// program that is gone.
+    pub(crate) fn is_exclusive(&self) -> bool {
+        self.exclusive
+    }
+
+    /// Lets other programs open the folder too.
+    pub(crate) fn share(&mut self) -> Result<()> {
+        if self.exclusive {
+            let err = |e| EngineError::io("sharing the data folder lock", e);
+            self.file.unlock().map_err(err)?;
+            self.file.lock_shared().map_err(err)?;
+            self.exclusive = false;
+        }
+        Ok(())
+    }
 }
 
 /// Takes the folder lock: applies a pending restore first when the folder can be locked
@@ -448,9 +471,16 @@ pub(crate) fn lock_and_apply_restore(
             }
         }
     }
-    file.lock_shared()
-        .map_err(|e| EngineError::io(format!("locking {}", lock_path.display()), e))?;
-    Ok((FolderLock { _file: file }, applied, blocked))
+    let lock_err = |e| EngineError::io(format!("locking {}", lock_path.display()), e);
+    let exclusive = match file.try_lock() {
+        Ok(()) => true,
+        Err(std::fs::TryLockError::WouldBlock) => false,
+        Err(std::fs::TryLockError::Error(e)) => return Err(lock_err(e)),
+    };
+    if !exclusive {
+        file.lock_shared().map_err(lock_err)?;
+    }
+    Ok((FolderLock { file, exclusive }, applied, blocked))
 }
 
 /// Replaces the database by the staged copy (the caller holds the folder lock exclusively).
@@ -527,6 +557,29 @@ fn sync_dir(dir: &Path) {
 
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) {}
+
+/// Copies the app's own settings files (language, window place…) along, best effort: they
+/// are preferences, not data, so a failure is logged and the move goes on.
+fn copy_settings_files(from: &Path, to: &Path) {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
+    for entry in entries.filter_map(std::result::Result::ok) {
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        let skip = text.starts_with('.')
+            || text == KEY_FILE_NAME
+            || text.starts_with(crate::paths::POINTER_FILE_NAME)
+            || !entry.file_type().is_ok_and(|t| t.is_file());
+        let target = to.join(&name);
+        if skip || target.exists() {
+            continue;
+        }
+        if let Err(err) = std::fs::copy(entry.path(), &target) {
+            tracing::warn!(%err, file = %entry.path().display(), "cannot copy a settings file to the new data folder");
+        }
+    }
+}
 
 /// Whether `dir` holds SMM Desk data (a database or a master key file).
 fn holds_data(dir: &Path) -> bool {
@@ -646,7 +699,10 @@ impl crate::Engine {
             Ok(summary)
         })();
         match result {
-            Ok(summary) => Ok((summary, true, key_file_copied)),
+            Ok(summary) => {
+                copy_settings_files(&self.inner.paths.config_dir, &new.config_dir);
+                Ok((summary, true, key_file_copied))
+            }
             Err(e) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(sidecar(&partial, suffix));

@@ -80,7 +80,7 @@ impl Engine {
     /// that never stored a secret).
     pub fn open_with(paths: &AppPaths, options: EngineOptions) -> Result<Self> {
         paths.create_all()?;
-        let (folder_lock, applied_restore, restore_blocked) =
+        let (mut folder_lock, applied_restore, restore_blocked) =
             crate::data::lock_and_apply_restore(paths, options.clock.now())?;
         let store = Store::open(&paths.database_file())?;
         let check = store.read(|c| get_setting(c, KEY_CHECK_SETTING))?;
@@ -105,8 +105,15 @@ impl Engine {
                 store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &to_hex(&blob), now))?;
             }
         }
-        let now = to_millis(options.clock.now());
-        store.write(|tx| crate::orders::recover_interrupted(tx, now))?;
+        // Crash recovery only when no other program has the folder open: orders another
+        // running program (the app, or `smmdesk`) is sending right now are its own to finish.
+        if folder_lock.is_exclusive() {
+            let now = to_millis(options.clock.now());
+            store.write(|tx| crate::orders::recover_interrupted(tx, now))?;
+        } else {
+            tracing::info!("another SMM Desk program has this data folder open: orders it is sending are left to it");
+        }
+        folder_lock.share()?;
         tracing::info!(key_store = %master_key.store(), db = %paths.database_file().display(), "engine open");
         Ok(Self {
             inner: Arc::new(Inner {

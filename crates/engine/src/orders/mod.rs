@@ -542,7 +542,9 @@ impl Engine {
         })
     }
 
-    /// Runs crash recovery now (it also runs when the engine opens); see [`OrderStatus::Unknown`].
+    /// Runs crash recovery now (it also runs when an engine opens while no other program has
+    /// the data folder open); see [`OrderStatus::Unknown`]. Only call it when no other program
+    /// can be sending orders from this database.
     pub fn recover_interrupted_orders(&self) -> Result<usize> {
         let now = self.now_ms();
         self.store().write(|tx| recover_interrupted(tx, now))

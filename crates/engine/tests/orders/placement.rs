@@ -327,13 +327,51 @@ async fn interrupted_submission_becomes_unknown_on_open() {
             Ok(())
         })
         .unwrap();
-    let reopened = open_in(desk.dir.path(), &desk.clock);
+    let Desk {
+        dir, engine, clock, ..
+    } = desk;
+    drop(engine); // the program that was sending it is gone
+    let reopened = open_in(dir.path(), &clock);
     let after = reopened.order(o.id).unwrap();
     assert_eq!(after.status, OrderStatus::Unknown);
     assert_eq!(
         event_kinds(&reopened, o.id),
         ["created", "accepted", "recovered"]
     );
+}
+
+#[tokio::test]
+async fn a_second_program_on_the_folder_leaves_orders_in_flight_to_the_first() {
+    let desk = desk().await;
+    desk.sim
+        .set_fault_times(Action::Add, Fault::Latency(Duration::from_millis(1_500)), 1);
+    let engine = desk.engine.clone();
+    let sending = tokio::spawn(async move {
+        engine
+            .place_order(default_order("https://instagram.com/p/in-flight", 100))
+            .await
+    });
+    // Wait until the order is journaled and its request is on the way.
+    let id = loop {
+        let found = count(
+            &desk.engine,
+            "SELECT COUNT(*) FROM orders WHERE status = 'submitting'",
+        );
+        if found == 1 {
+            break count(
+                &desk.engine,
+                "SELECT id FROM orders WHERE status = 'submitting'",
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    // `smmdesk` opens the same folder meanwhile: it must not call the order interrupted.
+    let second = open_in(desk.dir.path(), &desk.clock);
+    assert_eq!(second.order(id).unwrap().status, OrderStatus::Submitting);
+    let placed = sending.await.unwrap().unwrap();
+    assert_eq!(placed.status, OrderStatus::Pending);
+    assert_eq!(event_kinds(&second, id), ["created", "accepted"]);
+    assert_eq!(desk.sim.counters().get(Action::Add), 1);
 }
 
 #[tokio::test]

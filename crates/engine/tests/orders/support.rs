@@ -177,3 +177,11 @@ pub fn event_kinds(engine: &Engine, id: i64) -> Vec<String> {
         .map(|e| e.kind)
         .collect()
 }
+
+/// One integer from a query (a count, an id).
+pub fn count(engine: &Engine, sql: &str) -> i64 {
+    engine
+        .store()
+        .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .unwrap()
+}
