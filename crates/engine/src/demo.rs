@@ -42,12 +42,37 @@ impl std::fmt::Debug for DemoPanel {
 }
 
 impl Engine {
+    /// The highest numeric order and refill ids the demo provider ever handed out (0 if none).
+    fn demo_ids_used(&self) -> Result<(u64, u64)> {
+        self.store().read(|c| {
+            let max = |sql: &str| -> rusqlite::Result<u64> {
+                let v: Option<i64> = c.query_row(sql, [DEMO_PROVIDER], |r| r.get(0))?;
+                Ok(v.map_or(0, |v| u64::try_from(v).unwrap_or(0)))
+            };
+            Ok((
+                max("SELECT MAX(CAST(o.external_id AS INTEGER)) FROM orders o \
+                     JOIN providers p ON p.id = o.provider_id \
+                     WHERE p.name = ?1 AND p.is_demo AND p.removed_at IS NULL")?,
+                max(
+                    "SELECT MAX(CAST(r.external_refill_id AS INTEGER)) FROM refills r \
+                     JOIN providers p ON p.id = r.provider_id \
+                     WHERE p.name = ?1 AND p.is_demo AND p.removed_at IS NULL",
+                )?,
+            ))
+        })
+    }
+
     /// Starts the demo panel with `services` services (50 to 50,000), registers or refreshes
     /// the demo provider (URL, key, enabled), checks its balance and syncs its catalog.
     pub async fn start_demo(&self, services: usize) -> Result<DemoPanel> {
+        // A restarted demo panel hands out ids above the ones its earlier runs did, so a new
+        // order never takes an old order's id (the demo provider's history stays apart).
+        let (last_order, last_refill) = self.demo_ids_used()?;
         let config = SimConfig {
             services: services.clamp(50, 50_000),
             time_scale: DEMO_TIME_SCALE,
+            first_order_id: (last_order + 1).max(SimConfig::default().first_order_id),
+            first_refill_id: (last_refill + 1).max(SimConfig::default().first_refill_id),
             ..SimConfig::default()
         };
         let sim = Simulator::start(config)

@@ -1,6 +1,7 @@
 //! Engine tests: one binary (fast to link), one module per area.
 
 mod catalog;
+mod demo;
 mod migrations;
 mod providers;
 mod support;

@@ -41,6 +41,11 @@ pub struct SimConfig {
     pub time_scale: u32,
     /// Delay before every reply.
     pub latency: Duration,
+    /// The id of the first order placed (ids count up from it). A panel restarted over the
+    /// same client data starts above the ids it handed out before, as a real one would.
+    pub first_order_id: u64,
+    /// The id of the first refill requested.
+    pub first_refill_id: u64,
 }
 
 impl Default for SimConfig {
@@ -54,6 +59,8 @@ impl Default for SimConfig {
             dialect: Dialect::default(),
             time_scale: 0,
             latency: Duration::ZERO,
+            first_order_id: 10_001,
+            first_refill_id: 501,
         }
     }
 }
@@ -243,6 +250,7 @@ impl Simulator {
             config.balance,
             catalog,
         );
+        let panel = panel.starting_ids(config.first_order_id, config.first_refill_id);
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 panel,

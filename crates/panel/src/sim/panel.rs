@@ -267,6 +267,13 @@ impl Panel {
         panel
     }
 
+    /// The next order and refill ids (at least 1).
+    pub(crate) fn starting_ids(mut self, order: u64, refill: u64) -> Panel {
+        self.next_order = order.max(1);
+        self.next_refill = refill.max(1);
+        self
+    }
+
     pub(crate) fn catalog(&self) -> Vec<Service> {
         self.services.clone()
     }
