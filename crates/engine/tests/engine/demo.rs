@@ -26,7 +26,7 @@ async fn a_restarted_demo_panel_never_reuses_an_order_id() {
             .place_order(NewOrder::new(
                 DEMO_PROVIDER,
                 &svc.service_id,
-                &format!("https://instagram.com/p/demo-run-{run}"),
+                format!("https://instagram.com/p/demo-run-{run}"),
                 svc.min,
             ))
             .await
