@@ -69,7 +69,7 @@ describe("restore from a backup", () => {
     const dialog = await screen.findByTestId("confirm-dialog");
     expect(dialog.textContent).toContain("Replace the current data?");
     expect(dialog.textContent).toContain("smm-desk-backup-20261124.sqlite3");
-    expect(dialog.textContent).toContain("2 providers and 1,234 orders");
+    expect(dialog.textContent).toContain("providers: 2, orders: 1,234");
     expect(dialog.textContent).toContain("A copy of it is kept in \u2068/home/me/.local/share/smm-desk\u2069 as smm-desk.before-restore-");
     expect(calls.some((c) => c.cmd === "restore_database")).toBe(false);
 

@@ -65,7 +65,7 @@ function FolderRow({ Row, folder }: { Row: RowType; folder: DataFolderView }) {
   const source = folder.source as "default" | "pointer" | "env" | "explicit";
   return (
     <Row label={t("dataSettings.folder")} hint={t("dataSettings.folderHint")}>
-      <div className="flex min-w-0 flex-col items-end gap-2 text-end">
+      <div className="flex min-w-0 basis-full flex-col items-start gap-2">
         <Path testId="data-dir">{folder.dataDir}</Path>
         <span className="text-xs text-muted" data-testid="data-source" data-source={source}>
           {t(`dataSettings.sources.${source}`)}
@@ -76,7 +76,7 @@ function FolderRow({ Row, folder }: { Row: RowType; folder: DataFolderView }) {
           </Button>
         )}
         {existing && (
-          <div role="alert" className="flex flex-col items-end gap-2 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm" data-testid="data-has-data">
+          <div role="alert" className="flex flex-col items-start gap-2 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm" data-testid="data-has-data">
             <span>
               {t("dataSettings.hasData", { folder: "\u2068" + existing.path + "\u2069" })}
             </span>
@@ -91,7 +91,7 @@ function FolderRow({ Row, folder }: { Row: RowType; folder: DataFolderView }) {
           </div>
         )}
         {moved && (
-          <div role="status" className="flex flex-col items-end gap-2 text-sm" data-testid="data-moved" data-new-dir={moved.newDir}>
+          <div role="status" className="flex flex-col items-start gap-2 text-sm" data-testid="data-moved" data-new-dir={moved.newDir}>
             <span className="text-success">
               {t(moved.copied ? "dataSettings.copied" : "dataSettings.switched", { folder: "\u2068" + moved.newDir + "\u2069" })}
             </span>
@@ -140,18 +140,18 @@ function RestoreRow({ Row, folder }: { Row: RowType; folder: DataFolderView }) {
   });
   return (
     <Row label={t("dataSettings.restore")} hint={t("dataSettings.restoreHint")}>
-      <div className="flex min-w-0 flex-col items-end gap-2 text-end">
+      <div className="flex min-w-0 basis-full flex-col items-start gap-2">
         <Button busy={choose.isPending} onClick={() => { choose.mutate(); }} data-testid="restore-choose">
           {t("dataSettings.restoreChoose")}
         </Button>
         {folder.restoredPrevious != null && (
-          <span role="status" className="text-xs text-success" data-testid="restore-applied" data-previous={folder.restoredPrevious}>
-            {t("dataSettings.restored", { path: "" })}
+          <div role="status" className="flex flex-col gap-1 text-xs text-success" data-testid="restore-applied" data-previous={folder.restoredPrevious}>
+            <span>{t("dataSettings.restored")}</span>
             <Path>{folder.restoredPrevious}</Path>
-          </span>
+          </div>
         )}
         {folder.restorePending && (
-          <div role="status" className="flex flex-col items-end gap-2 text-sm" data-testid="restore-pending" data-blocked={folder.restoreBlocked}>
+          <div role="status" className="flex flex-col items-start gap-2 text-sm" data-testid="restore-pending" data-blocked={folder.restoreBlocked}>
             <span className={folder.restoreBlocked ? "text-warning" : "text-fg-soft"}>
               {t(folder.restoreBlocked ? "dataSettings.pendingBlocked" : "dataSettings.pending")}
             </span>

@@ -33,10 +33,20 @@ async fn moving_copies_the_database_and_key_then_switches_the_pointer() {
         .map(|e| e.unwrap().file_name())
         .collect();
 
+    std::fs::write(
+        desk.dir.path().join("config/ui-settings.json"),
+        r#"{"language":"ar"}"#,
+    )
+    .unwrap();
     let moved = desk
         .engine
         .move_data_folder(&DataDirSource::Default, &pointer, &target, MoveMode::Copy)
         .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(target.join("config/ui-settings.json")).unwrap(),
+        r#"{"language":"ar"}"#,
+        "the app's preferences come along"
+    );
     assert!(moved.copied && moved.key_file_copied);
     assert_eq!(moved.old_dir, desk.dir.path());
     assert_eq!(moved.summary.orders, 1);
