@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
     "restore_database",
     "cancel_restore",
     "restart_app",
+    "startup_problem",
+    "use_default_data_folder",
     "choose_data_folder",
     "change_data_folder",
     "job_health",

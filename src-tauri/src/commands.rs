@@ -120,6 +120,8 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             data_folder::restart_app,
             data_folder::choose_data_folder,
             data_folder::change_data_folder,
+            data_folder::startup_problem,
+            data_folder::use_default_data_folder,
             jobs::job_health,
             jobs::run_job_now,
         ])

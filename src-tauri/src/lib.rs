@@ -10,7 +10,7 @@ pub mod events;
 pub mod settings;
 
 use smm_engine::demo::{DemoPanel, DEFAULT_DEMO_SERVICES};
-use smm_engine::paths::{AppPaths, DataDirSource};
+use smm_engine::paths::{AppPaths, DataDirSource, PathsError};
 use smm_engine::Engine;
 
 use crate::error::IpcError;
@@ -59,6 +59,19 @@ impl AppState {
         }
     }
 
+    /// No engine: the data folder the pointer file names cannot be used. Every engine command
+    /// returns the problem; `startup_problem` shows it with a way out.
+    pub fn unavailable(paths: AppPaths, err: PathsError) -> Self {
+        Self {
+            paths,
+            data_source: DataDirSource::Default,
+            engine: Err(IpcError::from(err)),
+            demo: tokio::sync::Mutex::new(None),
+            demo_services: DEFAULT_DEMO_SERVICES,
+            scheduler: tokio::sync::Mutex::new(None),
+        }
+    }
+
     /// Restarts the demo panel when the demo provider exists and is enabled (its simulator
     /// does not outlive the app); `true` when it was restarted.
     pub async fn resume_demo(&self) -> bool {
@@ -98,7 +111,9 @@ pub const MAIN_WINDOW: &str = "main";
 /// Opens the main window and runs the app until it is closed: one instance at a time (a
 /// second launch focuses the first), the window's size and place remembered, the scheduler
 /// running while the window is open and stopped cleanly on exit.
-pub fn run(paths: AppPaths) -> tauri::Result<()> {
+/// `data_folder_problem`: the data folder chosen in Settings is unusable; the app then runs
+/// without an engine and shows the problem (see [`AppState::unavailable`]).
+pub fn run(paths: AppPaths, data_folder_problem: Option<PathsError>) -> tauri::Result<()> {
     let ipc = commands::builder();
     let webview_dir = paths.data_dir.join("webview");
     // Under the app's own config folder (so it follows SMM_DESK_DATA_DIR), not Tauri's.
@@ -120,7 +135,10 @@ pub fn run(paths: AppPaths) -> tauri::Result<()> {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
-        .manage(AppState::open(paths))
+        .manage(match data_folder_problem {
+            Some(err) => AppState::unavailable(paths, err),
+            None => AppState::open(paths),
+        })
         .setup(move |app| {
             ipc.mount_events(app);
             open_main_window(app, webview_dir.clone())?;

@@ -3,7 +3,8 @@
 //!
 //! The engine's codes are read from `EngineError::code()` in `crates/engine/src/error.rs` and
 //! `OrderError::code()` in `crates/engine/src/orders/error.rs` (every `=> "some.code"` arm),
-//! the mass-order line codes from `crates/engine/src/orders/mass.rs` (`code: "…"`), the app's
+//! the mass-order line codes from `crates/engine/src/orders/mass.rs` (`code: "…"`), the folder
+//! codes from `PathsError::code()` in `crates/engine/src/paths.rs`, the app's
 //! own from `smm_desk::error::codes`.
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ fn engine_codes() -> Vec<String> {
     let mut codes = codes_in("crates/engine/src/error.rs", "=> \"");
     codes.extend(codes_in("crates/engine/src/orders/error.rs", "=> \""));
     codes.extend(codes_in("crates/engine/src/orders/mass.rs", "code: \""));
+    codes.extend(codes_in("crates/engine/src/paths.rs", "=> \""));
     codes
 }
 

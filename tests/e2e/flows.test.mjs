@@ -10,27 +10,15 @@ import { launch, shellReady } from "./webdriver.mjs";
 const SIM_KEY = "sim-key-0000000000000000000000000000";
 
 /** Clicks the element for `css` once it is there. */
-async function tap(session, css) {
-  await session.waitFor(css, () => session.exists(css));
-  await session.click(css);
-}
-
-async function goTo(session, screen) {
-  await tap(session, `[data-testid=nav-${screen}]`);
-  await session.waitFor(`the ${screen} screen`, async () =>
-    (await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
-  );
-}
-
 async function startDemo(session, timeoutMs = 60_000) {
   await session.waitFor("the welcome", () => session.find("[data-testid=welcome-demo]"));
-  await tap(session, "[data-testid=welcome-demo]");
+  await session.tap("[data-testid=welcome-demo]");
   await session.waitFor("the demo provider", async () => !(await session.exists("[data-testid=welcome]")), timeoutMs);
 }
 
 /** The first catalog row's service after filtering by provider and type; opens New order on it. */
 async function orderFirstOfType(session, provider, type) {
-  await goTo(session, "catalog");
+  await session.goTo("catalog");
   await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"));
   await session.fill("[data-testid=filter-provider]", provider);
   await session.fill("[data-testid=filter-type]", type);
@@ -44,7 +32,7 @@ async function orderFirstOfType(session, provider, type) {
   const ref = await session.execute("return Number(document.querySelector('[data-testid=catalog-row]').dataset.serviceRef);");
   const service = await session.invoke("get_service", { id: ref });
   assert.equal(service.serviceType, type);
-  await tap(session, "[data-testid=catalog-row] [data-testid=service-order]");
+  await session.tap("[data-testid=catalog-row] [data-testid=service-order]");
   await session.waitFor("the order form", () => session.exists("[data-testid=order-form]"));
   assert.equal(
     await session.execute("return document.querySelector('[data-testid=order-form]').dataset.type;"),
@@ -63,7 +51,7 @@ async function waitForQuote(session) {
 }
 
 async function placeAndSeeResult(session) {
-  await tap(session, "[data-testid=order-place]");
+  await session.tap("[data-testid=order-place]");
   await session.waitFor("the order result", () => session.exists("[data-testid=order-result]"), 30_000);
   return session.execute("return document.querySelector('[data-testid=order-result]').dataset.status;");
 }
@@ -84,7 +72,7 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   await startDemo(session);
 
   // Providers: the demo provider with its status, balance and services.
-  await goTo(session, "providers");
+  await session.goTo("providers");
   await session.waitFor("the demo provider row", () => session.exists("[data-testid=provider-demo]"));
   assert.equal(await session.text("[data-testid=provider-demo] [data-testid=provider-status]"), "Active");
   assert.equal(await session.text("[data-testid=provider-demo] [data-testid=provider-services]"), "300");
@@ -93,35 +81,35 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
 
   // Add from the JAP preset: an http URL to another host is refused in place, then the
   // simulator's own URL and key work.
-  await tap(session, "[data-testid=providers-add]");
-  await tap(session, "[data-testid=preset-jap]");
+  await session.tap("[data-testid=providers-add]");
+  await session.tap("[data-testid=preset-jap]");
   assert.equal(
     await session.execute("return document.querySelector('[data-testid=pf-apiUrl]').value;"),
     "https://justanotherpanel.com/api/v2",
   );
   await session.fill("[data-testid=pf-apiUrl]", "http://panel.example.com/api/v2");
   await session.fill("[data-testid=pf-apiKey]", SIM_KEY);
-  await tap(session, "[data-testid=pf-save]");
+  await session.tap("[data-testid=pf-save]");
   await session.waitFor("the URL error in place", () => session.exists("[data-testid=error-pf-apiUrl]"));
   assert.match(await session.text("[data-testid=error-pf-apiUrl]"), /Plain http is allowed only for this computer/);
   await session.screenshot("en-provider-form");
   const demo = (await session.invoke("list_providers")).find((p) => p.name === "demo");
   await session.fill("[data-testid=pf-apiUrl]", demo.apiUrl);
-  await tap(session, "[data-testid=pf-save]");
+  await session.tap("[data-testid=pf-save]");
   const jap = "[data-testid=provider-justanotherpanel]";
   await session.waitFor("the new provider", () => session.exists(jap));
   assert.equal(await session.exists("[data-testid=provider-form]"), false);
   assert.match(await session.text(`${jap}`), /••••0000/, "the key shows only as its last 4 characters");
-  await tap(session, `${jap} [data-testid=provider-test]`);
+  await session.tap(`${jap} [data-testid=provider-test]`);
   await session.waitFor("the connection test", () => session.exists(`${jap} [data-testid=test-result]`));
   assert.match(await session.text(`${jap} [data-testid=test-result]`), /Connected\. Balance: \$1,000\.00/);
-  await tap(session, `${jap} [data-testid=provider-sync]`);
+  await session.tap(`${jap} [data-testid=provider-sync]`);
   await session.waitFor("the sync summary", () => session.exists(`${jap} [data-testid=sync-result]`), 30_000);
   assert.match(await session.text(`${jap} [data-testid=sync-result]`), /Synced: 300 services/);
   await session.screenshot("en-providers-synced");
 
   // Catalog: search narrows the table; the comparison marks the cheapest.
-  await goTo(session, "catalog");
+  await session.goTo("catalog");
   await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"));
   assert.equal(await session.execute("return Number(document.querySelector('[data-testid=catalog-count]').dataset.total);"), 600);
   await session.type("[data-testid=catalog-search]", "followers");
@@ -136,7 +124,7 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   const total = await session.execute("return Number(document.querySelector('[data-testid=catalog-count]').dataset.total);");
   assert.ok(total > 0 && total < 600, `the search narrowed the catalog (${total})`);
   await session.screenshot("en-catalog-search");
-  await tap(session, "[data-testid=catalog-view-compare]");
+  await session.tap("[data-testid=catalog-view-compare]");
   await session.waitFor("offer groups", () => session.exists("[data-testid=offer-group] [data-testid=badge-cheapest]"));
   await session.screenshot("en-catalog-compare");
 
@@ -144,7 +132,7 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   const def = await orderFirstOfType(session, "demo", "Default");
   await session.fill("[data-testid=of-link]", "https://instagram.com/p/e2e-default");
   await session.fill("[data-testid=of-quantity]", String(def.max + 1));
-  await tap(session, "[data-testid=order-place]");
+  await session.tap("[data-testid=order-place]");
   await session.waitFor("the quantity error", () => session.exists("[data-testid=error-of-quantity]"));
   assert.match(await session.text("[data-testid=error-of-quantity]"), /above the service's maximum/);
   assert.equal(await session.exists("[data-testid=order-result]"), false);
@@ -173,7 +161,7 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   await session.screenshot("en-order-result-comments");
 
   // A mass order of 20 lines, 2 bad: the preview names them; the 18 others are placed.
-  await goTo(session, "massOrder");
+  await session.goTo("massOrder");
   await session.waitFor("the mass order form", () => session.exists("[data-testid=mass-text]"));
   await session.fill("[data-testid=mass-provider]", "demo");
   await session.fill("[data-testid=mass-text]", massText(def.serviceId, def.min));
@@ -192,20 +180,20 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   ]);
   assert.match(errors[0][2], /full link/);
   await session.screenshot("en-mass-order-preview");
-  await tap(session, "[data-testid=mass-place]");
+  await session.tap("[data-testid=mass-place]");
   await session.waitFor("the mass order report", () => session.exists("[data-testid=mass-report]"), 60_000);
   assert.equal(await session.execute("return document.querySelector('[data-testid=mass-report]').dataset.accepted;"), "18");
   assert.equal(await session.text("[data-testid=mass-progress]"), "18 of 18 placed");
   await session.screenshot("en-mass-order-done");
 
   // Delete a provider: the confirmation says its orders are kept.
-  await goTo(session, "providers");
+  await session.goTo("providers");
   await session.waitFor("the provider row", () => session.exists(`${jap} [data-testid=provider-delete]`));
-  await tap(session, `${jap} [data-testid=provider-delete]`);
+  await session.tap(`${jap} [data-testid=provider-delete]`);
   await session.waitFor("the confirmation", () => session.exists("[data-testid=confirm-dialog]"));
   assert.match(await session.text("[data-testid=confirm-dialog]"), /orders and their history are kept/);
   await session.screenshot("en-provider-delete");
-  await tap(session, "[data-testid=confirm-ok]");
+  await session.tap("[data-testid=confirm-ok]");
   await session.waitFor("the provider gone", async () => !(await session.exists(jap)));
   assert.ok(await session.exists("[data-testid=provider-demo]"));
 
@@ -215,47 +203,47 @@ test("first start: demo panel, providers, catalog, a Default and a Custom Commen
   await session.close();
   const again = await driver.newSession();
   await shellReady(again);
-  await goTo(again, "providers");
+  await again.goTo("providers");
   await again.waitFor("the demo panel on its new port", async () => {
     const row = await again.text("[data-testid=provider-demo]");
     return row.includes("127.0.0.1") && !row.includes(oldUrl);
   }, 30_000);
-  await tap(again, "[data-testid=provider-demo] [data-testid=provider-test]");
+  await again.tap("[data-testid=provider-demo] [data-testid=provider-test]");
   await again.waitFor("the resumed demo panel", () => again.exists("[data-testid=provider-demo] [data-testid=test-result]"), 30_000);
   assert.equal(await again.text("[data-testid=provider-demo] [data-testid=provider-status]"), "Active");
 });
 
 test("the same flow in Arabic, right to left", async (t) => {
   const { session } = await launch(t, "flow-ar");
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=language-ar]");
+  await session.goTo("settings");
+  await session.tap("[data-testid=language-ar]");
   await session.waitFor("Arabic", async () => (await session.htmlLangDir()).dir === "rtl");
-  await goTo(session, "dashboard");
+  await session.goTo("dashboard");
   await session.screenshot("ar-welcome");
   await startDemo(session);
   assert.deepEqual(await session.htmlLangDir(), { lang: "ar", dir: "rtl", dark: false });
 
-  await goTo(session, "providers");
+  await session.goTo("providers");
   await session.waitFor("the demo provider row", () => session.exists("[data-testid=provider-demo]"));
   assert.equal(await session.text("[data-testid=provider-demo] [data-testid=provider-status]"), "نشط");
   await session.screenshot("ar-providers-demo");
-  await tap(session, "[data-testid=providers-add]");
-  await tap(session, "[data-testid=preset-smmkings]");
+  await session.tap("[data-testid=providers-add]");
+  await session.tap("[data-testid=preset-smmkings]");
   await session.fill("[data-testid=pf-apiUrl]", "ftp://smmkings.com/api/v2");
   await session.fill("[data-testid=pf-apiKey]", "k");
-  await tap(session, "[data-testid=pf-save]");
+  await session.tap("[data-testid=pf-save]");
   await session.waitFor("the URL error in place", () => session.exists("[data-testid=error-pf-apiUrl]"));
   assert.match(await session.text("[data-testid=error-pf-apiUrl]"), /https:\/\//);
   await session.screenshot("ar-provider-form");
 
-  await goTo(session, "catalog");
+  await session.goTo("catalog");
   await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"));
   await session.type("[data-testid=catalog-search]", "followers");
   await session.waitFor("the search to apply", async () =>
     session.execute("return document.querySelector('[data-testid=catalog-count]').dataset.search === 'followers';"),
   );
   await session.screenshot("ar-catalog-search");
-  await tap(session, "[data-testid=catalog-view-compare]");
+  await session.tap("[data-testid=catalog-view-compare]");
   await session.waitFor("the comparison", () => session.exists("[data-testid=compare-view]"));
   await session.screenshot("ar-catalog-compare");
 
@@ -269,7 +257,7 @@ test("the same flow in Arabic, right to left", async (t) => {
   assert.equal(await session.text("[data-testid=order-result-text]"), "قبل المزوّد الطلب.");
   await session.screenshot("ar-order-result");
 
-  await goTo(session, "massOrder");
+  await session.goTo("massOrder");
   await session.waitFor("the mass order form", () => session.exists("[data-testid=mass-text]"));
   await session.fill("[data-testid=mass-text]", massText(def.serviceId, def.min));
   await session.waitFor("the preview", async () =>
@@ -282,10 +270,10 @@ test("the same flow in Arabic, right to left", async (t) => {
   await session.screenshot("ar-mass-order-preview");
 
   // The dark theme, once, on the busiest screen.
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=theme-dark]");
+  await session.goTo("settings");
+  await session.tap("[data-testid=theme-dark]");
   await session.waitFor("dark theme", async () => (await session.htmlLangDir()).dark);
-  await goTo(session, "catalog");
+  await session.goTo("catalog");
   await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"));
   await session.screenshot("ar-catalog-dark");
   assert.deepEqual(await session.htmlLangDir(), { lang: "ar", dir: "rtl", dark: true });
@@ -296,7 +284,7 @@ test("a 50,000-service catalog: search latency (reported, not asserted)", async 
   const started = Date.now();
   await startDemo(session, 300_000);
   const syncMs = Date.now() - started;
-  await goTo(session, "catalog");
+  await session.goTo("catalog");
   await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"), 30_000);
   assert.equal(await session.execute("return Number(document.querySelector('[data-testid=catalog-count]').dataset.total);"), 50_000);
 

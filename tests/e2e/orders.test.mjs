@@ -10,18 +10,6 @@ import { test } from "node:test";
 
 import { launch, tempDataDir } from "./webdriver.mjs";
 
-async function tap(session, css) {
-  await session.waitFor(css, () => session.exists(css));
-  await session.click(css);
-}
-
-async function goTo(session, screen) {
-  await tap(session, `[data-testid=nav-${screen}]`);
-  await session.waitFor(`the ${screen} screen`, async () =>
-    (await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
-  );
-}
-
 /** Exact sum of decimal strings (BigInt in millionths and below). */
 function sumDecimals(values) {
   const scale = 12;
@@ -61,11 +49,11 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   mkdirSync(exports, { recursive: true });
   const { session } = await launch(t, "orders-en", dataDir, { SMM_DESK_DIALOG_DIR: exports });
   await session.waitFor("the welcome", () => session.exists("[data-testid=welcome-demo]"));
-  await tap(session, "[data-testid=welcome-demo]");
+  await session.tap("[data-testid=welcome-demo]");
   await session.waitFor("the demo provider", async () => !(await session.exists("[data-testid=welcome]")), 60_000);
 
   // Settings: order statuses every 2 seconds (the demo panel runs 60× faster than real time).
-  await goTo(session, "settings");
+  await session.goTo("settings");
   const intervalId = "setting-jobs_order_status_interval_secs";
   const interval = `[data-testid=${intervalId}]`;
   await session.waitFor("the job settings", () => session.exists(interval));
@@ -74,7 +62,7 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   assert.equal(await session.execute("return document.querySelector(arguments[0]).value;", [`[data-testid=${intervalId}-unit]`]), "minutes");
   await session.fill(interval, "2");
   await session.fill(`[data-testid=${intervalId}-unit]`, "seconds");
-  await tap(session, `[data-testid=${intervalId}-save]`);
+  await session.tap(`[data-testid=${intervalId}-save]`);
   await session.waitFor("the interval saved", async () =>
     (await session.invoke("engine_settings")).find((s) => s.key === "jobs.order_status.interval_secs").value === "2",
   );
@@ -96,7 +84,7 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   }
 
   // The Orders screen: newest first, and every order reaches a final state without a reload.
-  await goTo(session, "orders");
+  await session.goTo("orders");
   await session.waitFor("the order rows", async () => (await rowStatuses(session)).length === placed.length);
   const ids = (await rowStatuses(session)).map(([id]) => id);
   assert.deepEqual(ids, [...placed].reverse(), "newest first");
@@ -124,7 +112,7 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   const done = finals.find(([, s]) => s === "completed")[0];
   await check(session, done);
   assert.equal(await session.execute("return document.querySelector('[data-testid=orders-selected]').dataset.count;"), "1");
-  await tap(session, "[data-testid=orders-refill]");
+  await session.tap("[data-testid=orders-refill]");
   await session.waitFor("the refill notice", () => session.exists("[data-testid=orders-notice]"));
   assert.match(await session.text("[data-testid=orders-notice]"), /Refill requested for 1; 0 refused/);
   await check(session, done);
@@ -134,7 +122,7 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   const kinds = await session.execute("return [...document.querySelectorAll('[data-testid=timeline-entry]')].map((e) => e.dataset.kind);");
   assert.ok(kinds.includes("created") && kinds.includes("accepted") && kinds.includes("refill_requested"), `timeline: ${kinds}`);
   await session.screenshot("en-order-drawer");
-  await tap(session, "[data-testid=order-drawer-close]");
+  await session.tap("[data-testid=order-drawer-close]");
 
   // Cancel an open order from the list: it ends partial or canceled.
   const big = await session.invoke("place_order", {
@@ -142,7 +130,7 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   });
   await session.waitFor("the new order on screen", () => session.exists(`[data-testid=order-row][data-id='${big.id}']`));
   await check(session, big.id);
-  await tap(session, "[data-testid=orders-cancel]");
+  await session.tap("[data-testid=orders-cancel]");
   await session.waitFor("the cancel notice", async () => /Cancel requested for 1; 0 refused/.test(await session.text("[data-testid=orders-notice]")));
   await session.waitFor(
     "the canceled order final on screen",
@@ -158,15 +146,15 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   assert.equal((await rowStatuses(session))[0][0], placed[3]);
   await session.fill("[data-testid=orders-filter-link]", "");
   await session.waitFor("all rows", async () => (await rowStatuses(session)).length === 9);
-  await tap(session, "[data-testid=chip-completed]");
+  await session.tap("[data-testid=chip-completed]");
   await session.waitFor("completed rows only", async () => {
     const rows = await rowStatuses(session);
     return rows.length === completed && rows.every(([, s]) => s === "completed");
   });
-  await tap(session, "[data-testid=chip-all]");
+  await session.tap("[data-testid=chip-all]");
 
   // CSV export of every order: a header and one row each, charges exact.
-  await tap(session, "[data-testid=orders-export]");
+  await session.tap("[data-testid=orders-export]");
   await session.waitFor("the export notice", async () => /9 orders exported/.test(await session.text("[data-testid=orders-notice]")));
   const csv = readFileSync(join(exports, "orders.csv"), "utf8").trim().split("\r\n");
   assert.equal(csv.length, 10, "a header and 9 rows");
@@ -179,7 +167,7 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
 
   // Dashboard: only the demo panel, labelled; its spend is the exact sum of the charges and
   // its success rate the engine's.
-  await goTo(session, "dashboard");
+  await session.goTo("dashboard");
   await session.waitFor("the demo banner", () => session.exists("[data-testid=dash-demo-banner]"));
   const expected = sumDecimals(orders.filter((o) => o.charge !== null).map((o) => o.charge));
   await session.waitFor("the spend on screen", async () =>
@@ -198,21 +186,21 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   await session.execute("document.querySelector('[data-testid=screen]').scrollTop = 0; return true;");
 
   // Alerts: finished orders are in the inbox; one opens its order.
-  await goTo(session, "alerts");
+  await session.goTo("alerts");
   await session.waitFor("finished-order alerts", () => session.exists("[data-testid=alert][data-kind=order_finished]"), 30_000);
   assert.ok(await session.exists("[data-testid=nav-alerts-unread]"), "the unread count in the navigation");
   await session.screenshot("en-alerts-inbox");
   const order = await session.execute("return Number(document.querySelector('[data-testid=alert][data-kind=order_finished]').dataset.order);");
-  await tap(session, "[data-testid=alert][data-kind=order_finished] [data-testid=alert-open]");
+  await session.tap("[data-testid=alert][data-kind=order_finished] [data-testid=alert-open]");
   await session.waitFor("the order's drawer", () => session.exists(`[data-testid=order-drawer][data-id='${order}']`));
-  await goTo(session, "alerts");
-  await tap(session, "[data-testid=alerts-read-all]");
+  await session.goTo("alerts");
+  await session.tap("[data-testid=alerts-read-all]");
   await session.waitFor("all read", async () => !(await session.exists("[data-testid=alert][data-read=false]")));
   assert.equal(await session.exists("[data-testid=nav-alerts-unread]"), false);
 
   // Backup to a file (the dialog answered by the test seam).
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=backup]");
+  await session.goTo("settings");
+  await session.tap("[data-testid=backup]");
   await session.waitFor("the backup", () => session.exists("[data-testid=backup-done]"), 30_000);
   const backup = await session.execute("return document.querySelector('[data-testid=backup-done]').dataset.path;");
   assert.ok(readFileSync(backup).subarray(0, 15).toString() === "SQLite format 3", "the backup is a SQLite database");
@@ -232,13 +220,13 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   await session.execute("document.querySelector('[data-testid=screen]').scrollTop = 0; return true;");
 
   // Arabic: the same screens right to left; the drawer opens at the inline end (the left).
-  await tap(session, "[data-testid=language-ar]");
+  await session.tap("[data-testid=language-ar]");
   await session.waitFor("Arabic", async () => (await session.htmlLangDir()).dir === "rtl");
   await session.screenshot("ar-settings-engine");
   await session.execute("document.querySelector('[data-testid=jobs-table]').scrollIntoView(); return true;");
   await session.screenshot("ar-settings-jobs");
   await session.execute("document.querySelector('[data-testid=screen]').scrollTop = 0; return true;");
-  await goTo(session, "orders");
+  await session.goTo("orders");
   await session.waitFor("the order rows", async () => (await rowStatuses(session)).length === 9);
   assert.match(await session.text("[data-testid=chip-all]"), /الكل/);
   await session.screenshot("ar-orders");
@@ -247,30 +235,30 @@ test("orders reach their final state on screen; refill, cancel, export; dashboar
   const drawer = await session.rect("[data-testid=order-drawer]");
   assert.ok(drawer.x < 10, `the drawer sits at the left in Arabic (x=${drawer.x})`);
   await session.screenshot("ar-order-drawer");
-  await tap(session, "[data-testid=order-drawer-close]");
-  await goTo(session, "dashboard");
+  await session.tap("[data-testid=order-drawer-close]");
+  await session.goTo("dashboard");
   await session.waitFor("the charts", () => session.exists("[data-testid=chart-spend] svg"));
   await session.screenshot("ar-dashboard-demo");
-  await goTo(session, "alerts");
+  await session.goTo("alerts");
   await session.waitFor("alerts", () => session.exists("[data-testid=alert]"));
   await session.screenshot("ar-alerts-inbox");
 
   // The dark theme follows on the dashboard.
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=theme-dark]");
+  await session.goTo("settings");
+  await session.tap("[data-testid=theme-dark]");
   await session.waitFor("dark theme", async () => (await session.htmlLangDir()).dark);
-  await goTo(session, "dashboard");
+  await session.goTo("dashboard");
   await session.waitFor("the charts", () => session.exists("[data-testid=chart-spend] svg"));
   await session.screenshot("ar-dashboard-dark");
-  await tap(session, "[data-testid=sidebar-language]");
+  await session.tap("[data-testid=sidebar-language]");
   await session.waitFor("English", async () => (await session.htmlLangDir()).dir === "ltr");
   await session.waitFor("the charts", () => session.exists("[data-testid=chart-spend] svg"));
   await session.screenshot("en-dashboard-dark");
 
   // Arabic-Indic digits, chosen in Settings, apply at once and survive the language.
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=digits-arabic]");
-  await goTo(session, "dashboard");
+  await session.goTo("settings");
+  await session.tap("[data-testid=digits-arabic]");
+  await session.goTo("dashboard");
   await session.waitFor("the spend in Arabic-Indic digits", async () =>
     /[\u0660-\u0669]/.test(await session.text("[data-testid=dash-demo-spend-amount]")));
   assert.doesNotMatch(await session.text("[data-testid=dash-demo-spend-amount]"), /[0-9]/);

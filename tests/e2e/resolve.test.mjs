@@ -82,24 +82,12 @@ class Sim {
   }
 }
 
-async function tap(session, css) {
-  await session.waitFor(css, () => session.exists(css));
-  await session.click(css);
-}
-
-async function goTo(session, screen) {
-  await tap(session, `[data-testid=nav-${screen}]`);
-  await session.waitFor(`the ${screen} screen`, async () =>
-    (await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
-  );
-}
-
 const attr = (session, css, name) =>
   session.execute("const e = document.querySelector(arguments[0]); return e === null ? null : e.getAttribute(arguments[1]);", [css, name]);
 
 /** Opens New order on the simulator's first Default service; returns the service. */
 async function openOrderForm(session) {
-  await goTo(session, "catalog");
+  await session.goTo("catalog");
   await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"));
   await session.fill("[data-testid=filter-provider]", PROVIDER);
   await session.fill("[data-testid=filter-type]", "Default");
@@ -109,7 +97,7 @@ async function openOrderForm(session) {
   const ref = await session.execute("return Number(document.querySelector('[data-testid=catalog-row]').dataset.serviceRef);");
   const service = await session.invoke("get_service", { id: ref });
   assert.equal(service.provider, PROVIDER);
-  await tap(session, "[data-testid=catalog-row] [data-testid=service-order]");
+  await session.tap("[data-testid=catalog-row] [data-testid=service-order]");
   await session.waitFor("the order form", () => session.exists("[data-testid=order-form]"));
   return service;
 }
@@ -126,7 +114,7 @@ async function placeUnknown(session, sim, link, fault, shot) {
     ),
   );
   await sim.cmd(`fault add ${fault} 1`);
-  await tap(session, "[data-testid=order-place]");
+  await session.tap("[data-testid=order-place]");
   await session.waitFor("the order result", () => session.exists("[data-testid=order-result]"), 30_000);
   assert.equal(await attr(session, "[data-testid=order-result]", "data-status"), "unknown", `${fault}: the outcome is unknown`);
   assert.ok(await session.exists("[data-testid=order-unknown-help]"), "the what-to-do steps");
@@ -139,10 +127,10 @@ async function placeUnknown(session, sim, link, fault, shot) {
 
 /** Opens the drawer of order `id` from the Orders screen. */
 async function openDrawer(session, id, status) {
-  await goTo(session, "orders");
+  await session.goTo("orders");
   const row = `[data-testid=order-row][data-id='${id}']`;
   await session.waitFor(`order ${id} in the list`, async () => (await attr(session, row, "data-status")) === status);
-  await tap(session, `${row} [data-testid=order-open]`);
+  await session.tap(`${row} [data-testid=order-open]`);
   await session.waitFor("the drawer", () => session.exists(`[data-testid=order-drawer][data-id='${id}'][data-status=${status}]`));
 }
 
@@ -156,14 +144,14 @@ async function notPlacedThenResubmit(session, sim, link, lang) {
   const original = await placeUnknown(session, sim, link, "reset-before-process", `${lang}-resolve-result-unknown`);
   assert.equal((await sim.orders()).filter((o) => o.link === link).length, 0, "the request was never processed");
   await openDrawer(session, original, "unknown");
-  await tap(session, "[data-testid=order-resolve-help]");
+  await session.tap("[data-testid=order-resolve-help]");
   await session.waitFor("the balance evidence", () => session.exists("[data-testid=order-resolve-balance]"), 20_000);
   await session.screenshot(`${lang}-resolve-drawer-unknown`);
-  await tap(session, "[data-testid=resolve-not-placed]");
+  await session.tap("[data-testid=resolve-not-placed]");
   await session.waitFor("not placed", async () => (await drawerStatus(session)) === "not_placed");
   await session.waitFor("the submit-again button", () => session.exists("[data-testid=drawer-resubmit]"));
   await session.screenshot(`${lang}-resolve-not-placed`);
-  await tap(session, "[data-testid=drawer-resubmit]");
+  await session.tap("[data-testid=drawer-resubmit]");
   const child = await session.waitFor("the linked new attempt", async () => {
     const orders = (await session.invoke("list_orders", { filter: {}, limit: 10, after: null })).orders;
     return orders.find((o) => o.parentOrderId === original && o.status !== "submitting");
@@ -177,10 +165,10 @@ async function notPlacedThenResubmit(session, sim, link, lang) {
   assert.equal(await drawerStatus(session), "not_placed", "the original stays not placed");
   await session.screenshot(`${lang}-resolve-resubmitted`);
   // The new attempt's drawer names the order it replaces.
-  await tap(session, "[data-testid=order-drawer-close]");
+  await session.tap("[data-testid=order-drawer-close]");
   await openDrawer(session, child.id, "pending");
   await session.waitFor("the parent named", () => session.exists(`[data-testid=order-drawer][data-parent='${original}']`));
-  await tap(session, "[data-testid=order-drawer-close]");
+  await session.tap("[data-testid=order-drawer-close]");
   return child;
 }
 
@@ -190,18 +178,18 @@ test("unknown orders resolved in the app: attach the provider's id; not placed, 
   const { session } = await launch(t, "resolve");
 
   // Add the simulator through the Providers screen; the key field is a password field.
-  await goTo(session, "providers");
-  await tap(session, "[data-testid=welcome-add]");
-  await tap(session, "[data-testid=preset-custom]");
+  await session.goTo("providers");
+  await session.tap("[data-testid=welcome-add]");
+  await session.tap("[data-testid=preset-custom]");
   await session.fill("[data-testid=pf-name]", PROVIDER);
   await session.fill("[data-testid=pf-displayName]", "Fault simulator");
   await session.fill("[data-testid=pf-apiUrl]", sim.url);
   assert.equal(await attr(session, "[data-testid=pf-apiKey]", "type"), "password", "the key field is masked");
   await session.fill("[data-testid=pf-apiKey]", sim.key);
-  await tap(session, "[data-testid=pf-save]");
+  await session.tap("[data-testid=pf-save]");
   const row = `[data-testid=provider-${PROVIDER}]`;
   await session.waitFor("the new provider", () => session.exists(row), 20_000);
-  await tap(session, `${row} [data-testid=provider-sync]`);
+  await session.tap(`${row} [data-testid=provider-sync]`);
   await session.waitFor("the sync summary", () => session.exists(`${row} [data-testid=sync-result]`), 30_000);
   assert.match(await session.text(`${row} [data-testid=sync-result]`), /Synced: 100 services/);
   const keyShown = () => session.execute("return document.body.innerText.includes(arguments[0]) || [...document.querySelectorAll('input')].some((i) => i.type !== 'password' && i.value.includes(arguments[0]));", [sim.key]);
@@ -219,7 +207,7 @@ test("unknown orders resolved in the app: attach the provider's id; not placed, 
   await session.screenshot("en-resolve-drawer-unknown-a");
   // An id the provider does not know is refused in place; nothing changes.
   await session.fill("[data-testid=resolve-external-id]", "99999999");
-  await tap(session, "[data-testid=resolve-found]");
+  await session.tap("[data-testid=resolve-found]");
   await session.waitFor("the refusal", () => session.exists("[data-testid=order-resolve-error]"));
   assert.equal(await attr(session, "[data-testid=order-resolve-error]", "data-code"), "order.external_id_unknown");
   assert.match(await session.text("[data-testid=order-resolve-error]"), /does not know this order id/);
@@ -227,7 +215,7 @@ test("unknown orders resolved in the app: attach the provider's id; not placed, 
   await session.screenshot("en-resolve-wrong-id");
   // The id the simulator really assigned.
   await session.fill("[data-testid=resolve-external-id]", simA[0].id);
-  await tap(session, "[data-testid=resolve-found]");
+  await session.tap("[data-testid=resolve-found]");
   await session.waitFor("tracked", async () => ["pending", "in_progress", "processing"].includes(await drawerStatus(session)));
   const resolved = (await session.invoke("order_detail", { id: a })).order;
   assert.equal(resolved.externalId, simA[0].id);
@@ -235,7 +223,7 @@ test("unknown orders resolved in the app: attach the provider's id; not placed, 
   const kinds = await session.execute("return [...document.querySelectorAll('[data-testid=timeline-entry]')].map((e) => e.dataset.kind);");
   assert.ok(kinds.includes("unknown") && kinds.includes("resolved"), `timeline: ${kinds}`);
   await session.screenshot("en-resolve-attached");
-  await tap(session, "[data-testid=order-drawer-close]");
+  await session.tap("[data-testid=order-drawer-close]");
   assert.equal(await sim.adds(), 1, "still exactly one add");
   assert.equal((await sim.orders()).length, 1);
 
@@ -246,8 +234,8 @@ test("unknown orders resolved in the app: attach the provider's id; not placed, 
   assert.equal((await sim.orders()).length, 2);
 
   // c. The same in Arabic, right to left.
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=language-ar]");
+  await session.goTo("settings");
+  await session.tap("[data-testid=language-ar]");
   await session.waitFor("Arabic", async () => (await session.htmlLangDir()).dir === "rtl");
   await notPlacedThenResubmit(session, sim, "https://instagram.com/p/e2e-resolve-ar", "ar");
   assert.equal(await sim.adds(), 5);

@@ -8,18 +8,6 @@ import { test } from "node:test";
 
 import { launch, shellReady, tempDataDir } from "./webdriver.mjs";
 
-async function tap(session, css) {
-  await session.waitFor(css, () => session.exists(css));
-  await session.click(css);
-}
-
-async function goTo(session, screen) {
-  await tap(session, `[data-testid=nav-${screen}]`);
-  await session.waitFor(`the ${screen} screen`, async () =>
-    (await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
-  );
-}
-
 async function orderLinks(session) {
   const page = await session.invoke("list_orders", { filter: {}, limit: 100, after: null });
   return page.orders.map((o) => o.link).sort();
@@ -39,15 +27,15 @@ test("a backup restored from Settings replaces the data after a restart; the rep
   mkdirSync(backups, { recursive: true });
   // SMM_DESK_NO_RELAUNCH: "restart" quits, and this test starts the next session itself.
   const { driver, session } = await launch(t, "restore", dataDir, { SMM_DESK_DIALOG_DIR: backups, SMM_DESK_NO_RELAUNCH: "1" });
-  await tap(session, "[data-testid=welcome-demo]");
+  await session.tap("[data-testid=welcome-demo]");
   await session.waitFor("the demo provider", async () => !(await session.exists("[data-testid=welcome]")), 60_000);
   const page = await session.invoke("list_services", { filter: { provider: "demo", serviceType: "Default", limit: 5 } });
   const svc = page.services[0];
   assert.ok(svc, "a Default demo service");
   await place(session, svc, "https://instagram.com/p/e2e-before-backup");
 
-  await goTo(session, "settings");
-  await tap(session, "[data-testid=backup]");
+  await session.goTo("settings");
+  await session.tap("[data-testid=backup]");
   await session.waitFor("the backup", () => session.exists("[data-testid=backup-done]"), 30_000);
   await place(session, svc, "https://instagram.com/p/e2e-after-backup");
   assert.deepEqual(await orderLinks(session), ["https://instagram.com/p/e2e-after-backup", "https://instagram.com/p/e2e-before-backup"]);
@@ -61,7 +49,7 @@ test("a backup restored from Settings replaces the data after a restart; the rep
   await session.screenshot("en-settings-data");
 
   // Choose the backup (the dialog seam answers with the newest .sqlite3 in `backups`).
-  await tap(session, "[data-testid=restore-choose]");
+  await session.tap("[data-testid=restore-choose]");
   await session.waitFor("the confirmation", () => session.exists("[data-testid=confirm-dialog]"), 30_000);
   const text = await session.text("[data-testid=confirm-dialog]");
   assert.match(text, /Replace the current data\?/);
@@ -91,7 +79,7 @@ test("a backup restored from Settings replaces the data after a restart; the rep
   assert.equal(kept.length, 1, `the replaced database is kept: ${readdirSync(dataDir).join(", ")}`);
   assert.ok(!existsSync(join(dataDir, "smm-desk.restore-pending.sqlite3")));
 
-  await goTo(again, "settings");
+  await again.goTo("settings");
   await again.waitFor("the restore notice", () => again.exists("[data-testid=restore-applied]"));
   const previous = await again.execute("return document.querySelector('[data-testid=restore-applied]').dataset.previous;");
   assert.equal(previous, join(dataDir, kept[0]));

@@ -22,19 +22,12 @@ const FIRST_START = {
   alerts: "alerts-empty",
 };
 
-async function goTo(session, screen) {
-  await session.click(`[data-testid=nav-${screen}]`);
-  await session.waitFor(`the ${screen} screen`, async () =>
-    (await session.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
-  );
-}
-
 async function cspViolations(session) {
   return session.execute("return window.__smmDeskCspViolations ?? ['no CSP listener'];");
 }
 
 async function switchLanguage(session, language) {
-  await goTo(session, "settings");
+  await session.goTo("settings");
   await session.click(`[data-testid=language-${language}]`);
   await session.waitFor(`lang=${language}`, async () => (await session.htmlLangDir()).lang === language);
 }
@@ -70,7 +63,7 @@ test("the window opens on the Dashboard, in English, left to right", async (t) =
 test("navigation reaches every screen; Settings shows the app's folders", async (t) => {
   const { session, dataDir } = await launch(t, "navigate");
   for (const [i, screen] of SCREENS.entries()) {
-    await goTo(session, screen);
+    await session.goTo(screen);
     assert.equal(await session.text("[data-testid=screen-title]"), TITLES.en[i]);
     if (FIRST_START[screen]) {
       await session.waitFor(`the first-start state of ${screen}`, () => session.find(`[data-testid=${FIRST_START[screen]}]`));
@@ -87,9 +80,9 @@ test("navigation reaches every screen; Settings shows the app's folders", async 
   await session.click("[data-testid=theme-dark]");
   await session.waitFor("dark theme", async () => (await session.htmlLangDir()).dark);
   await session.screenshot("en-settings-dark");
-  await goTo(session, "dashboard");
+  await session.goTo("dashboard");
   await session.screenshot("en-dashboard-dark");
-  await goTo(session, "settings");
+  await session.goTo("settings");
   await session.click("[data-testid=theme-light]");
   await session.waitFor("light theme", async () => !(await session.htmlLangDir()).dark);
   assert.deepEqual(await cspViolations(session), []);
@@ -120,7 +113,7 @@ test("Arabic switches the whole window to right to left, navigation on the right
   );
 
   for (const [i, screen] of SCREENS.entries()) {
-    await goTo(session, screen);
+    await session.goTo(screen);
     assert.equal(await session.text("[data-testid=screen-title]"), TITLES.ar[i]);
     if (FIRST_START[screen]) {
       await session.waitFor(`the first-start state of ${screen}`, () => session.find(`[data-testid=${FIRST_START[screen]}]`));

@@ -53,7 +53,8 @@ export class Driver {
       "tauri-driver",
       ["--port", String(port), "--native-port", String(nativePort)],
       {
-        env: { ...process.env, ...env, SMM_DESK_DATA_DIR: dataDir },
+        // A test may override the data folder (e.g. "" to use the OS folders under its own HOME).
+        env: { ...process.env, SMM_DESK_DATA_DIR: dataDir, ...env },
         detached: true, // its own process group: the app and WebKitWebDriver die with it
         stdio: ["ignore", log, log],
       },
@@ -182,6 +183,20 @@ export class Session {
   async find(css) {
     const value = await this.cmd("POST", "/element", { using: "css selector", value: css });
     return value[ELEMENT_KEY];
+  }
+
+  /** Waits for `css` to exist, then clicks it. */
+  async tap(css) {
+    await this.waitFor(css, () => this.exists(css));
+    await this.click(css);
+  }
+
+  /** Opens a screen from the navigation and waits until it shows. */
+  async goTo(screen) {
+    await this.tap(`[data-testid=nav-${screen}]`);
+    await this.waitFor(`the ${screen} screen`, async () =>
+      (await this.execute("return document.querySelector('[data-testid=screen]').dataset.screen;")) === screen,
+    );
   }
 
   async click(css) {

@@ -2,10 +2,11 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 
-import type { UiSettings_Serialize as UiSettings } from "./ipc/bindings";
+import type { StartupProblemView, UiSettings_Serialize as UiSettings } from "./ipc/bindings";
 import { useEngineEvents } from "./ipc/useEngineEvents";
 import { PreferencesProvider } from "./preferences/PreferencesProvider";
 import { AppShell } from "./shell/AppShell";
+import { StartupProblemScreen } from "./shell/StartupProblem";
 
 /** A query client for engine data: IPC is local, so no refetch on focus and one retry. */
 export function newQueryClient(): QueryClient {
@@ -22,13 +23,14 @@ function EngineEvents() {
   return null;
 }
 
-export function App({ initial }: { initial: UiSettings }) {
+/** `problem`: why the engine could not open (asked before the first render), shown instead of the app. */
+export function App({ initial, problem = null }: { initial: UiSettings; problem?: StartupProblemView | null }) {
   const [queryClient] = useState(newQueryClient);
   return (
     <QueryClientProvider client={queryClient}>
       <EngineEvents />
       <PreferencesProvider initial={initial}>
-        <AppShell />
+        {problem === null ? <AppShell /> : <StartupProblemScreen problem={problem} />}
       </PreferencesProvider>
     </QueryClientProvider>
   );

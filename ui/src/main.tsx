@@ -6,6 +6,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
+import { loadStartupProblem } from "./shell/StartupProblem";
 import { detectLanguage, initI18n } from "./i18n";
 import { commands } from "./ipc/bindings";
 import type { UiSettings_Serialize as UiSettings } from "./ipc/bindings";
@@ -30,7 +31,8 @@ async function savedSettings(): Promise<UiSettings | null> {
 }
 
 async function start(): Promise<void> {
-  const initial: UiSettings = (await savedSettings()) ?? {
+  const [saved, problem] = await Promise.all([savedSettings(), loadStartupProblem()]);
+  const initial: UiSettings = saved ?? {
     language: detectLanguage(navigator.languages),
     theme: "system",
     digits: "latin",
@@ -41,7 +43,7 @@ async function start(): Promise<void> {
   if (root === null) throw new Error("index.html has no #root");
   createRoot(root).render(
     <StrictMode>
-      <App initial={initial} />
+      <App initial={initial} problem={problem} />
     </StrictMode>,
   );
 }

@@ -157,7 +157,7 @@ impl EngineError {
             Self::StoreBusy => "store.busy",
             Self::Store(_) => "store.failed",
             Self::Io { .. } => "io.failed",
-            Self::Paths(_) => "paths.failed",
+            Self::Paths(p) => p.code(),
             Self::MasterKeyMissing(_) => "secrets.master_key_missing",
             Self::MasterKeyMismatch => "secrets.master_key_mismatch",
             Self::KeychainUnavailable(_) => "secrets.keychain_unavailable",

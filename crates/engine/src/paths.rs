@@ -87,6 +87,30 @@ pub enum PathsError {
     },
 }
 
+impl PathsError {
+    /// A stable code: `data_dir.pointer_invalid`, `data_dir.pointer_target_missing`,
+    /// `data_dir.pointer_unreadable`, else `paths.failed`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PathsError::PointerInvalid { .. } => "data_dir.pointer_invalid",
+            PathsError::PointerTargetMissing { .. } => "data_dir.pointer_target_missing",
+            PathsError::Pointer { .. } => "data_dir.pointer_unreadable",
+            PathsError::NoHome | PathsError::Create { .. } => "paths.failed",
+        }
+    }
+
+    /// The problem is the pointer file or the folder it names (deleting the pointer, i.e.
+    /// going back to the default folder, is a way out).
+    pub fn is_pointer_problem(&self) -> bool {
+        matches!(
+            self,
+            PathsError::PointerInvalid { .. }
+                | PathsError::PointerTargetMissing { .. }
+                | PathsError::Pointer { .. }
+        )
+    }
+}
+
 impl AppPaths {
     /// Resolves the folders: an explicit folder first, then `SMM_DESK_DATA_DIR`, then the
     /// pointer file, then the OS conventions.
@@ -139,6 +163,18 @@ impl AppPaths {
             },
             DataDirSource::Default,
         ))
+    }
+
+    /// The OS conventions alone, whatever the pointer file says: where the app logs and keeps
+    /// its preferences while it tells the user the folder the pointer names is unusable.
+    pub fn os_default() -> Result<Self, PathsError> {
+        let d = directories::ProjectDirs::from("app", "SMM Desk", "smm-desk")
+            .ok_or(PathsError::NoHome)?;
+        Ok(Self {
+            data_dir: d.data_dir().to_path_buf(),
+            config_dir: d.config_dir().to_path_buf(),
+            log_dir: d.data_local_dir().join("logs"),
+        })
     }
 
     /// The pointer file (whether it exists or not), or `None` without a home folder.

@@ -249,3 +249,79 @@ pub async fn change_data_folder(
         copied: moved.copied,
     })
 }
+
+/// Why the app started without its data, for a full-window notice.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupProblemView {
+    /// The error (code for the translated text, message for the log).
+    pub error: IpcError,
+    /// The data folder the app tried to use (for a pointer problem: the folder the pointer names
+    /// is in the message; this is the default folder).
+    pub data_dir: String,
+    /// The problem is the data folder chosen in Settings: going back to the default folder
+    /// ([`use_default_data_folder`]) is a way out.
+    pub folder_choice: bool,
+    /// The file that records the chosen folder.
+    pub pointer_file: Option<String>,
+    /// The folder chosen in Settings, as that file records it (for a folder-choice problem).
+    pub chosen_folder: Option<String>,
+}
+
+/// Why the engine could not be opened, or `null` when it was.
+#[tauri::command]
+#[specta::specta]
+pub fn startup_problem(state: State<'_, AppState>) -> Option<StartupProblemView> {
+    let error = state.engine().err()?;
+    let folder_choice = error.code.starts_with("data_dir.pointer_");
+    let pointer = AppPaths::pointer_file();
+    let chosen_folder = pointer
+        .as_ref()
+        .filter(|_| folder_choice)
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty());
+    Some(StartupProblemView {
+        folder_choice,
+        data_dir: state.paths.data_dir.display().to_string(),
+        pointer_file: pointer.map(|p| p.display().to_string()),
+        chosen_folder,
+        error,
+    })
+}
+
+/// Forgets the data folder chosen in Settings (deletes the pointer file; the folder itself is
+/// left as it is) and restarts over the default folder. Only while that choice is the problem.
+#[tauri::command]
+#[specta::specta]
+pub fn use_default_data_folder(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<(), IpcError> {
+    let chosen_folder_is_the_problem = state
+        .engine()
+        .err()
+        .is_some_and(|e| e.code.starts_with("data_dir.pointer_"));
+    if !chosen_folder_is_the_problem {
+        return Err(IpcError::input(
+            "folder",
+            "the data folder is usable; change it in Settings instead",
+        ));
+    }
+    if let Some(pointer) = AppPaths::pointer_file() {
+        match std::fs::remove_file(&pointer) {
+            Ok(()) => {
+                tracing::warn!(pointer = %pointer.display(), "chosen data folder forgotten: back to the default folder")
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(IpcError::from(smm_engine::paths::PathsError::Pointer {
+                    file: pointer,
+                    source,
+                }))
+            }
+        }
+    }
+    restart_app(app);
+    Ok(())
+}

@@ -138,6 +138,13 @@ export const commands = {
 	 *  already there, checked) and records the choice; it takes effect on the next start.
 	 */
 	changeDataFolder: (path: string, useExisting: boolean) => __TAURI_INVOKE<MovedView>("change_data_folder", { path, useExisting }),
+	/**  Why the engine could not be opened, or `null` when it was. */
+	startupProblem: () => __TAURI_INVOKE<StartupProblemView_Serialize | null>("startup_problem"),
+	/**
+	 *  Forgets the data folder chosen in Settings (deletes the pointer file; the folder itself is
+	 *  left as it is) and restarts over the default folder. Only while that choice is the problem.
+	 */
+	useDefaultDataFolder: () => __TAURI_INVOKE<null>("use_default_data_folder"),
 	/**  The health of every job: per provider (by display name), then cleanup. */
 	jobHealth: () => __TAURI_INVOKE<JobHealthView_Serialize[]>("job_health"),
 	/**
@@ -1773,6 +1780,49 @@ export type ServiceView_Serialize = {
 	kind: string,
 	/**  First seen (RFC 3339). */
 	firstSeen: string,
+};
+
+/**  Why the app started without its data, for a full-window notice. */
+export type StartupProblemView = StartupProblemView_Serialize | StartupProblemView_Deserialize;
+
+/**  Why the app started without its data, for a full-window notice. */
+export type StartupProblemView_Deserialize = {
+	/**  The error (code for the translated text, message for the log). */
+	error: IpcError_Deserialize,
+	/**
+	 *  The data folder the app tried to use (for a pointer problem: the folder the pointer names
+	 *  is in the message; this is the default folder).
+	 */
+	dataDir: string,
+	/**
+	 *  The problem is the data folder chosen in Settings: going back to the default folder
+	 *  ([`use_default_data_folder`]) is a way out.
+	 */
+	folderChoice: boolean,
+	/**  The file that records the chosen folder. */
+	pointerFile?: string | null,
+	/**  The folder chosen in Settings, as that file records it (for a folder-choice problem). */
+	chosenFolder?: string | null,
+};
+
+/**  Why the app started without its data, for a full-window notice. */
+export type StartupProblemView_Serialize = {
+	/**  The error (code for the translated text, message for the log). */
+	error: IpcError_Serialize,
+	/**
+	 *  The data folder the app tried to use (for a pointer problem: the folder the pointer names
+	 *  is in the message; this is the default folder).
+	 */
+	dataDir: string,
+	/**
+	 *  The problem is the data folder chosen in Settings: going back to the default folder
+	 *  ([`use_default_data_folder`]) is a way out.
+	 */
+	folderChoice: boolean,
+	/**  The file that records the chosen folder. */
+	pointerFile: string | null,
+	/**  The folder chosen in Settings, as that file records it (for a folder-choice problem). */
+	chosenFolder: string | null,
 };
 
 /**  Stats for a range. */

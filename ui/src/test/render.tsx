@@ -7,7 +7,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { App, newQueryClient } from "../App";
 import { PreferencesProvider } from "../preferences/PreferencesProvider";
 import i18n, { initI18n } from "../i18n";
-import type { AppInfo, PresetView, UiSettings_Serialize as UiSettings } from "../ipc/bindings";
+import type { AppInfo, PresetView, StartupProblemView, UiSettings_Serialize as UiSettings } from "../ipc/bindings";
 
 export const APP_INFO: AppInfo = {
   version: "0.1.0",
@@ -58,6 +58,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "balance_history":
         return [];
+      case "startup_problem":
+        return null;
       case "data_folder":
         return { dataDir: "/tmp/smm-test", source: "env", changeable: false, restorePending: false, restoreBlocked: false, restoredPrevious: null };
       case "key_store":
@@ -79,7 +81,9 @@ export async function renderApp(
   await i18n.changeLanguage(initial.language);
   document.documentElement.lang = "";
   document.documentElement.dir = "";
-  return { calls, ...render(<App initial={initial} />) };
+  // As main.tsx does: the startup problem is asked before the first render.
+  const problem = (extra.startup_problem?.({}) ?? null) as StartupProblemView | null;
+  return { calls, ...render(<App initial={initial} problem={problem} />) };
 }
 
 /** Renders one screen inside the app's providers (query client, preferences), IPC mocked. */
