@@ -1,5 +1,5 @@
 // The data folder as a whole (issue #8): where it is and why, moving it to another folder,
-// and restoring a backup. The engine checks everything before anything changes; a restore or
+// backing the database up to a chosen file, and restoring a backup. The engine checks everything before anything changes; a restore or
 // a new folder takes effect when the app restarts, and the replaced data is always kept.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
@@ -186,7 +186,29 @@ function RestoreRow({ Row, folder }: { Row: RowType; folder: DataFolderView }) {
   );
 }
 
-/** The "Data folder and restore" card of Settings. */
+function BackupRow({ Row }: { Row: RowType }) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const backup = useMutation({ mutationFn: () => commands.backupDatabase() });
+  return (
+    <Row label={t("settings.backup")} hint={t("settings.backupHint")}>
+      <div className="flex flex-col items-end gap-1">
+        <Button busy={backup.isPending} onClick={() => { backup.mutate(); }} data-testid="backup">
+          {t("settings.backupNow")}
+        </Button>
+        {backup.data && (
+          <span className="text-xs text-success" role="status" data-testid="backup-done" data-path={backup.data.path}>
+            {t("settings.backupDone", { size: formatCount(Math.ceil(backup.data.bytes / 1024), language) })}{" "}
+            <bdi dir="ltr" className="font-mono">{backup.data.path}</bdi>
+          </span>
+        )}
+        {backup.isError && <ErrorBanner error={toUiError(backup.error)} />}
+      </div>
+    </Row>
+  );
+}
+
+/** The "Data folder, backup and restore" card of Settings. */
 export function DataSettings({ Card, Row }: { Card: CardType; Row: RowType }) {
   const { t } = useTranslation();
   const folder = useQuery({ queryKey: [...QUERY_KEY], queryFn: () => commands.dataFolder() });
@@ -196,6 +218,7 @@ export function DataSettings({ Card, Row }: { Card: CardType; Row: RowType }) {
       {folder.data && (
         <>
           <FolderRow Row={Row} folder={folder.data} />
+          <BackupRow Row={Row} />
           <RestoreRow Row={Row} folder={folder.data} />
         </>
       )}

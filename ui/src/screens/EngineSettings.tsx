@@ -1,5 +1,5 @@
 // Settings kept by the engine: job intervals, alerts (on/off, thresholds), retention; the
-// low-balance threshold per provider; where the master key lives; a backup of the database.
+// low-balance threshold per provider; where the master key lives.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,8 +9,6 @@ import { commands } from "../ipc/bindings";
 import type { EngineSettingView, ProviderBalanceView_Serialize as ProviderBalanceView } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
-import { formatCount } from "../lib/format";
-import { usePreferences } from "../preferences/PreferencesProvider";
 
 /** The groups Settings shows, in order, and the translation key of each setting. */
 export const GROUPS: readonly { id: "jobs" | "alerts" | "retention"; keys: readonly string[] }[] = [
@@ -70,7 +68,6 @@ export function EngineSettingsCards({ Card, Row }: { Card: CardType; Row: RowTyp
       ))}
       <Card title={t("settings.security")}>
         <KeyStoreRow Row={Row} />
-        <BackupRow Row={Row} />
       </Card>
     </>
   );
@@ -216,28 +213,6 @@ function KeyStoreRow({ Row }: { Row: RowType }) {
           </>
         )}
       </span>
-    </Row>
-  );
-}
-
-function BackupRow({ Row }: { Row: RowType }) {
-  const { t } = useTranslation();
-  const { language } = usePreferences();
-  const backup = useMutation({ mutationFn: () => commands.backupDatabase() });
-  return (
-    <Row label={t("settings.backup")} hint={t("settings.backupHint")}>
-      <div className="flex flex-col items-end gap-1">
-        <Button busy={backup.isPending} onClick={() => { backup.mutate(); }} data-testid="backup">
-          {t("settings.backupNow")}
-        </Button>
-        {backup.data && (
-          <span className="text-xs text-success" role="status" data-testid="backup-done" data-path={backup.data.path}>
-            {t("settings.backupDone", { size: formatCount(Math.ceil(backup.data.bytes / 1024), language) })}{" "}
-            <bdi dir="ltr" className="font-mono">{backup.data.path}</bdi>
-          </span>
-        )}
-        {backup.isError && <ErrorBanner error={toUiError(backup.error)} />}
-      </div>
     </Row>
   );
 }
