@@ -65,6 +65,8 @@ pub struct OrderQuery {
     pub to: Option<Timestamp>,
     /// Text the link contains (case-insensitive for ASCII).
     pub link_contains: Option<String>,
+    /// Also orders the weekly cleanup archived (hidden by default).
+    pub include_archived: bool,
     /// Page size (default 50, at most 1000).
     pub limit: Option<u32>,
     /// Continue after this cursor (from the previous page's `next`).
@@ -80,10 +82,15 @@ pub struct OrderPage {
     pub next: Option<String>,
 }
 
-/// Builds the `WHERE` clause and its arguments.
-fn filter(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Vec<Value>)> {
+/// Builds the `WHERE` clause, appending its arguments to `args` (numbered after those
+/// already there).
+fn filter(conn: &rusqlite::Connection, q: &OrderQuery, args: &mut Vec<Value>) -> Result<String> {
     let mut clauses: Vec<String> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
+    if !q.include_archived {
+        // Matches the partial `orders_live_*` indexes, so the default list never walks
+        // archived rows.
+        clauses.push("o.archived_at IS NULL".into());
+    }
     if !q.status.is_empty() {
         let marks: Vec<String> = q
             .status
@@ -148,12 +155,11 @@ fn filter(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Vec<Va
         args.push(Value::Integer(c.id));
         clauses.push(format!("(o.created_at, o.id) < (?{a}, ?{})", args.len()));
     }
-    let sql = if clauses.is_empty() {
+    Ok(if clauses.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", clauses.join(" AND "))
-    };
-    Ok((sql, args))
+    })
 }
 
 /// The SQL and arguments of one page (also used to check the query plan).
@@ -162,13 +168,46 @@ pub(crate) fn page_sql(
     q: &OrderQuery,
     limit: u32,
 ) -> Result<(String, Vec<Value>)> {
-    let (filter, mut args) = filter(conn, q)?;
+    let mut statuses: Vec<OrderStatus> = Vec::new();
+    for s in &q.status {
+        if !statuses.contains(s) {
+            statuses.push(*s);
+        }
+    }
+    let mut args: Vec<Value> = Vec::new();
+    if statuses.len() < 2 {
+        let filter = filter(conn, q, &mut args)?;
+        args.push(Value::Integer(i64::from(limit) + 1));
+        return Ok((
+            format!(
+                "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {filter} \
+                 ORDER BY o.created_at DESC, o.id DESC LIMIT ?{}",
+                args.len()
+            ),
+            args,
+        ));
+    }
+    // Several states: SQLite cannot merge the sorted index ranges of `status IN (…)` and would
+    // sort every matching row (all of them at a million orders). Each state's newest page comes
+    // from its own index range instead, and only those few rows are merged.
     args.push(Value::Integer(i64::from(limit) + 1));
+    let mut arms = Vec::new();
+    for s in statuses {
+        let one = OrderQuery {
+            status: vec![s],
+            ..q.clone()
+        };
+        let filter = filter(conn, &one, &mut args)?;
+        arms.push(format!(
+            "SELECT id FROM (SELECT o.id FROM orders o {filter} \
+             ORDER BY o.created_at DESC, o.id DESC LIMIT ?1)"
+        ));
+    }
     Ok((
         format!(
-            "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {filter} \
-             ORDER BY o.created_at DESC, o.id DESC LIMIT ?{}",
-            args.len()
+            "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id IN ({}) \
+             ORDER BY o.created_at DESC, o.id DESC LIMIT ?1",
+            arms.join(" UNION ALL ")
         ),
         args,
     ))
@@ -281,17 +320,9 @@ pub struct StatusCount {
 impl Engine {
     /// Orders per state under `q`'s filters; its status list, cursor and limit are ignored.
     pub fn order_counts(&self, q: &OrderQuery) -> Result<Vec<StatusCount>> {
-        let q = OrderQuery {
-            status: Vec::new(),
-            after: None,
-            limit: None,
-            ..q.clone()
-        };
         self.store().read(|c| {
-            let (filter, args) = filter(c, &q)?;
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT o.status, count(*) FROM orders o {filter} GROUP BY o.status ORDER BY o.status"
-            ))?;
+            let (sql, args) = counts_sql(c, q)?;
+            let mut stmt = c.prepare_cached(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
             })?;
@@ -304,6 +335,14 @@ impl Engine {
                 });
             }
             Ok(counts)
+        })
+    }
+
+    /// The query plan SQLite picks for [`Engine::order_counts`] (for tests and benchmarks).
+    pub fn explain_order_counts(&self, q: &OrderQuery) -> Result<Vec<String>> {
+        self.store().read(|c| {
+            let (sql, args) = counts_sql(c, q)?;
+            explain(c, &sql, &args)
         })
     }
 
@@ -352,13 +391,37 @@ impl Engine {
     pub fn explain_order_list(&self, q: &OrderQuery) -> Result<Vec<String>> {
         self.store().read(|c| {
             let (sql, args) = page_sql(c, q, q.limit.unwrap_or(DEFAULT_LIMIT))?;
-            let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                r.get::<_, String>(3)
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            explain(c, &sql, &args)
         })
     }
+}
+
+/// The SQL and arguments of the counts per state (`q`'s status list, cursor and limit
+/// ignored).
+fn counts_sql(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Vec<Value>)> {
+    let q = OrderQuery {
+        status: Vec::new(),
+        after: None,
+        limit: None,
+        ..q.clone()
+    };
+    let mut args = Vec::new();
+    let filter = filter(conn, &q, &mut args)?;
+    Ok((
+        format!(
+            "SELECT o.status, count(*) FROM orders o {filter} GROUP BY o.status ORDER BY o.status"
+        ),
+        args,
+    ))
+}
+
+/// The steps of SQLite's query plan for `sql`.
+fn explain(conn: &rusqlite::Connection, sql: &str, args: &[Value]) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        r.get::<_, String>(3)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_orders.sql"),
     include_str!("migrations/0003_order_placement.sql"),
     include_str!("migrations/0004_scheduler_alerts.sql"),
+    include_str!("migrations/0005_live_order_indexes.sql"),
 ];
 
 /// The newest schema version this binary knows.

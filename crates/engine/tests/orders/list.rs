@@ -88,6 +88,41 @@ async fn pages_filters_and_csv() {
         .len(),
         8
     );
+    // Several states: the same rows, in the same order, page by page, as filtering the list.
+    let mut q = OrderQuery {
+        status: vec![
+            OrderStatus::Rejected,
+            OrderStatus::Pending,
+            OrderStatus::Rejected,
+        ],
+        limit: Some(3),
+        ..OrderQuery::default()
+    };
+    let mut several = Vec::new();
+    loop {
+        let page = desk.engine.list_orders(&q).unwrap();
+        assert!(page.orders.len() <= 3);
+        several.extend(page.orders.iter().map(|o| (o.id, o.status)));
+        match page.next {
+            Some(n) => q.after = Some(n),
+            None => break,
+        }
+    }
+    let every = desk
+        .engine
+        .list_orders(&OrderQuery {
+            limit: Some(100),
+            ..OrderQuery::default()
+        })
+        .unwrap();
+    let filtered: Vec<(i64, OrderStatus)> = every
+        .orders
+        .iter()
+        .filter(|o| matches!(o.status, OrderStatus::Rejected | OrderStatus::Pending))
+        .map(|o| (o.id, o.status))
+        .collect();
+    assert!(filtered.len() >= 2, "{filtered:?}");
+    assert_eq!(several, filtered);
     let e = desk
         .engine
         .list_orders(&OrderQuery {
@@ -149,5 +184,48 @@ async fn every_list_filter_uses_an_index() {
             "{q:?}: {plan}"
         );
         assert!(!plan.contains("TEMP B-TREE"), "{q:?} sorts: {plan}");
+        // The default list (archived orders hidden) reads only the live orders' indexes.
+        if q.service_ref.is_none() {
+            assert!(plan.contains("orders_live_"), "{q:?}: {plan}");
+        }
+        let all = OrderQuery {
+            include_archived: true,
+            ..q.clone()
+        };
+        let plan = desk.engine.explain_order_list(&all).unwrap().join(" | ");
+        assert!(
+            plan.contains("USING INDEX") && !plan.contains("orders_live_"),
+            "{all:?}: {plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "{all:?} sorts: {plan}");
+    }
+    // Several states: each state's own index range, cut at the page size; only those rows
+    // are merged (never a sort of every matching order).
+    let q = OrderQuery {
+        status: vec![OrderStatus::Completed, OrderStatus::Partial],
+        ..Default::default()
+    };
+    let plan = desk.engine.explain_order_list(&q).unwrap().join(" | ");
+    assert_eq!(
+        plan.matches("USING INDEX orders_live_status_created (status=?)")
+            .count(),
+        2,
+        "{plan}"
+    );
+    assert!(!plan.contains("SCAN o"), "{plan}");
+    // The status counts read only an index of live orders, never the table.
+    for q in [
+        OrderQuery::default(),
+        OrderQuery {
+            provider: Some("sim".into()),
+            ..Default::default()
+        },
+    ] {
+        let plan = desk.engine.explain_order_counts(&q).unwrap().join(" | ");
+        assert!(
+            plan.contains("USING COVERING INDEX orders_live_"),
+            "{q:?}: {plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "{q:?}: {plan}");
     }
 }

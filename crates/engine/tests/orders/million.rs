@@ -126,6 +126,22 @@ fn order_list_at_a_million_orders() {
             20.0,
         ),
         (
+            "status partial + completed",
+            OrderQuery {
+                status: vec![OrderStatus::Partial, OrderStatus::Completed],
+                ..Default::default()
+            },
+            20.0,
+        ),
+        (
+            "including archived",
+            OrderQuery {
+                include_archived: true,
+                ..Default::default()
+            },
+            20.0,
+        ),
+        (
             "provider beta",
             OrderQuery {
                 provider: Some("beta".into()),
@@ -190,6 +206,23 @@ fn order_list_at_a_million_orders() {
             ratio <= max_ratio,
             "{name}: {ms:.3} ms is {ratio:.1}x the bound"
         );
+    }
+    // The status chips' counts, through the live orders' indexes.
+    for (name, q) in [
+        ("counts, every order", OrderQuery::default()),
+        (
+            "counts, provider beta",
+            OrderQuery {
+                provider: Some("beta".into()),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let plan = engine.explain_order_counts(&q).unwrap().join(" | ");
+        let (counts, ms) = time(|| engine.order_counts(&q).unwrap());
+        let n: u64 = counts.iter().map(|c| c.count).sum();
+        println!("{name:<36} {n:>7} orders {ms:>9.3} ms  plan: {plan}");
+        assert!(plan.contains("orders_live_"), "{name}: {plan}");
     }
     // Status polling: the open set (1%) through its partial index, oldest checked first.
     let (open, ms) = time(|| {

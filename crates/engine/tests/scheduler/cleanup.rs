@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use smm_engine::orders::OrderQuery;
 use smm_engine::{EngineEvent, JobKind, NewOrder};
 use smm_panel::sim::SimConfig;
 
@@ -107,6 +108,41 @@ async fn cleanup_prunes_and_archives_but_keeps_money_history() {
         1,
         "amounts stay in the timeline"
     );
+    // Archived orders leave the default list, its counts and the CSV export; the flag brings
+    // them back in all three.
+    let ids = |q: &OrderQuery| -> Vec<i64> {
+        e.list_orders(q)
+            .unwrap()
+            .orders
+            .iter()
+            .map(|o| o.id)
+            .collect()
+    };
+    let all = OrderQuery {
+        include_archived: true,
+        ..OrderQuery::default()
+    };
+    assert_eq!(ids(&OrderQuery::default()), vec![fresh.id]);
+    assert_eq!(ids(&all), vec![fresh.id, old.id]);
+    let total =
+        |q: &OrderQuery| -> u64 { e.order_counts(q).unwrap().iter().map(|c| c.count).sum() };
+    assert_eq!(total(&OrderQuery::default()), 1);
+    assert_eq!(total(&all), 2);
+    let old_status = OrderQuery {
+        status: vec![e.order(old.id).unwrap().status, fresh.status],
+        ..OrderQuery::default()
+    };
+    assert_eq!(ids(&old_status), vec![fresh.id]);
+    assert_eq!(
+        ids(&OrderQuery {
+            include_archived: true,
+            ..old_status
+        }),
+        vec![fresh.id, old.id]
+    );
+    let csv = |q: &OrderQuery| -> u64 { e.export_orders_csv(q, &mut Vec::new()).unwrap() };
+    assert_eq!(csv(&OrderQuery::default()), 1);
+    assert_eq!(csv(&all), 2);
     let mut saw = false;
     while let Ok(ev) = rx.try_recv() {
         saw |= ev == EngineEvent::OrdersChanged { ids: vec![old.id] };
