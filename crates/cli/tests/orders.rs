@@ -336,6 +336,38 @@ fn orders_from_the_command_line() {
     let text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(text.lines().count(), 5);
     assert!(!text.contains(sim.handle.key().expose()));
+
+    // Archived (what the weekly cleanup does to old finished orders): hidden from the list
+    // and the export unless --include-archived.
+    let db = smm_engine::paths::AppPaths::under(d.to_path_buf()).database_file();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE orders SET archived_at = updated_at WHERE id = ?1",
+        [id.parse::<i64>().unwrap()],
+    )
+    .unwrap();
+    drop(conn);
+    let listed = |args: &[&str]| -> Vec<String> {
+        json(d, args, 0)["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].to_string())
+            .collect()
+    };
+    assert!(!listed(&["order", "list"]).contains(&id));
+    assert!(listed(&["order", "list", "--include-archived"]).contains(&id));
+    json(d, &["order", "export", "--csv", csv.to_str().unwrap()], 0);
+    assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 4);
+    let args = [
+        "order",
+        "export",
+        "--include-archived",
+        "--csv",
+        csv.to_str().unwrap(),
+    ];
+    json(d, &args, 0);
+    assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 5);
 }
 
 #[test]
