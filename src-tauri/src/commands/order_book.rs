@@ -9,7 +9,8 @@ use smm_engine::orders::{CancelOutcome, OrderCursor, RefillOutcome, RefreshScope
 use smm_engine::{Order, OrderQuery, OrderStatus};
 use tauri::State;
 
-use super::{money, time};
+use super::orders::OrderView;
+use super::time;
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -29,6 +30,8 @@ pub struct OrderFilter {
     pub to: Option<String>,
     /// Text the link contains.
     pub link: Option<String>,
+    /// Also orders the weekly cleanup archived (hidden by default).
+    pub include_archived: bool,
 }
 
 fn timestamp(field: &str, text: Option<&str>) -> Result<Option<jiff::Timestamp>, IpcError> {
@@ -58,55 +61,25 @@ impl OrderFilter {
         Ok(OrderQuery {
             status,
             provider: text(self.provider.clone()),
-            service_ref: None,
             service_id: text(self.service_id.clone()),
             from: timestamp("from", self.from.as_deref())?,
             to: timestamp("to", self.to.as_deref())?,
             link_contains: text(self.link.clone()),
+            include_archived: self.include_archived,
             limit,
             after,
+            ..Default::default()
         })
     }
 }
 
-/// One row of the order list (the same fields as `OrderView`, and the list's extras).
+/// One row of the order list: the order as `OrderView` shows it, and the list's extras.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderRowView {
-    /// Local id.
-    #[specta(type = u32)]
-    pub id: i64,
-    /// The provider's name.
-    pub provider: String,
-    /// The provider's service id.
-    pub service_id: String,
-    /// The service name when ordered.
-    pub service_name: String,
-    /// The service type when ordered.
-    pub service_type: String,
-    /// Target link.
-    pub link: Option<String>,
-    /// Units.
-    #[specta(type = Option<u32>)]
-    pub quantity: Option<u64>,
-    /// Estimated cost (a decimal string).
-    pub estimated_cost: String,
-    /// What the provider charged (a decimal string).
-    pub charge: Option<String>,
-    /// The account currency.
-    pub currency: Option<String>,
-    /// Where the order stands.
-    pub status: String,
-    /// The provider's status text.
-    pub raw_status: Option<String>,
-    /// The typed reason when rejected.
-    pub reject_reason: Option<String>,
-    /// The provider's order id.
-    pub external_id: Option<String>,
-    /// The last error.
-    pub last_error: Option<String>,
-    /// When journaled (RFC 3339).
-    pub created_at: String,
+    /// The order.
+    #[serde(flatten)]
+    pub order: OrderView,
     /// The counter before delivery started.
     #[specta(type = Option<u32>)]
     pub start_count: Option<u64>,
@@ -127,28 +100,13 @@ pub struct OrderRowView {
 impl From<Order> for OrderRowView {
     fn from(o: Order) -> Self {
         Self {
-            id: o.id,
-            provider: o.provider,
-            service_id: o.service_id,
-            service_name: o.service_name,
-            service_type: o.service_type,
-            link: o.link,
-            quantity: o.quantity,
-            estimated_cost: money(o.estimated_cost),
-            charge: o.charge.map(money),
-            currency: o.currency,
-            status: o.status.as_str().into(),
-            raw_status: o.raw_status,
-            reject_reason: o.reject_reason,
-            external_id: o.external_id,
-            last_error: o.last_error,
-            created_at: time(o.created_at),
             start_count: o.start_count,
             remains: o.remains,
             updated_at: time(o.updated_at),
             finished_at: o.finished_at.map(time),
             last_checked_at: o.last_checked_at.map(time),
             parent_order_id: o.parent_order_id,
+            order: OrderView::from(o),
         }
     }
 }
