@@ -2,7 +2,7 @@ import { emit } from "@tauri-apps/api/event";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { OrderRowView_Serialize } from "../ipc/bindings";
 import { renderApp, renderScreen } from "../test/render";
@@ -11,6 +11,24 @@ import { OrdersScreen, toOrderFilter } from "./OrdersScreen";
 afterEach(() => {
   cleanup();
   clearMocks();
+});
+
+// happy-dom has no layout: give elements a window-sized box so the virtualizer shows a
+// window's worth of rows.
+const sizes = ["offsetWidth", "offsetHeight", "clientWidth", "clientHeight"] as const;
+const saved = sizes.map((k) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, k));
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, "offsetWidth", { configurable: true, get: () => 1000 });
+  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => 600 });
+  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 600 });
+});
+afterAll(() => {
+  sizes.forEach((k, i) => {
+    const d = saved[i];
+    if (d) Object.defineProperty(HTMLElement.prototype, k, d);
+    else Reflect.deleteProperty(HTMLElement.prototype, k);
+  });
 });
 
 function row(id: number, extra: Partial<OrderRowView_Serialize> = {}): OrderRowView_Serialize {
@@ -72,6 +90,45 @@ describe("the Orders screen", () => {
     const pages = calls.filter((c) => c.cmd === "list_orders").map((c) => (c.args as { after: string | null }).after);
     expect(pages).toEqual([null, "c2"]);
     expect(screen.queryByTestId("orders-more")).toBeNull();
+  });
+
+  it("keeps only the rows in view in the page, loads the next page near the end, and shows rows before the counts", async () => {
+    let releaseCounts = () => {};
+    const countsArrived = new Promise<void>((resolve) => { releaseCounts = resolve; });
+    const page = (from: number) => Array.from({ length: 100 }, (_, i) => row(from - i));
+    const { calls } = await renderScreen(<OrdersScreen />, {
+      list_orders: (args) => (args.after === null ? { orders: page(200), next: "c100" } : { orders: page(100), next: null }),
+      order_counts: async () => {
+        await countsArrived;
+        return [{ status: "in_progress", count: 200 }];
+      },
+    });
+    // The rows paint while the counts are still on their way.
+    await waitFor(() => {
+      expect(screen.getAllByTestId("order-row").length).toBeGreaterThan(0);
+    });
+    expect(screen.getByTestId("chip-all").dataset.count).toBe("0");
+    expect(screen.getByTestId("orders-shown").textContent).toBe("100 shown");
+    const rendered = screen.getAllByTestId("order-row").length;
+    expect(rendered).toBeLessThan(40);
+    expect(screen.getAllByTestId("order-row")[0]?.dataset.id).toBe("200");
+    releaseCounts();
+    await waitFor(() => {
+      expect(screen.getByTestId("chip-all").dataset.count).toBe("200");
+    });
+    expect(screen.getByTestId("orders-shown").textContent).toBe("100 of 200 shown");
+    // Scrolling to the end fetches the next page with the cursor (no click needed).
+    const table = screen.getByTestId("orders-table");
+    table.scrollTop = 100 * 56;
+    table.dispatchEvent(new Event("scroll"));
+    await waitFor(() => {
+      expect(screen.getByTestId("orders-shown").dataset.shown).toBe("200");
+    });
+    const pages = calls.filter((c) => c.cmd === "list_orders").map((c) => (c.args as { after: string | null }).after);
+    expect(pages).toEqual([null, "c100"]);
+    // Select all takes every loaded row, not only those in the DOM.
+    await userEvent.click(screen.getByTestId("orders-select-all"));
+    expect(screen.getByTestId("orders-selected").dataset.count).toBe("200");
   });
 
   it("a status chip filters through the engine; refill and cancel send the selection", async () => {
@@ -158,7 +215,7 @@ describe("the Orders screen", () => {
 
 describe("the order filter", () => {
   it("sends dates as whole local days, the end day included", () => {
-    const f = toOrderFilter({ status: [], provider: "", serviceId: " 12 ", from: "2026-11-01", to: "2026-11-03", link: "" });
+    const f = toOrderFilter({ status: [], provider: "", serviceId: " 12 ", from: "2026-11-01", to: "2026-11-03", link: "", archived: false });
     expect(f.serviceId).toBe("12");
     expect(f.provider).toBeNull();
     expect(new Date(f.from ?? "").getDate()).toBe(1);

@@ -1,8 +1,12 @@
 // Orders: every order, newest first, in keyset pages; filters, status chips with counts,
 // multi-select refresh/refill/cancel, CSV export, and a detail drawer. Live through engine
-// events (the queries are invalidated; nothing polls).
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+// events (the queries are invalidated; nothing polls). The table is virtualized (only the
+// rows in view are in the DOM) and the next page loads as the end scrolls into view; the
+// rows never wait for the chips' counts, which arrive on their own.
+import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { UIEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
@@ -23,6 +27,14 @@ export type OrderRow = OrderRowView_Serialize;
 
 /** Rows per page (keyset paging: every page costs the same, however deep). */
 export const PAGE_SIZE = 100;
+
+/** Every row's height, fixed (two text lines and a border fit in it): rows are never
+ *  measured, so scrolling only moves and swaps rows, with no layout read-back. */
+const ROW_HEIGHT = 56;
+
+/** The next page loads when the end of the list is this many rows away. */
+const PREFETCH_ROWS = 30;
+
 
 /** The chips, in lifecycle order. */
 export const STATUSES = [
@@ -48,9 +60,10 @@ interface Filters {
   from: string;
   to: string;
   link: string;
+  archived: boolean;
 }
 
-const NO_FILTERS: Filters = { status: [], provider: "", serviceId: "", from: "", to: "", link: "" };
+const NO_FILTERS: Filters = { status: [], provider: "", serviceId: "", from: "", to: "", link: "", archived: false };
 
 /** The filter as the engine takes it: dates are local calendar days, `to` inclusive. */
 export function toOrderFilter(f: Filters): OrderFilter {
@@ -65,6 +78,7 @@ export function toOrderFilter(f: Filters): OrderFilter {
     from: f.from === "" ? null : day(f.from, 0),
     to: f.to === "" ? null : day(f.to, 1),
     link: f.link.trim() === "" ? null : f.link.trim(),
+    includeArchived: f.archived,
   };
 }
 
@@ -84,13 +98,20 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
   const [notice, setNotice] = useState<{ text: string; tone: "ok" | "warn" } | null>(null);
   const [actionError, setActionError] = useState<UiError | null>(null);
 
-  const list = useInfiniteQuery({
+  const listOptions = useMemo(() => infiniteQueryOptions({
     queryKey: [...KEYS.orders, filter],
     queryFn: ({ pageParam }) => commands.listOrders(filter, PAGE_SIZE, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
     staleTime: 5_000,
-  });
+  }), [filter]);
+  // Ask for the page while this commit paints: the query's own (passive) effect would only
+  // start it after the paint. Same key, so the list below takes this very request.
+  useLayoutEffect(() => {
+    // Errors show through the list's own query.
+    client.infiniteQuery({ ...listOptions }).catch(() => undefined);
+  }, [client, listOptions]);
+  const list = useInfiniteQuery(listOptions);
   const counts = useQuery({
     queryKey: [...KEYS.orderCounts, { ...filter, status: [] }],
     queryFn: () => commands.orderCounts({ ...filter, status: [] }),
@@ -99,6 +120,19 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.orders) ?? [], [list.data]);
   const countOf = (s: string) => counts.data?.find((c) => c.status === s)?.count ?? 0;
   const total = counts.data?.reduce((sum, c) => sum + c.count, 0) ?? 0;
+  // What the list holds under the current chips (null until the counts arrive).
+  const matching = counts.data === undefined
+    ? null
+    : filters.status.length === 0 ? total : filters.status.reduce((sum, s) => sum + countOf(s), 0);
+
+  const toggle = useCallback((id: number) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => {
     setFilters((f) => ({ ...f, [key]: value }));
@@ -157,12 +191,11 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
     onError: (e) => { setActionError(toUiError(e)); },
   });
   const busy = refresh.isPending || refill.isPending || cancel.isPending;
-  const allShown = rows.length > 0 && rows.every((r) => selected.has(r.id));
 
   const providerNames = (providers.data ?? []).map((p) => p.name);
-  const demoNames = new Set((providers.data ?? []).filter((p) => p.isDemo).map((p) => p.name));
+  const demoNames = useMemo(() => new Set((providers.data ?? []).filter((p) => p.isDemo).map((p) => p.name)), [providers.data]);
   return (
-    <section className="flex min-h-0 flex-1 flex-col gap-3" data-testid="orders-screen">
+    <section className="flex h-full min-h-0 flex-col gap-3" data-testid="orders-screen">
       <div className="flex flex-wrap gap-1.5" role="group" aria-label={t("orders.statusFilter")} data-testid="status-chips">
         <Chip active={filters.status.length === 0} onClick={() => { set("status", []); }} testId="chip-all" count={total} label={t("orders.all")} />
         {STATUSES.filter((s) => countOf(s) > 0 || filters.status.includes(s)).map((s) => (
@@ -185,6 +218,11 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
           {t("orders.to")}
           <input type="date" data-testid="orders-filter-to" className={`${INPUT_BASE} w-34`} value={filters.to}
             onChange={(e) => { set("to", e.target.value); }} />
+        </label>
+        <label className="flex h-8 items-center gap-1.5 text-xs text-fg-soft">
+          <input type="checkbox" data-testid="orders-filter-archived" className="size-3.5 accent-accent" checked={filters.archived}
+            onChange={(e) => { set("archived", e.target.checked); }} />
+          {t("orders.includeArchived")}
         </label>
         <div className="ms-auto flex gap-2">
           <Button busy={exportCsv.isPending} onClick={() => { exportCsv.mutate(); }} data-testid="orders-export">
@@ -218,57 +256,107 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
       ) : rows.length === 0 ? (
         <EmptyState testId="orders-empty" title={t("orders.emptyTitle")} text={t("orders.emptyText")} />
       ) : (
-        <div className="min-h-[300px] flex-1 overflow-auto rounded-lg border border-line bg-panel" data-testid="orders-table">
-          <table className="w-full border-collapse text-sm [&_th]:whitespace-nowrap">
-            <thead className="sticky top-0 z-10 bg-sunken text-xs text-muted">
-              <tr>
-                <th className="w-8 px-3 py-2 text-start">
-                  <input type="checkbox" aria-label={t("orders.selectAll")} data-testid="orders-select-all" className="size-3.5 accent-accent"
-                    checked={allShown}
-                    onChange={() => { setSelected(allShown ? new Set() : new Set(rows.map((r) => r.id))); }} />
-                </th>
-                <th className="px-2 py-2 text-start font-medium">{t("orders.col.id")}</th>
-                <th className="px-2 py-2 text-start font-medium">{t("orders.col.service")}</th>
-                <th className="px-2 py-2 text-start font-medium">{t("orders.col.link")}</th>
-                <th className="px-2 py-2 text-end font-medium">{t("orders.col.quantity")}</th>
-                <th className="px-2 py-2 text-end font-medium">{t("orders.col.startCount")}</th>
-                <th className="px-2 py-2 text-end font-medium">{t("orders.col.remains")}</th>
-                <th className="px-2 py-2 text-end font-medium">{t("orders.col.charge")}</th>
-                <th className="px-2 py-2 text-start font-medium">{t("orders.col.status")}</th>
-                <th className="px-3 py-2 text-end font-medium">{t("orders.col.age")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <Row key={o.id} o={o} demo={demoNames.has(o.provider)} checked={selected.has(o.id)} active={open === o.id}
-                  onCheck={() => {
-                    setSelected((s) => {
-                      const next = new Set(s);
-                      if (next.has(o.id)) next.delete(o.id);
-                      else next.add(o.id);
-                      return next;
-                    });
-                  }}
-                  onOpen={() => { setOpen(o.id); }} />
-              ))}
-            </tbody>
-          </table>
-          <div className="flex items-center justify-center gap-3 px-4 py-3 text-xs text-muted">
-            <span data-testid="orders-shown" data-shown={rows.length}>
-              {t("orders.shown", { shown: formatCount(rows.length, language), total: formatCount(total, language) })}
-            </span>
-            {list.hasNextPage && (
-              <Button busy={list.isFetchingNextPage} onClick={() => { void list.fetchNextPage(); }} data-testid="orders-more">
-                {t("orders.more")}
-              </Button>
-            )}
-          </div>
-        </div>
+        <OrdersTable rows={rows} matching={matching} selected={selected} setSelected={setSelected} toggle={toggle}
+          open={open} setOpen={setOpen} demoNames={demoNames} hasNextPage={list.hasNextPage}
+          isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
       )}
       {open !== null && <OrderDrawer id={open} onClose={() => { setOpen(null); }} />}
     </section>
   );
 }
+
+/** The order rows: only those in view are in the DOM; scrolling re-renders this table alone
+ *  (not the chips and filters above it), and the next page loads as the end comes near. */
+function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setOpen, demoNames, hasNextPage, isFetchingNextPage, fetchNextPage }: {
+  rows: OrderRow[];
+  matching: number | null;
+  selected: Set<number>;
+  setSelected: (s: Set<number>) => void;
+  toggle: (id: number) => void;
+  open: number | null;
+  setOpen: (id: number) => void;
+  demoNames: Set<string>;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: (options?: { cancelRefetch?: boolean }) => Promise<unknown>;
+}) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not memoizable; this component re-renders on scroll by design.
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (i) => rows[i]?.id ?? i,
+    overscan: 8,
+    // Before the scroll box is measured (and in tests without layout) assume a typical window.
+    initialRect: { width: 1000, height: 600 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    if (hasNextPage && !isFetchingNextPage && el.scrollTop + el.clientHeight >= el.scrollHeight - PREFETCH_ROWS * ROW_HEIGHT) {
+      // Never cancel a page already on its way (scroll events come in bursts).
+      void fetchNextPage({ cancelRefetch: false });
+    }
+  };
+  const allShown = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  const head = "px-2 font-medium";
+  return (
+    <div role="table" aria-label={t("nav.orders")} aria-rowcount={matching === null ? -1 : matching + 1}
+      className="flex min-h-[300px] flex-1 flex-col overflow-hidden rounded-lg border border-line bg-panel">
+      {/* The header sits outside the scroll box: a sticky header would make every scrolled
+          frame repaint the whole box. */}
+      <div role="row" aria-rowindex={1} className="grid h-9 shrink-0 items-center border-b border-line bg-sunken text-xs whitespace-nowrap text-muted"
+        style={{ gridTemplateColumns: COLUMNS }}>
+        <span role="columnheader" className="px-3">
+          <input type="checkbox" aria-label={t("orders.selectAll")} data-testid="orders-select-all" className="size-3.5 accent-accent"
+            checked={allShown}
+            onChange={() => { setSelected(allShown ? new Set() : new Set(rows.map((r) => r.id))); }} />
+        </span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.id")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.service")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.link")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.quantity")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.startCount")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.remains")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.charge")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.status")}</span>
+        <span role="columnheader" className="px-3 text-end font-medium">{t("orders.col.age")}</span>
+      </div>
+      <div ref={scrollRef} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto" data-testid="orders-table">
+        <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const o = rows[item.index];
+            if (o === undefined) return null;
+            return (
+              <Row key={o.id} o={o} index={item.index} start={item.start} demo={demoNames.has(o.provider)}
+                checked={selected.has(o.id)} active={open === o.id} onCheck={toggle} onOpen={setOpen} />
+            );
+          })}
+        </div>
+        <div className="flex items-center justify-center gap-3 border-t border-line px-4 py-3 text-xs text-muted">
+          <span data-testid="orders-shown" data-shown={rows.length}>
+            {matching === null
+              ? t("orders.shownCounting", { shown: formatCount(rows.length, language) })
+              : t("orders.shown", { shown: formatCount(rows.length, language), total: formatCount(matching, language) })}
+          </span>
+          {hasNextPage && (
+            <Button busy={isFetchingNextPage} onClick={() => { void fetchNextPage(); }} data-testid="orders-more">
+              {t("orders.more")}
+            </Button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The table's columns (header and rows share them). */
+const COLUMNS =
+  "2.25rem minmax(4.5rem,0.6fr) minmax(9rem,2fr) minmax(7rem,1.4fr) minmax(4.5rem,0.7fr) minmax(5rem,0.8fr) " +
+  "minmax(4.5rem,0.7fr) minmax(5rem,0.8fr) minmax(6rem,0.9fr) minmax(6.5rem,0.9fr)";
 
 function Chip({ active, onClick, testId, count, label }: { active: boolean; onClick: () => void; testId: string; count: number; label: string }) {
   const { language } = usePreferences();
@@ -290,43 +378,54 @@ function StatusChip({ status, count, active, onClick }: { status: string; count:
   return <Chip active={active} onClick={onClick} testId={`chip-${status}`} count={count} label={text(status)} />;
 }
 
-function Row({ o, demo, checked, active, onCheck, onOpen }: { o: OrderRow; demo: boolean; checked: boolean; active: boolean; onCheck: () => void; onOpen: () => void }) {
+const Row = memo(function Row({ o, index, start, demo, checked, active, onCheck, onOpen }: {
+  o: OrderRow;
+  index: number;
+  start: number;
+  demo: boolean;
+  checked: boolean;
+  active: boolean;
+  onCheck: (id: number) => void;
+  onOpen: (id: number) => void;
+}) {
   const { t } = useTranslation();
   const { language } = usePreferences();
   const num = (v: number | null) => (v === null ? "—" : formatCount(v, language));
+  const cell = "truncate px-2";
   return (
-    <tr data-testid="order-row" data-id={o.id} data-status={o.status}
-      className={`cursor-pointer border-t border-line hover:bg-hover ${active ? "bg-accent-soft/60" : ""}`}
-      onClick={onOpen}>
-      <td className="px-3 py-2" onClick={(e) => { e.stopPropagation(); }}>
+    <div role="row" aria-rowindex={index + 2} data-index={index} data-testid="order-row" data-id={o.id} data-status={o.status}
+      className={`absolute inset-x-0 top-0 grid cursor-pointer items-center border-b border-line text-sm hover:bg-hover ${active ? "bg-accent-soft/60" : ""}`}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)`, gridTemplateColumns: COLUMNS }}
+      onClick={() => { onOpen(o.id); }}>
+      <span role="cell" className="px-3" onClick={(e) => { e.stopPropagation(); }}>
         <input type="checkbox" aria-label={t("orders.select", { id: o.id })} data-testid="order-check" className="size-3.5 accent-accent"
-          checked={checked} onChange={onCheck} />
-      </td>
-      <td className="px-2 py-2">
+          checked={checked} onChange={() => { onCheck(o.id); }} />
+      </span>
+      <span role="cell" className={cell}>
         <button type="button" data-testid="order-open" aria-label={t("orders.detail", { id: o.id })} dir="ltr"
           className="rounded font-mono text-xs text-accent hover:underline focus-visible:outline-2 focus-visible:outline-accent"
-          onClick={(e) => { e.stopPropagation(); onOpen(); }}>
+          onClick={(e) => { e.stopPropagation(); onOpen(o.id); }}>
           #{o.id}
         </button>
-      </td>
-      <td className="max-w-44 px-2 py-2">
-        <div className="truncate" dir="auto" title={o.serviceName}>{o.serviceName}</div>
-        <div className="flex items-center gap-1.5 truncate text-xs text-muted">
-          <bdi dir="ltr">{o.provider} · #{o.serviceId}</bdi>
+      </span>
+      <span role="cell" className="min-w-0 px-2">
+        <span className="block truncate" dir="auto" title={o.serviceName}>{o.serviceName}</span>
+        <span className="flex min-w-0 items-center gap-1.5 text-xs text-muted">
+          <bdi dir="ltr" className="truncate">{o.provider} · #{o.serviceId}</bdi>
           {demo && <Badge testId="order-demo">{t("orders.demo")}</Badge>}
-        </div>
-      </td>
-      <td className="max-w-32 truncate px-2 py-2 text-xs text-fg-soft" dir="ltr" title={o.link ?? ""}>{o.link ?? "—"}</td>
-      <td className="px-1.5 py-2 text-end tabular-nums">{num(o.quantity)}</td>
-      <td className="px-1.5 py-2 text-end tabular-nums">{num(o.startCount)}</td>
-      <td className="px-1.5 py-2 text-end tabular-nums" data-testid="order-remains">{num(o.remains)}</td>
-      <td className="px-2 py-2 text-end tabular-nums whitespace-nowrap" data-testid="order-charge" data-charge={o.charge ?? ""}>
+        </span>
+      </span>
+      <span role="cell" className={`${cell} text-xs text-fg-soft`} dir="ltr" title={o.link ?? ""}>{o.link ?? "—"}</span>
+      <span role="cell" className={`${cell} text-end tabular-nums`}>{num(o.quantity)}</span>
+      <span role="cell" className={`${cell} text-end tabular-nums`}>{num(o.startCount)}</span>
+      <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-remains">{num(o.remains)}</span>
+      <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-charge" data-charge={o.charge ?? ""}>
         {o.charge === null ? <span className="text-muted">{formatAmount(o.estimatedCost, o.currency, language)}*</span> : formatAmount(o.charge, o.currency, language)}
-      </td>
-      <td className="px-2 py-2">
+      </span>
+      <span role="cell" className="px-2">
         <StatusBadge status={o.status} />
-      </td>
-      <td className="px-3 py-2 text-end text-xs whitespace-nowrap text-muted" title={o.createdAt}>{formatAgo(o.createdAt, language)}</td>
-    </tr>
+      </span>
+      <span role="cell" className={`${cell} px-3 text-end text-xs text-muted`} title={o.createdAt}>{formatAgo(o.createdAt, language)}</span>
+    </div>
   );
-}
+});
