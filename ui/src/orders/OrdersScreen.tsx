@@ -283,6 +283,7 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
   const { t } = useTranslation();
   const { language } = usePreferences();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not memoizable; this component re-renders on scroll by design.
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -296,6 +297,7 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
   const items = virtualizer.getVirtualItems();
   const onScroll = (e: UIEvent<HTMLDivElement>) => {
     const el = e.currentTarget;
+    if (headRef.current !== null) headRef.current.scrollLeft = el.scrollLeft;
     if (hasNextPage && !isFetchingNextPage && el.scrollTop + el.clientHeight >= el.scrollHeight - PREFETCH_ROWS * ROW_HEIGHT) {
       // Never cancel a page already on its way (scroll events come in bursts).
       void fetchNextPage({ cancelRefetch: false });
@@ -308,25 +310,27 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
       className="flex min-h-[300px] flex-1 flex-col overflow-hidden rounded-lg border border-line bg-panel">
       {/* The header sits outside the scroll box: a sticky header would make every scrolled
           frame repaint the whole box. */}
-      <div role="row" aria-rowindex={1} className="grid h-9 shrink-0 items-center border-b border-line bg-sunken text-xs whitespace-nowrap text-muted"
-        style={{ gridTemplateColumns: COLUMNS }}>
-        <span role="columnheader" className="px-3">
-          <input type="checkbox" aria-label={t("orders.selectAll")} data-testid="orders-select-all" className="size-3.5 accent-accent"
-            checked={allShown}
-            onChange={() => { setSelected(allShown ? new Set() : new Set(rows.map((r) => r.id))); }} />
-        </span>
-        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.id")}</span>
-        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.service")}</span>
-        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.link")}</span>
-        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.quantity")}</span>
-        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.startCount")}</span>
-        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.remains")}</span>
-        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.charge")}</span>
-        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.status")}</span>
-        <span role="columnheader" className="px-3 text-end font-medium">{t("orders.col.age")}</span>
+      <div ref={headRef} className="shrink-0 overflow-hidden border-b border-line bg-sunken">
+        <div role="row" aria-rowindex={1} className="grid h-9 items-center text-xs whitespace-nowrap text-muted"
+          style={{ gridTemplateColumns: COLUMNS, minWidth: MIN_WIDTH }}>
+          <span role="columnheader" className="px-3">
+            <input type="checkbox" aria-label={t("orders.selectAll")} data-testid="orders-select-all" className="size-3.5 accent-accent"
+              checked={allShown}
+              onChange={() => { setSelected(allShown ? new Set() : new Set(rows.map((r) => r.id))); }} />
+          </span>
+          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.id")}</span>
+          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.service")}</span>
+          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.link")}</span>
+          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.quantity")}</span>
+          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.startCount")}</span>
+          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.remains")}</span>
+          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.charge")}</span>
+          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.status")}</span>
+          <span role="columnheader" className="px-3 text-end font-medium">{t("orders.col.age")}</span>
+        </div>
       </div>
       <div ref={scrollRef} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto" data-testid="orders-table">
-        <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
+        <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize(), minWidth: MIN_WIDTH }}>
           {items.map((item) => {
             const o = rows[item.index];
             if (o === undefined) return null;
@@ -353,10 +357,12 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
   );
 }
 
-/** The table's columns (header and rows share them). */
+/** The table's columns (header and rows share them); below their minimum widths the body
+ *  scrolls sideways and the header follows it. */
 const COLUMNS =
-  "2.25rem minmax(4.5rem,0.6fr) minmax(9rem,2fr) minmax(7rem,1.4fr) minmax(4.5rem,0.7fr) minmax(5rem,0.8fr) " +
-  "minmax(4.5rem,0.7fr) minmax(5rem,0.8fr) minmax(6rem,0.9fr) minmax(6.5rem,0.9fr)";
+  "2.25rem minmax(4rem,0.5fr) minmax(7rem,2fr) minmax(5rem,1.2fr) minmax(5.5rem,0.6fr) minmax(5.5rem,0.7fr) " +
+  "minmax(5.5rem,0.6fr) minmax(7.5rem,0.9fr) minmax(6rem,0.8fr) minmax(8rem,1fr)";
+const MIN_WIDTH = "56.25rem";
 
 function Chip({ active, onClick, testId, count, label }: { active: boolean; onClick: () => void; testId: string; count: number; label: string }) {
   const { language } = usePreferences();
@@ -419,7 +425,8 @@ const Row = memo(function Row({ o, index, start, demo, checked, active, onCheck,
       <span role="cell" className={`${cell} text-end tabular-nums`}>{num(o.quantity)}</span>
       <span role="cell" className={`${cell} text-end tabular-nums`}>{num(o.startCount)}</span>
       <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-remains">{num(o.remains)}</span>
-      <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-charge" data-charge={o.charge ?? ""}>
+      <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-charge" data-charge={o.charge ?? ""}
+        title={o.charge ?? o.estimatedCost}>
         {o.charge === null ? <span className="text-muted">{formatAmount(o.estimatedCost, o.currency, language)}*</span> : formatAmount(o.charge, o.currency, language)}
       </span>
       <span role="cell" className="px-2">
