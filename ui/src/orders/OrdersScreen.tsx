@@ -360,9 +360,9 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
 /** The table's columns (header and rows share them); below their minimum widths the body
  *  scrolls sideways and the header follows it. */
 const COLUMNS =
-  "2.25rem minmax(4rem,0.5fr) minmax(7rem,2fr) minmax(5rem,1.2fr) minmax(5.5rem,0.6fr) minmax(5.5rem,0.7fr) " +
-  "minmax(5.5rem,0.6fr) minmax(7.5rem,0.9fr) minmax(6rem,0.8fr) minmax(8rem,1fr)";
-const MIN_WIDTH = "56.25rem";
+  "2.25rem minmax(5rem,0.5fr) minmax(7rem,2fr) minmax(5rem,1.2fr) minmax(5.5rem,0.6fr) minmax(5.5rem,0.7fr) " +
+  "minmax(5.5rem,0.6fr) minmax(7.25rem,0.9fr) minmax(6rem,0.8fr) minmax(7.5rem,1fr)";
+const MIN_WIDTH = "56.5rem";
 
 function Chip({ active, onClick, testId, count, label }: { active: boolean; onClick: () => void; testId: string; count: number; label: string }) {
   const { language } = usePreferences();
