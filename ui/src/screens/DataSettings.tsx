@@ -192,7 +192,7 @@ function BackupRow({ Row }: { Row: RowType }) {
   const backup = useMutation({ mutationFn: () => commands.backupDatabase() });
   return (
     <Row label={t("settings.backup")} hint={t("settings.backupHint")}>
-      <div className="flex flex-col items-end gap-1">
+      <div className="flex min-w-0 basis-full flex-col items-start gap-2">
         <Button busy={backup.isPending} onClick={() => { backup.mutate(); }} data-testid="backup">
           {t("settings.backupNow")}
         </Button>
