@@ -62,6 +62,9 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // `generate_context!` embeds the built UI; rebuild the app when it changes (a UI-only
+    // change would otherwise leave the previous UI inside the binary).
+    println!("cargo:rerun-if-changed=../ui/dist");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

@@ -118,7 +118,8 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
               {rows.map(([k, v]) => (
                 <div key={k} className="contents">
                   <dt className="text-muted">{k}</dt>
-                  <dd className="min-w-0 break-all text-fg"><bdi>{v}</bdi></dd>
+                  {/* Each value takes its own direction (a Latin service name reads left to right inside Arabic), kept at the inline end. */}
+                  <dd className="min-w-0 break-words text-fg rtl:text-right" dir="auto">{v}</dd>
                 </div>
               ))}
             </dl>
