@@ -20,6 +20,13 @@ const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 1000;
 /// Rows fetched per page while exporting.
 const EXPORT_PAGE: u32 = 1000;
+/// A page filtered by link text comes from the trigram index when it holds fewer candidates
+/// than this; a term matching more (say "instagram") keeps the scan newest first, which stops
+/// after one page.
+const LINK_INDEX_PAGE_CAP: i64 = 5_000;
+/// The same for the counts per state, which read every match either way: through the index
+/// each match costs a lookup, scanning costs every live order.
+const LINK_INDEX_COUNTS_CAP: i64 = 20_000;
 
 /// A position in the order list: the last row seen (newest first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,9 +89,70 @@ pub struct OrderPage {
     pub next: Option<String>,
 }
 
+/// How the link text filter is applied.
+#[derive(Debug, Clone, PartialEq)]
+enum LinkFilter {
+    /// No link filter.
+    None,
+    /// `o.link LIKE like ESCAPE '\'` checked on every order the other filters leave.
+    Scan { like: String },
+    /// The same check, on only the candidates the trigram index (schema 6) finds for `fts`.
+    Indexed { like: String, fts: String },
+}
+
+/// Chooses how to apply `q`'s link text: through the trigram index when it finds fewer than
+/// `cap` candidates, else by scanning. Both give the same rows: the index's pattern only ever
+/// matches more (`%` and `_` stay wildcards there, and its case folding covers non-ASCII
+/// letters too), and the exact `LIKE` is checked on every candidate.
+fn link_filter(conn: &rusqlite::Connection, q: &OrderQuery, cap: i64) -> Result<LinkFilter> {
+    let Some(text) = q
+        .link_contains
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Ok(LinkFilter::None);
+    };
+    // The user's `%`, `_` and `\` are literal.
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let like = format!("%{escaped}%");
+    // The trigram index answers LIKE only for patterns with three characters in a row that
+    // are not wildcards (it would read all of itself otherwise).
+    let longest_run = text
+        .split(['%', '_'])
+        .map(|run| run.chars().count())
+        .max()
+        .unwrap_or(0);
+    if longest_run < 3 {
+        return Ok(LinkFilter::Scan { like });
+    }
+    // The index cannot take an ESCAPE clause: its pattern is the raw text, where `%` and `_`
+    // match more than themselves; the exact LIKE then drops what they let in.
+    let fts = format!("%{text}%");
+    let candidates: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM \
+             (SELECT 1 FROM orders_link_fts WHERE link LIKE ?1 LIMIT ?2)",
+        )?
+        .query_row(rusqlite::params![fts, cap], |r| r.get(0))?;
+    Ok(if candidates < cap {
+        LinkFilter::Indexed { like, fts }
+    } else {
+        LinkFilter::Scan { like }
+    })
+}
+
 /// Builds the `WHERE` clause, appending its arguments to `args` (numbered after those
 /// already there).
-fn filter(conn: &rusqlite::Connection, q: &OrderQuery, args: &mut Vec<Value>) -> Result<String> {
+fn filter(
+    conn: &rusqlite::Connection,
+    q: &OrderQuery,
+    link: &LinkFilter,
+    args: &mut Vec<Value>,
+) -> Result<String> {
     let mut clauses: Vec<String> = Vec::new();
     if !q.include_archived {
         // Matches the partial `orders_live_*` indexes, so the default list never walks
@@ -135,18 +203,21 @@ fn filter(conn: &rusqlite::Connection, q: &OrderQuery, args: &mut Vec<Value>) ->
         args.push(Value::Integer(to_millis(t)));
         clauses.push(format!("o.created_at < ?{}", args.len()));
     }
-    if let Some(text) = q
-        .link_contains
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        args.push(Value::Text(format!("%{escaped}%")));
-        clauses.push(format!("o.link LIKE ?{} ESCAPE '\\'", args.len()));
+    match link {
+        LinkFilter::None => {}
+        LinkFilter::Scan { like } => {
+            args.push(Value::Text(like.clone()));
+            clauses.push(format!("o.link LIKE ?{} ESCAPE '\\'", args.len()));
+        }
+        LinkFilter::Indexed { like, fts } => {
+            args.push(Value::Text(fts.clone()));
+            clauses.push(format!(
+                "o.id IN (SELECT rowid FROM orders_link_fts WHERE link LIKE ?{})",
+                args.len()
+            ));
+            args.push(Value::Text(like.clone()));
+            clauses.push(format!("o.link LIKE ?{} ESCAPE '\\'", args.len()));
+        }
     }
     if let Some(after) = &q.after {
         let c = OrderCursor::decode(after)?;
@@ -174,9 +245,10 @@ pub(crate) fn page_sql(
             statuses.push(*s);
         }
     }
+    let link = link_filter(conn, q, LINK_INDEX_PAGE_CAP)?;
     let mut args: Vec<Value> = Vec::new();
     if statuses.len() < 2 {
-        let filter = filter(conn, q, &mut args)?;
+        let filter = filter(conn, q, &link, &mut args)?;
         args.push(Value::Integer(i64::from(limit) + 1));
         return Ok((
             format!(
@@ -197,7 +269,7 @@ pub(crate) fn page_sql(
             status: vec![s],
             ..q.clone()
         };
-        let filter = filter(conn, &one, &mut args)?;
+        let filter = filter(conn, &one, &link, &mut args)?;
         arms.push(format!(
             "SELECT id FROM (SELECT o.id FROM orders o {filter} \
              ORDER BY o.created_at DESC, o.id DESC LIMIT ?1)"
@@ -405,8 +477,9 @@ fn counts_sql(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Ve
         limit: None,
         ..q.clone()
     };
+    let link = link_filter(conn, &q, LINK_INDEX_COUNTS_CAP)?;
     let mut args = Vec::new();
-    let filter = filter(conn, &q, &mut args)?;
+    let filter = filter(conn, &q, &link, &mut args)?;
     Ok((
         format!(
             "SELECT o.status, count(*) FROM orders o {filter} GROUP BY o.status ORDER BY o.status"

@@ -189,3 +189,61 @@ fn a_backup_is_a_consistent_database_and_never_overwrites_a_file() {
         "the existing file is untouched"
     );
 }
+
+#[test]
+fn schema_6_indexes_the_links_of_existing_orders_and_follows_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("db.sqlite3");
+    let insert = "INSERT INTO orders (idempotency_key, provider_id, service_id, service_name, \
+         service_type, service_rate, link, estimated_cost, status, created_at, updated_at) \
+         VALUES (?1, 1, '42', 'n', 'Default', '0.9', ?2, '0', 'completed', 3, 3)";
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        apply_migrations(&mut conn, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO providers (id, name, display_name, api_url, api_key_enc, key_last4, \
+               created_at, updated_at) VALUES (1, 'old', 'Old', 'https://old.example/api/v2', x'00', '', 1, 1);",
+        )
+        .unwrap();
+        conn.execute(insert, ["k1", "https://instagram.com/p/OldPost"])
+            .unwrap();
+        conn.execute(insert, ["k2", "https://tiktok.com/@someone"])
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let conn = store.connection().unwrap();
+    // The bundled SQLite has FTS5 and its trigram tokenizer.
+    let fts5: i64 = conn
+        .query_row("SELECT sqlite_compileoption_used('ENABLE_FTS5')", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fts5, 1);
+    let find = |text: &str| -> Vec<String> {
+        conn.prepare(
+            "SELECT o.idempotency_key FROM orders_link_fts f JOIN orders o ON o.id = f.rowid \
+             WHERE f.link LIKE ?1 ORDER BY o.id",
+        )
+        .unwrap()
+        .query_map([format!("%{text}%")], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    assert_eq!(find("oldpost"), ["k1"], "orders from before schema 6");
+    conn.execute(insert, ["k3", "https://instagram.com/p/NewPost"])
+        .unwrap();
+    assert_eq!(find("instagram"), ["k1", "k3"]);
+    conn.execute(
+        "UPDATE orders SET link = 'https://youtube.com/watch?v=abc' WHERE idempotency_key = 'k1'",
+        [],
+    )
+    .unwrap();
+    assert_eq!(find("oldpost"), Vec::<String>::new());
+    assert_eq!(find("youtube"), ["k1"]);
+    conn.execute("DELETE FROM orders WHERE idempotency_key = 'k2'", [])
+        .unwrap();
+    assert_eq!(find("tiktok"), Vec::<String>::new());
+    conn.execute_batch("INSERT INTO orders_link_fts (orders_link_fts) VALUES ('integrity-check')")
+        .unwrap();
+}

@@ -1,5 +1,6 @@
 //! Order tests against the in-process panel simulator: one binary, one module per area.
 
+mod link_search;
 mod list;
 mod million;
 mod placement;
