@@ -63,6 +63,26 @@ describe("the provider form", () => {
     });
   });
 
+  it("checks a new key at once after adding, so the balance shows without waiting for the balance job", async () => {
+    let checked = false;
+    const { calls } = await openProviders({
+      add_provider: () => ({ ...DEMO, name: "kings", isDemo: false, balance: null, currency: null, balanceCheckedAt: null }),
+      list_providers: () => (checked ? [{ ...DEMO, name: "kings", isDemo: false, balance: "42.5" }] : []),
+      test_provider: () => {
+        checked = true;
+        return { provider: "kings", balance: "42.5", currency: "USD", checkedAt: "2026-11-24T12:00:00Z" };
+      },
+    });
+    await userEvent.click(await screen.findByTestId("welcome-add"));
+    await userEvent.click(await screen.findByTestId("preset-smmkings"));
+    await userEvent.type(screen.getByTestId("pf-apiKey"), "kings-key-0001");
+    await userEvent.click(screen.getByTestId("pf-save"));
+    await waitFor(() => {
+      expect(calls.find((c) => c.cmd === "test_provider")?.args).toEqual({ name: "kings" });
+    });
+    expect((await screen.findByTestId("provider-balance")).textContent).toContain("$42.50");
+  });
+
   it("edits without ever showing the key: empty key field means keep it", async () => {
     const { calls } = await openProviders({
       list_providers: () => [DEMO],
@@ -84,6 +104,7 @@ describe("the provider form", () => {
       name: "demo",
       edit: { displayName: "My demo", apiUrl: DEMO.apiUrl, apiKey: null, priority: 0 },
     });
+    expect(calls.map((c) => c.cmd)).not.toContain("test_provider"); // the key did not change
   });
 
   it("lists status, balance with its currency, services; delete asks and says orders are kept", async () => {

@@ -56,9 +56,23 @@ export function ProviderForm({
       return commands.addProvider({ name, displayName, apiUrl, apiKey, priority: prio });
     },
     onSuccess: async (saved) => {
+      const newKey = apiKey !== "";
       setApiKey("");
       await refreshAfterProviderChange(client);
       onDone(saved);
+      if (newKey) {
+        // Check a new key at once: the balance and currency (or the provider's error) show
+        // without waiting for the hourly balance job, and orders get a "balance before".
+        commands
+          .testProvider(saved.name)
+          .then(
+            () => undefined,
+            () => undefined, // recorded on the provider; its card shows it
+          )
+          .finally(() => {
+            void refreshAfterProviderChange(client);
+          });
+      }
     },
     onError: (e) => {
       setError(e instanceof FieldError ? e.error : toUiError(e));
