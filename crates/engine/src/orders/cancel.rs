@@ -9,6 +9,7 @@ use serde_json::json;
 use smm_panel::{Delivery, ItemError, MAX_IDS_PER_CALL};
 
 use super::error::OrderError;
+use super::refill::service_offers;
 use super::{add_event, order_by_id};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorBody, Result};
@@ -56,15 +57,8 @@ impl Engine {
                     }
                     .into());
                 }
-                if let Some(service_ref) = order.service_ref {
-                    let cancel: bool = tx.query_row(
-                        "SELECT cancel FROM services WHERE id = ?1",
-                        [service_ref],
-                        |r| r.get(0),
-                    )?;
-                    if !cancel {
-                        return Err(OrderError::CancelUnsupported(id).into());
-                    }
+                if !service_offers(tx, &order, "cancel")? {
+                    return Err(OrderError::CancelUnsupported(id).into());
                 }
                 tx.execute(
                     "INSERT INTO cancel_requests (order_id, provider_id, status, requested_at, \

@@ -89,8 +89,9 @@ fn refill_by_id(conn: &Connection, id: i64) -> Result<Refill> {
         .query_row([id], refill_from_row)?)
 }
 
-/// Whether the order's service offers refills (from the catalog row, or true when unknown).
-fn service_offers(conn: &Connection, order: &Order, column: &str) -> Result<bool> {
+/// Whether the order's service offers refills or cancels (`column`: `refill` or `cancel`), from
+/// its catalog row; true when the service is unknown (the provider then decides).
+pub(super) fn service_offers(conn: &Connection, order: &Order, column: &str) -> Result<bool> {
     let Some(service_ref) = order.service_ref else {
         return Ok(true);
     };
