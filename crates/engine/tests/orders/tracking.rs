@@ -298,6 +298,15 @@ async fn refills_are_requested_once_and_tracked() {
         ))
         .await
         .unwrap();
+    // The plain service takes no cancels either: refused before anything is journaled or sent.
+    let before = counts(&desk.engine);
+    let out = desk.engine.cancel_orders(&[plain.id]).await.unwrap();
+    assert_eq!(
+        out[0].error.as_ref().unwrap().code,
+        "order.cancel_unsupported"
+    );
+    assert_eq!(counts(&desk.engine), before);
+    assert_eq!(desk.sim.counters().get(Action::Cancel), 0);
     desk.sim.advance(Duration::from_secs(2 * 24 * 3600));
     desk.engine
         .refresh_orders(RefreshScope::AllOpen)
