@@ -5,5 +5,10 @@
 #[path = "../orders/support.rs"]
 mod support;
 
+/// The engine tests' helpers (`snapshot`: every row of every table).
+#[allow(dead_code)]
+#[path = "../engine/support.rs"]
+mod desk;
+
 mod moving;
 mod restore;
