@@ -5,6 +5,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Segmented } from "../components/Segmented";
 import { Badge, Button, EmptyState, ErrorBanner, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import type { AlertView_Serialize as AlertView } from "../ipc/bindings";
@@ -13,7 +14,6 @@ import { KEYS } from "../ipc/useEngineEvents";
 import { formatAgo, formatAmount, formatCount, formatDateTime } from "../lib/format";
 import { useStatusText } from "../orders/OrderResult";
 import { usePreferences } from "../preferences/PreferencesProvider";
-import { Segmented } from "../screens/Segmented";
 import { useNavigate } from "../shell/navigation";
 
 /** Alerts per page. */

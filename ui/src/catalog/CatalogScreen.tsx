@@ -5,18 +5,18 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Select } from "../components/Select";
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { ChangeView_Serialize, ServiceFilter_Deserialize, ServiceView_Serialize } from "../ipc/bindings";
+import type { ChangeView_Serialize, ServiceFilter_Deserialize } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
+import type { ServiceView } from "../ipc/views";
 import { formatAmount, formatCount } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { useNavigate } from "../shell/navigation";
 import { CompareView } from "./CompareView";
 import { PLATFORMS, SERVICE_TYPES } from "./constants";
-
-export type ServiceView = ServiceView_Serialize;
 
 /** Rows fetched per request; the table asks only for the pages on screen. */
 export const PAGE_SIZE = 100;
@@ -335,40 +335,5 @@ function ServiceRow({ s, change, onOrder }: { s: ServiceView; change: ChangeView
         </Button>
       </span>
     </>
-  );
-}
-
-export function Select({
-  label,
-  testId,
-  value,
-  options,
-  any,
-  onChange,
-}: {
-  label: string;
-  testId: string;
-  value: string;
-  options: readonly (readonly [string, string])[];
-  any?: string | undefined;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <select
-      aria-label={label}
-      data-testid={testId}
-      value={value}
-      onChange={(e) => {
-        onChange(e.target.value);
-      }}
-      className={`${INPUT_BASE} w-auto max-w-48`}
-    >
-      {any !== undefined && <option value="">{any}</option>}
-      {options.map(([v, l]) => (
-        <option key={v} value={v}>
-          {l}
-        </option>
-      ))}
-    </select>
   );
 }

@@ -3,13 +3,13 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Select } from "../components/Select";
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { formatAmount, formatCount } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useNavigate } from "../shell/navigation";
-import { Select } from "./CatalogScreen";
 import { PLATFORMS } from "./constants";
 
 export function CompareView() {

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Segmented } from "../components/Segmented";
 import { Badge, Card, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import type { DailyBalanceView, ProviderBalanceView_Serialize as ProviderBalanceView, ProviderStatsView_Serialize as ProviderStatsView, StatsView_Serialize as StatsView } from "../ipc/bindings";
@@ -13,7 +14,6 @@ import { KEYS } from "../ipc/useEngineEvents";
 import { formatAgo, formatAmount, formatCount } from "../lib/format";
 import { localeOf } from "../i18n";
 import { usePreferences } from "../preferences/PreferencesProvider";
-import { Segmented } from "../screens/Segmented";
 import { BalanceChart, EXACT, SpendChart, StatusChart, SuccessChart } from "./charts";
 
 type Preset = "7" | "30" | "90" | "custom";

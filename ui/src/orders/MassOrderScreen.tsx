@@ -10,11 +10,11 @@ import { commands } from "../ipc/bindings";
 import type { MassPreviewView_Serialize, MassProgressView_Deserialize, MassReportView_Serialize } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import { formatAmount, formatCount } from "../lib/format";
+import { newIdempotencyKey } from "../lib/idempotency";
+import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
-import { newIdempotencyKey } from "./NewOrderScreen";
 import { StatusBadge } from "./OrderResult";
-import { useDebounced } from "./useDebounced";
 
 type Preview = MassPreviewView_Serialize;
 type Result = MassProgressView_Deserialize["result"];

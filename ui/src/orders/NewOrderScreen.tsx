@@ -4,26 +4,20 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import type { ServiceView } from "../catalog/CatalogScreen";
 import { Badge, Button, Card, ErrorBanner, Field, INPUT, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { OrderInput_Deserialize, OrderView_Serialize } from "../ipc/bindings";
+import type { OrderInput_Deserialize } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import type { UiError } from "../ipc/errors";
+import type { OrderView, ServiceView } from "../ipc/views";
 import { formatAmount, formatCount } from "../lib/format";
+import { newIdempotencyKey } from "../lib/idempotency";
+import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { fieldsFor, linesOf, LIST_FIELDS } from "./fields";
 import type { ListField, OrderField } from "./fields";
 import { OrderResult } from "./OrderResult";
-import { useDebounced } from "./useDebounced";
-
-export type OrderView = OrderView_Serialize;
-
-/** A fresh idempotency key (made once, when the form opens). */
-export function newIdempotencyKey(): string {
-  return crypto.randomUUID();
-}
 
 export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined }) {
   const { t } = useTranslation();

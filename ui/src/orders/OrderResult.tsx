@@ -6,10 +6,10 @@ import { useTranslation } from "react-i18next";
 import { Badge, Button, Card, ErrorBanner, Field, INPUT } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
+import type { OrderView } from "../ipc/views";
 import { formatAmount, formatCount, formatDateTime } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useNavigate } from "../shell/navigation";
-import type { OrderView } from "./NewOrderScreen";
 
 const TONE: Record<string, "success" | "danger" | "warning" | "neutral" | "accent"> = {
   pending: "accent",

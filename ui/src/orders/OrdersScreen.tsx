@@ -9,21 +9,20 @@ import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "r
 import type { UIEvent } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Select } from "../components/Select";
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
-import { Select } from "../catalog/CatalogScreen";
 import { commands } from "../ipc/bindings";
-import type { ActionOutcomeView_Serialize as ActionOutcomeView, OrderFilter_Deserialize as OrderFilter, OrderRowView_Serialize } from "../ipc/bindings";
+import type { ActionOutcomeView_Serialize as ActionOutcomeView, OrderFilter_Deserialize as OrderFilter } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import type { UiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
+import type { OrderRow } from "../ipc/views";
 import { formatAgo, formatAmount, formatCount } from "../lib/format";
+import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { OrderDrawer } from "./OrderDrawer";
 import { StatusBadge, useStatusText } from "./OrderResult";
-import { useDebounced } from "./useDebounced";
-
-export type OrderRow = OrderRowView_Serialize;
 
 /** Rows per page (keyset paging: every page costs the same, however deep). */
 export const PAGE_SIZE = 100;

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Segmented } from "../components/Segmented";
 import { LANGUAGES } from "../i18n";
 import { commands } from "../ipc/bindings";
 import type { AppInfo, Digits, Theme } from "../ipc/bindings";
@@ -12,7 +13,6 @@ import { usePreferences } from "../preferences/PreferencesProvider";
 import { DataSettings } from "./DataSettings";
 import { EngineSettingsCards } from "./EngineSettings";
 import { JobsHealth } from "./JobsHealth";
-import { Segmented } from "./Segmented";
 
 const THEMES: readonly Theme[] = ["light", "dark", "system"];
 /** Each digit style, shown as itself. */
