@@ -1,4 +1,4 @@
-//! Conformance: every example in `shared/fixtures/smm-api-v2-examples.json`, field by field.
+//! Conformance: every example in `tests/fixtures/smm-api-v2-examples.json`, field by field.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -12,7 +12,7 @@ use smm_panel::{
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/smm-api-v2-examples.json"
+    "/tests/fixtures/smm-api-v2-examples.json"
 );
 
 /// Every fixture, by id: (response body, the whole entry).
