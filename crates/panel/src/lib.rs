@@ -72,6 +72,7 @@ mod error;
 mod key;
 mod loose;
 mod order;
+mod order_form;
 mod reason;
 mod service;
 mod status;
@@ -87,6 +88,11 @@ pub use key::ApiKey;
 pub use order::{
     Device, DripFeed, ExpiryDate, OrderDetails, OrderRequest, TrafficSource, WebTraffic,
     MAX_ORDER_BYTES, SUBSCRIPTION_DELAYS,
+};
+pub use order_form::{
+    check_link, field_kinds, form_rules, order_forms, quantity_from, BuiltOrder, FieldKind,
+    FieldRule, OrderField, OrderFields, OrderForm, OrderFormError, ServiceLimits, MAX_LINK_BYTES,
+    MAX_LIST_ENTRIES,
 };
 pub use reason::ProviderReason;
 pub use service::{estimate_cost, Service, ServiceType};

@@ -24,35 +24,38 @@ pub struct DripFeed {
 
 /// A subscription expiry date, sent as `d/m/Y` (e.g. `25/12/2026`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExpiryDate {
-    day: u8,
-    month: u8,
-    year: u16,
-}
+pub struct ExpiryDate(jiff::civil::Date);
 
 impl ExpiryDate {
     /// A calendar date; errors on an impossible day or month.
     pub fn new(day: u8, month: u8, year: u16) -> Result<ExpiryDate, PanelError> {
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => 0,
-        };
-        if day == 0 || day > days || !(1970..=9999).contains(&year) {
-            return Err(PanelError::InvalidRequest(format!(
+        let date = i16::try_from(year)
+            .ok()
+            .filter(|y| (1970..=9999).contains(y))
+            .and_then(|y| jiff::civil::Date::new(y, month as i8, day as i8).ok());
+        date.map(ExpiryDate).ok_or_else(|| {
+            PanelError::InvalidRequest(format!(
                 "expiry {day}/{month}/{year} is not a calendar date"
-            )));
-        }
-        Ok(ExpiryDate { day, month, year })
+            ))
+        })
+    }
+
+    /// Parses `2026-12-25` or `25/12/2026`; `None` when it is neither or not a date.
+    pub fn parse(text: &str) -> Option<ExpiryDate> {
+        let t = text.trim();
+        let date = if t.contains('/') {
+            jiff::civil::Date::strptime("%d/%m/%Y", t).ok()?
+        } else {
+            t.parse::<jiff::civil::Date>().ok()?
+        };
+        (1970..=9999)
+            .contains(&date.year())
+            .then_some(ExpiryDate(date))
     }
 
     /// The wire form, `dd/mm/YYYY`.
     pub fn to_wire(&self) -> String {
-        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+        self.0.strftime("%d/%m/%Y").to_string()
     }
 }
 
