@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Architecture guards: nothing under crates/ may depend on tauri (design §1).
+# Architecture guards: nothing under crates/ may depend on tauri (docs/architecture.md §1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0

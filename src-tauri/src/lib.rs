@@ -1,6 +1,7 @@
 //! smm-desk: the SMM Desk desktop app — a Tauri window over the engine.
 //!
-//! This crate stays thin: commands parse input, call the engine and map errors (design §1).
+//! This crate stays thin: commands parse input, call the engine and map errors
+//! (docs/architecture.md §1).
 
 pub mod background;
 pub mod commands;

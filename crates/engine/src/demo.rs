@@ -1,5 +1,5 @@
 //! "Try the demo panel": the built-in simulator as a labelled demo provider, so a new user can
-//! click through everything without an API key (design §7).
+//! click through everything without an API key (docs/architecture.md §7).
 //!
 //! [`Engine::start_demo`] starts a simulated panel on 127.0.0.1 inside the current tokio
 //! runtime, adds (or points again) the provider [`DEMO_PROVIDER`] at it with `is_demo` set,

@@ -13,7 +13,7 @@
 //! - Background work ([`scheduler`]): [`Engine::start_scheduler`], [`Engine::wake_job`],
 //!   [`Engine::job_health`]; alerts ([`alerts`]): [`Engine::list_alerts`]; change events
 //!   ([`events`]): [`Engine::subscribe`].
-//! - Orders ([`orders`], design §3): [`Engine::place_order`] (journal first, idempotency
+//! - Orders ([`orders`], architecture.md §3): [`Engine::place_order`] (journal first, idempotency
 //!   key, outcome classes), [`Engine::resolve_order`], [`Engine::refresh_orders`],
 //!   [`Engine::request_refill`], [`Engine::cancel_orders`], [`Engine::list_orders`],
 //!   [`Engine::export_orders_csv`], [`Engine::place_mass_order`]; balances ([`balances`]) and

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::reason::ProviderReason;
 
-/// Whether a failed request may have reached the provider (design §3).
+/// Whether a failed request may have reached the provider (docs/architecture.md §3, step 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Delivery {
     /// The request provably never left (bad config, DNS, refused connection, TLS failure): safe
