@@ -1,9 +1,10 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import type { ServiceView_Serialize } from "../ipc/bindings";
+import { boxEveryElement } from "../test/layout";
 import { renderApp } from "../test/render";
 
 afterEach(() => {
@@ -11,22 +12,7 @@ afterEach(() => {
   clearMocks();
 });
 
-// happy-dom has no layout: give elements a window-sized box so the virtualizer shows rows.
-const sizes = ["offsetWidth", "offsetHeight", "clientWidth", "clientHeight"] as const;
-const saved = sizes.map((k) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, k));
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "offsetWidth", { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => 600 });
-  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 600 });
-});
-afterAll(() => {
-  sizes.forEach((k, i) => {
-    const d = saved[i];
-    if (d) Object.defineProperty(HTMLElement.prototype, k, d);
-    else Reflect.deleteProperty(HTMLElement.prototype, k);
-  });
-});
+boxEveryElement();
 
 function rowsNow(): HTMLElement[] {
   return screen.getAllByTestId("catalog-row");

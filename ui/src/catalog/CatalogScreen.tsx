@@ -1,12 +1,12 @@
 // Catalog: every provider's services in one virtualized table with instant search and
 // filters, badges for new services and price changes, and a cross-provider comparison.
 import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Select } from "../components/Select";
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
+import { useVirtualRows, VirtualTable } from "../components/VirtualTable";
 import { commands } from "../ipc/bindings";
 import type { ChangeView_Serialize, ServiceFilter_Deserialize } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
@@ -133,18 +133,9 @@ function ServiceTable({ providers }: { providers: string[] }) {
   }, [changes.data]);
 
   const total = first.data?.total ?? 0;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not memoizable; this component re-renders on scroll by design.
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // Before the first measurement (and in tests without layout) assume a typical window.
-    initialRect: { width: 1000, height: 600 },
-  });
-  const items = virtualizer.getVirtualItems();
-  const pages = [...new Set(items.map((i) => Math.floor(i.index / PAGE_SIZE)))].filter((p) => p > 0);
+  const body = useVirtualRows({ count: total, rowHeight: ROW_HEIGHT, overscan: 12 });
+  // The pages under the rows drawn now, asked for in this same render.
+  const pages = [...new Set(body.drawn.map((i) => Math.floor(i.index / PAGE_SIZE)))].filter((p) => p > 0);
   const pageQueries = useQueries({
     queries: pages.map((page) => ({
       queryKey: ["services", filters, page],
@@ -173,9 +164,10 @@ function ServiceTable({ providers }: { providers: string[] }) {
     });
   }, [shown, first.data]);
 
+  const { scrollToTop } = body;
   useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [filters]);
+    scrollToTop();
+  }, [filters, scrollToTop]);
 
   const checkbox = (key: "refill" | "cancel" | "dripfeed") => (
     <label className="flex items-center gap-1.5 text-xs text-fg-soft">
@@ -236,8 +228,9 @@ function ServiceTable({ providers }: { providers: string[] }) {
         {first.isFetching && <span>{t("common.loading")}</span>}
       </div>
       {first.isError && <ErrorBanner error={toUiError(first.error)} testId="catalog-error" />}
-      <div className="flex min-h-[300px] flex-1 flex-col overflow-hidden rounded-lg border border-line bg-panel" role="table" aria-label={t("nav.catalog")} aria-rowcount={total}>
-        <div role="row" className="grid shrink-0 items-center gap-3 border-b border-line bg-sunken px-4 py-2 text-xs font-medium text-muted" style={{ gridTemplateColumns: COLUMNS }}>
+      <VirtualTable rows={body} label={t("nav.catalog")} rowCount={total} columns={COLUMNS} testId="catalog-scroll"
+        headerClassName="gap-3 px-4 py-2 font-medium"
+        header={<>
           <span role="columnheader">{t("catalog.col.provider")}</span>
           <span role="columnheader">{t("catalog.col.service")}</span>
           <span role="columnheader">{t("catalog.col.type")}</span>
@@ -245,46 +238,27 @@ function ServiceTable({ providers }: { providers: string[] }) {
           <span role="columnheader" className="text-end">{t("catalog.col.minMax")}</span>
           <span role="columnheader">{t("catalog.col.flags")}</span>
           <span role="columnheader" />
-        </div>
-        {first.isPending ? (
+        </>}
+        placeholder={first.isPending ? (
           <Loading />
         ) : total === 0 ? (
           <p className="px-5 py-10 text-center text-sm text-muted" data-testid="catalog-no-match">
             {t("catalog.noMatch")}
           </p>
-        ) : (
-          <div ref={scrollRef} data-testid="catalog-scroll" className="min-h-0 flex-1 overflow-auto">
-            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-              {items.map((item) => {
-                const s = rowAt(item.index);
-                return (
-                  <div
-                    key={item.key}
-                    role="row"
-                    aria-rowindex={item.index + 1}
-                    data-testid={s ? "catalog-row" : "catalog-row-loading"}
-                    data-service-ref={s?.id}
-                    className="absolute inset-x-0 grid items-center gap-3 border-b border-line px-4 text-sm hover:bg-hover"
-                    style={{ top: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: COLUMNS }}
-                  >
-                    {s ? (
-                      <ServiceRow
-                        s={s}
-                        change={changeOf.get(s.id)}
-                        onOrder={() => {
-                          navigate({ screen: "newOrder", serviceRef: s.id });
-                        }}
-                      />
-                    ) : (
-                      <span className="col-span-7 h-3 w-2/3 animate-pulse rounded bg-sunken" />
-                    )}
-                  </div>
-                );
-              })}
-            </div>
-          </div>
+        ) : undefined}
+        rowAt={rowAt}
+        rowClassName="gap-3 px-4"
+        rowAttributes={(s) => ({ "data-testid": "catalog-row", "data-service-ref": s.id })}
+        cells={(s) => (
+          <ServiceRow
+            s={s}
+            change={changeOf.get(s.id)}
+            onOrder={() => {
+              navigate({ screen: "newOrder", serviceRef: s.id });
+            }}
+          />
         )}
-      </div>
+        loadingRow={{ testId: "catalog-row-loading", cells: <span className="col-span-7 h-3 w-2/3 animate-pulse rounded bg-sunken" /> }} />
     </section>
   );
 }

@@ -2,9 +2,10 @@ import { emit } from "@tauri-apps/api/event";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 import type { OrderRowView_Serialize } from "../ipc/bindings";
+import { boxEveryElement } from "../test/layout";
 import { renderApp, renderScreen } from "../test/render";
 import { OrdersScreen, toOrderFilter } from "./OrdersScreen";
 
@@ -13,23 +14,7 @@ afterEach(() => {
   clearMocks();
 });
 
-// happy-dom has no layout: give elements a window-sized box so the virtualizer shows a
-// window's worth of rows.
-const sizes = ["offsetWidth", "offsetHeight", "clientWidth", "clientHeight"] as const;
-const saved = sizes.map((k) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, k));
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, "offsetWidth", { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => 600 });
-  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1000 });
-  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 600 });
-});
-afterAll(() => {
-  sizes.forEach((k, i) => {
-    const d = saved[i];
-    if (d) Object.defineProperty(HTMLElement.prototype, k, d);
-    else Reflect.deleteProperty(HTMLElement.prototype, k);
-  });
-});
+boxEveryElement();
 
 function row(id: number, extra: Partial<OrderRowView_Serialize> = {}): OrderRowView_Serialize {
   return {

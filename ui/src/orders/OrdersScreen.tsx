@@ -4,13 +4,12 @@
 // rows in view are in the DOM) and the next page loads as the end scrolls into view; the
 // rows never wait for the chips' counts, which arrive on their own.
 import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { UIEvent } from "react";
+import { memo, useCallback, useLayoutEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Select } from "../components/Select";
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
+import { useVirtualRows, VirtualTable } from "../components/VirtualTable";
 import { commands } from "../ipc/bindings";
 import type { ActionOutcomeView_Serialize as ActionOutcomeView, OrderFilter_Deserialize as OrderFilter } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
@@ -27,8 +26,7 @@ import { StatusBadge, useStatusText } from "./OrderResult";
 /** Rows per page (keyset paging: every page costs the same, however deep). */
 export const PAGE_SIZE = 100;
 
-/** Every row's height, fixed (two text lines and a border fit in it): rows are never
- *  measured, so scrolling only moves and swaps rows, with no layout read-back. */
+/** Every row's height, fixed (two text lines and a border fit in it). */
 const ROW_HEIGHT = 56;
 
 /** The next page loads when the end of the list is this many rows away. */
@@ -281,64 +279,44 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
 }) {
   const { t } = useTranslation();
   const { language } = usePreferences();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const headRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is not memoizable; this component re-renders on scroll by design.
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => rows[i]?.id ?? i,
-    overscan: 8,
-    // Before the scroll box is measured (and in tests without layout) assume a typical window.
-    initialRect: { width: 1000, height: 600 },
-  });
-  const items = virtualizer.getVirtualItems();
-  const onScroll = (e: UIEvent<HTMLDivElement>) => {
-    const el = e.currentTarget;
-    if (headRef.current !== null) headRef.current.scrollLeft = el.scrollLeft;
-    if (hasNextPage && !isFetchingNextPage && el.scrollTop + el.clientHeight >= el.scrollHeight - PREFETCH_ROWS * ROW_HEIGHT) {
-      // Never cancel a page already on its way (scroll events come in bursts).
-      void fetchNextPage({ cancelRefetch: false });
-    }
-  };
+  const body = useVirtualRows({ count: rows.length, rowHeight: ROW_HEIGHT, overscan: 8, rowKey: (i) => rows[i]?.id ?? i });
   const allShown = rows.length > 0 && rows.every((r) => selected.has(r.id));
   const head = "px-2 font-medium";
   return (
-    <div role="table" aria-label={t("nav.orders")} aria-rowcount={matching === null ? -1 : matching + 1}
-      className="flex min-h-[300px] flex-1 flex-col overflow-hidden rounded-lg border border-line bg-panel">
-      {/* The header sits outside the scroll box: a sticky header would make every scrolled
-          frame repaint the whole box. */}
-      <div ref={headRef} className="shrink-0 overflow-hidden border-b border-line bg-sunken">
-        <div role="row" aria-rowindex={1} className="grid h-9 items-center text-xs whitespace-nowrap text-muted"
-          style={{ gridTemplateColumns: COLUMNS, minWidth: MIN_WIDTH }}>
-          <span role="columnheader" className="px-3">
-            <input type="checkbox" aria-label={t("orders.selectAll")} data-testid="orders-select-all" className="size-3.5 accent-accent"
-              checked={allShown}
-              onChange={() => { setSelected(allShown ? new Set() : new Set(rows.map((r) => r.id))); }} />
-          </span>
-          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.id")}</span>
-          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.service")}</span>
-          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.link")}</span>
-          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.quantity")}</span>
-          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.startCount")}</span>
-          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.remains")}</span>
-          <span role="columnheader" className={`${head} text-end`}>{t("orders.col.charge")}</span>
-          <span role="columnheader" className={`${head} text-start`}>{t("orders.col.status")}</span>
-          <span role="columnheader" className="px-3 text-end font-medium">{t("orders.col.age")}</span>
-        </div>
-      </div>
-      <div ref={scrollRef} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto" data-testid="orders-table">
-        <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize(), minWidth: MIN_WIDTH }}>
-          {items.map((item) => {
-            const o = rows[item.index];
-            if (o === undefined) return null;
-            return (
-              <Row key={o.id} o={o} index={item.index} start={item.start} demo={demoNames.has(o.provider)}
-                checked={selected.has(o.id)} active={open === o.id} onCheck={toggle} onOpen={setOpen} />
-            );
-          })}
-        </div>
+    <VirtualTable rows={body} label={t("nav.orders")} rowCount={matching} columns={COLUMNS} minWidth={MIN_WIDTH} testId="orders-table"
+      headerClassName="h-9 whitespace-nowrap"
+      header={<>
+        <span role="columnheader" className="px-3">
+          <input type="checkbox" aria-label={t("orders.selectAll")} data-testid="orders-select-all" className="size-3.5 accent-accent"
+            checked={allShown}
+            onChange={() => { setSelected(allShown ? new Set() : new Set(rows.map((r) => r.id))); }} />
+        </span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.id")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.service")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.link")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.quantity")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.startCount")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.remains")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.charge")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.status")}</span>
+        <span role="columnheader" className="px-3 text-end font-medium">{t("orders.col.age")}</span>
+      </>}
+      rowAt={(i) => rows[i]}
+      rowClassName="cursor-pointer"
+      rowAttributes={(o) => ({
+        "data-testid": "order-row", "data-id": o.id, "data-status": o.status,
+        className: open === o.id ? "bg-accent-soft/60" : "",
+        onClick: () => { setOpen(o.id); },
+      })}
+      cells={(o) => (
+        <OrderCells o={o} demo={demoNames.has(o.provider)} checked={selected.has(o.id)} onCheck={toggle} onOpen={setOpen} />
+      )}
+      nearEndRows={PREFETCH_ROWS}
+      onNearEnd={() => {
+        // Never cancel a page already on its way (scroll events come in bursts).
+        if (hasNextPage && !isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
+      }}
+      footer={
         <div className="flex items-center justify-center gap-3 border-t border-line px-4 py-3 text-xs text-muted">
           <span data-testid="orders-shown" data-shown={rows.length}>
             {matching === null
@@ -351,8 +329,7 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
             </Button>
           )}
         </div>
-      </div>
-    </div>
+      } />
   );
 }
 
@@ -383,13 +360,12 @@ function StatusChip({ status, count, active, onClick }: { status: string; count:
   return <Chip active={active} onClick={onClick} testId={`chip-${status}`} count={count} label={text(status)} />;
 }
 
-const Row = memo(function Row({ o, index, start, demo, checked, active, onCheck, onOpen }: {
+/** One order's cells (the row around them is the table's); unchanged rows skip re-rendering
+ *  while the table scrolls. */
+const OrderCells = memo(function OrderCells({ o, demo, checked, onCheck, onOpen }: {
   o: OrderRow;
-  index: number;
-  start: number;
   demo: boolean;
   checked: boolean;
-  active: boolean;
   onCheck: (id: number) => void;
   onOpen: (id: number) => void;
 }) {
@@ -398,10 +374,7 @@ const Row = memo(function Row({ o, index, start, demo, checked, active, onCheck,
   const num = (v: number | null) => (v === null ? "—" : formatCount(v, language));
   const cell = "truncate px-2";
   return (
-    <div role="row" aria-rowindex={index + 2} data-index={index} data-testid="order-row" data-id={o.id} data-status={o.status}
-      className={`absolute inset-x-0 top-0 grid cursor-pointer items-center border-b border-line text-sm hover:bg-hover ${active ? "bg-accent-soft/60" : ""}`}
-      style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)`, gridTemplateColumns: COLUMNS }}
-      onClick={() => { onOpen(o.id); }}>
+    <>
       <span role="cell" className="px-3" onClick={(e) => { e.stopPropagation(); }}>
         <input type="checkbox" aria-label={t("orders.select", { id: o.id })} data-testid="order-check" className="size-3.5 accent-accent"
           checked={checked} onChange={() => { onCheck(o.id); }} />
@@ -432,6 +405,6 @@ const Row = memo(function Row({ o, index, start, demo, checked, active, onCheck,
         <StatusBadge status={o.status} />
       </span>
       <span role="cell" className={`${cell} px-3 text-end text-xs text-muted`} title={o.createdAt}>{formatAgo(o.createdAt, language)}</span>
-    </div>
+    </>
   );
 });
