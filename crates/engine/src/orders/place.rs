@@ -1,7 +1,5 @@
 //! Placing an order safely (design §3): check, journal, send once, record the outcome.
 
-use std::time::Instant;
-
 use rusqlite::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -11,11 +9,10 @@ use smm_panel::{Delivery, PanelError, PlacedOrder};
 use super::error::OrderError;
 use super::validate::{self, Checked};
 use super::{add_event, order_by_id, order_by_key, NewOrder, Order, OrderStatus};
-use crate::api_log::{self, ApiCall};
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
-use crate::providers::Provider;
+use crate::providers::{Provider, ProviderCall};
 
 /// The largest order request (comments, usernames…), in bytes.
 pub const MAX_ORDER_BYTES: usize = smm_panel::MAX_ORDER_BYTES;
@@ -50,20 +47,6 @@ pub struct OrderQuote {
     pub balance: Option<Decimal>,
     /// The estimate exceeds the available balance.
     pub exceeds_balance: bool,
-}
-
-/// Runs a provider call on a blocking-pool thread driven by the current runtime, so that the
-/// engine's futures stay `Send` while the panel client's are not (see `Engine::logged_call`).
-pub(crate) async fn detached<T, F, Fut>(call: F) -> Result<T>
-where
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = T>,
-    T: Send + 'static,
-{
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || runtime.block_on(call()))
-        .await
-        .map_err(|e| EngineError::Internal(format!("provider call task failed: {e}")))
 }
 
 /// Checks an idempotency key given by the caller.
@@ -199,14 +182,11 @@ impl Engine {
             Ok(id) => id,
             Err(existing) => return Ok(*existing),
         };
-        // The provider's limits, shared with the scheduler's jobs (the user goes first).
-        let _permit = self.acquire_call(&provider).await;
-        let started_at = self.now();
-        let timer = Instant::now();
-        let request = checked.request.clone();
-        let result = detached(move || async move { client.add(&request).await }).await?;
-        let duration_ms = i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let order = self.record_placement(&provider, id, started_at, duration_ms, &result)?;
+        // Under the provider's limits, shared with the scheduler's jobs (the user goes first).
+        let call = self
+            .call_provider(&provider, "add", || client.add(&checked.request))
+            .await;
+        let order = self.record_placement(&provider, id, &call)?;
         self.emit(crate::events::EngineEvent::OrdersChanged {
             ids: vec![order.id],
         });
@@ -292,22 +272,11 @@ impl Engine {
         &self,
         provider: &Provider,
         id: i64,
-        started_at: jiff::Timestamp,
-        duration_ms: i64,
-        result: &std::result::Result<PlacedOrder, PanelError>,
+        call: &ProviderCall<PlacedOrder>,
     ) -> Result<Order> {
-        let (outcome, http_status) = api_log::classify(result);
-        let call = ApiCall {
-            provider_id: provider.id,
-            action: "add".into(),
-            started_at,
-            duration_ms,
-            outcome: outcome.into(),
-            http_status,
-        };
+        let (result, http_status) = (&call.result, call.entry.http_status);
         let now = self.now_ms();
-        let order = self.store().write(|tx| {
-            api_log::record(tx, &call)?;
+        let order = self.record_call(provider, &call.entry, |tx| {
             // Crash recovery in another process may have marked the order unknown meanwhile:
             // a definite answer still wins over "unknown".
             let open = "WHERE id = ?1 AND status IN ('submitting', 'unknown')";

@@ -1,10 +1,11 @@
-//! Talking to a provider: building its client, logging each call, and "test connection".
+//! Talking to a provider: building its client, the one path of every provider call (limits,
+//! timing, API log, "provider failing"), and "test connection".
 
 use std::future::Future;
 use std::time::Instant;
 
 use jiff::Timestamp;
-use rusqlite::params;
+use rusqlite::{params, Transaction};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use smm_panel::{Client, PanelError, ProviderConfig};
@@ -15,6 +16,15 @@ use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
 use crate::providers::{by_name, Provider};
+
+/// One provider call as made: the client's result and its API log entry, not stored yet.
+#[derive(Debug)]
+pub(crate) struct ProviderCall<T> {
+    /// What the client returned.
+    pub(crate) result: Result<T, PanelError>,
+    /// The call, for the API log.
+    pub(crate) entry: ApiCall,
+}
 
 /// The result of a successful connection test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,14 +55,14 @@ impl Engine {
         })
     }
 
-    /// Runs one provider call and logs it (action, start, duration, outcome, HTTP status).
-    /// The call is made only once the provider's limits allow it.
-    pub(crate) async fn logged_call<T, F, Fut>(
+    /// Makes one provider call once the provider's limits allow it, and times it. The caller
+    /// stores the entry with [`Engine::record_call`], together with what it learned.
+    pub(crate) async fn call_provider<T, F, Fut>(
         &self,
         provider: &Provider,
         action: &str,
         call: F,
-    ) -> Result<T>
+    ) -> ProviderCall<T>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, PanelError>>,
@@ -71,12 +81,43 @@ impl Engine {
             outcome: outcome.to_string(),
             http_status,
         };
-        self.store().write(|tx| api_log::record(tx, &entry))?;
+        ProviderCall { result, entry }
+    }
+
+    /// Stores a call in the API log in the same transaction as what `record` writes (both or
+    /// neither), then counts it for the "provider failing" alert.
+    pub(crate) fn record_call<R>(
+        &self,
+        provider: &Provider,
+        entry: &ApiCall,
+        record: impl FnOnce(&Transaction<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let recorded = self.store().write(|tx| {
+            api_log::record(tx, entry)?;
+            record(tx)
+        })?;
         // "Provider failing" counts calls the provider did not answer.
-        let answered = matches!(outcome, "ok" | "rejected");
+        let answered = matches!(entry.outcome.as_str(), "ok" | "rejected");
         if let Err(e) = self.note_provider_call(provider.id, answered) {
             tracing::warn!(provider = %provider.name, "provider failing alert: {e}");
         }
+        Ok(recorded)
+    }
+
+    /// Runs one provider call under the provider's limits and logs it (action, start,
+    /// duration, outcome, HTTP status).
+    pub(crate) async fn logged_call<T, F, Fut>(
+        &self,
+        provider: &Provider,
+        action: &str,
+        call: F,
+    ) -> Result<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, PanelError>>,
+    {
+        let ProviderCall { result, entry } = self.call_provider(provider, action, call).await;
+        self.record_call(provider, &entry, |_| Ok(()))?;
         result.map_err(|source| EngineError::Panel {
             provider: provider.name.clone(),
             source,

@@ -3,7 +3,7 @@
 //!
 //! Background jobs never take the last concurrency slot nor the last fifth of the minute's
 //! requests: those stay free for the user, so a big sync never starves an order placement.
-//! Every provider call goes through [`ProviderLimits::acquire`] (in `logged_call`).
+//! Every provider call goes through [`ProviderLimits::acquire`] (in `Engine::call_provider`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -148,8 +148,9 @@ impl ProviderLimits {
 
 impl crate::Engine {
     /// Waits until this provider's limits allow one more call (every provider call takes
-    /// one; a user's call goes ahead of background work). Hold the permit for the call.
-    pub async fn acquire_call(&self, provider: &crate::Provider) -> CallPermit {
+    /// one, in `Engine::call_provider`; a user's call goes ahead of background work). Hold the
+    /// permit for the call.
+    pub(crate) async fn acquire_call(&self, provider: &crate::Provider) -> CallPermit {
         self.inner
             .background
             .limits
