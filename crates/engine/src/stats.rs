@@ -258,7 +258,7 @@ pub(crate) fn utc_day(ms: i64) -> Date {
     let days = ms.div_euclid(86_400_000);
     jiff::civil::date(1970, 1, 1)
         .checked_add(days.days())
-        .unwrap_or(jiff::civil::Date::MIN)
+        .unwrap_or(Date::MIN)
 }
 
 impl Engine {

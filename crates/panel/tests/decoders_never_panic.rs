@@ -78,9 +78,9 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     .prop_map(str::to_owned);
     leaf.prop_recursive(4, 48, 8, move |inner| {
         prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::vec((keys.clone(), inner), 0..8)
-                .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
         ]
     })
 }
