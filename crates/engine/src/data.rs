@@ -30,6 +30,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use crate::error::{EngineError, Result};
+use crate::hex;
 use crate::paths::{write_pointer, AppPaths, DataDirSource};
 use crate::secrets::{KeyStore, KeyStoreChoice, MasterKey, KEY_FILE_NAME};
 use crate::store::SCHEMA_VERSION;
@@ -296,9 +297,7 @@ pub fn inspect_backup(
 fn tempdir_in(dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)
         .map_err(|e| EngineError::io(format!("creating {}", dir.display()), e))?;
-    let mut suffix = [0u8; 6];
-    getrandom::fill(&mut suffix).map_err(|e| EngineError::Internal(e.to_string()))?;
-    let name: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+    let name = hex::random(6).map_err(|e| EngineError::Internal(e.to_string()))?;
     let path = dir.join(format!(".smm-desk-check-{name}"));
     std::fs::create_dir(&path)
         .map_err(|e| EngineError::io(format!("creating {}", path.display()), e))?;

@@ -6,6 +6,7 @@ use smm_panel::RetryPolicy;
 
 use crate::clock::{to_millis, Clock, SystemClock};
 use crate::error::{EngineError, Result};
+use crate::hex;
 use crate::paths::AppPaths;
 use crate::secrets::{KeyStore, KeyStoreChoice, MasterKey};
 use crate::store::{get_setting, put_setting, Store};
@@ -102,7 +103,7 @@ impl Engine {
             None => {
                 let blob = master_key.encrypt(KEY_CHECK_OWNER, KEY_CHECK_PLAIN)?;
                 let now = to_millis(options.clock.now());
-                store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &to_hex(&blob), now))?;
+                store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &hex::encode(&blob), now))?;
             }
         }
         // Crash recovery only when no other program has the folder open: orders another
@@ -156,22 +157,8 @@ impl Engine {
 }
 
 /// Whether the stored key check (hex) decrypts under `key`.
-pub(crate) fn key_check_matches(key: &MasterKey, hex: &str) -> bool {
-    from_hex(hex)
+pub(crate) fn key_check_matches(key: &MasterKey, check: &str) -> bool {
+    hex::decode(check)
         .and_then(|blob| key.decrypt(KEY_CHECK_OWNER, &blob).ok())
         .is_some_and(|plain| plain == KEY_CHECK_PLAIN)
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }

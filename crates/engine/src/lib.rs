@@ -38,6 +38,7 @@ pub mod demo;
 mod engine;
 pub mod error;
 pub mod events;
+mod hex;
 pub mod logging;
 pub mod money;
 pub mod orders;

@@ -13,6 +13,7 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 use serde::Serialize;
 
 use crate::error::{EngineError, Result};
+use crate::hex;
 
 /// The environment variable that chooses the master key store: `file`, `keychain` or `auto`.
 pub const KEY_STORE_ENV: &str = "SMM_DESK_KEY_STORE";
@@ -204,20 +205,9 @@ impl MasterKey {
     }
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// A master key from its stored text: 64 hex digits, surrounding whitespace ignored.
 fn from_hex(text: &str) -> Option<[u8; 32]> {
-    let text = text.trim();
-    if text.len() != 64 || !text.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
+    hex::decode(text.trim())?.try_into().ok()
 }
 
 fn new_key() -> Result<[u8; 32]> {
@@ -262,12 +252,11 @@ fn create_key_file(path: &Path) -> Result<[u8; 32]> {
     std::fs::create_dir_all(dir)
         .map_err(|e| EngineError::io(format!("creating {}", dir.display()), e))?;
     let bytes = new_key()?;
-    let mut suffix = [0u8; 6];
-    getrandom::fill(&mut suffix).map_err(|e| EngineError::Internal(e.to_string()))?;
-    let tmp = dir.join(format!(".{KEY_FILE_NAME}.{}", to_hex(&suffix)));
+    let suffix = hex::random(6).map_err(|e| EngineError::Internal(e.to_string()))?;
+    let tmp = dir.join(format!(".{KEY_FILE_NAME}.{suffix}"));
     let written = (|| -> std::io::Result<()> {
         let mut file = private_create(&tmp)?;
-        file.write_all(to_hex(&bytes).as_bytes())?;
+        file.write_all(hex::encode(&bytes).as_bytes())?;
         file.write_all(b"\n")?;
         file.sync_all()
     })();
@@ -293,7 +282,7 @@ pub(crate) fn copy_key_file(from: &Path, to: &Path) -> Result<()> {
     }
     let written = (|| -> std::io::Result<()> {
         let mut file = private_create(to)?;
-        file.write_all(to_hex(&bytes).as_bytes())?;
+        file.write_all(hex::encode(&bytes).as_bytes())?;
         file.write_all(b"\n")?;
         file.sync_all()
     })();
@@ -331,7 +320,8 @@ fn private_create(path: &Path) -> std::io::Result<std::fs::File> {
 mod keychain {
     //! The OS keychain through `keyring`; every failure is a reason string (no secrets in it).
 
-    use super::{from_hex, new_key, to_hex, KEYCHAIN_SERVICE, KEYCHAIN_USER};
+    use super::{from_hex, new_key, KEYCHAIN_SERVICE, KEYCHAIN_USER};
+    use crate::hex;
 
     /// The key from the keychain; a new one stored there when absent and `may_create`.
     pub fn load(may_create: bool) -> Result<Option<[u8; 32]>, String> {
@@ -344,7 +334,7 @@ mod keychain {
             Err(keyring::Error::NoEntry) if may_create => {
                 let bytes = new_key().map_err(|e| e.to_string())?;
                 entry
-                    .set_password(&to_hex(&bytes))
+                    .set_password(&hex::encode(&bytes))
                     .map_err(|e| e.to_string())?;
                 // Read back: some stores accept a write they cannot keep.
                 match entry.get_password().ok().and_then(|t| from_hex(&t)) {
