@@ -151,3 +151,76 @@ pub(crate) fn parse_money(field: &str, text: &str) -> Result<Decimal, IpcError> 
 pub(crate) fn time(at: jiff::Timestamp) -> String {
     at.to_string()
 }
+
+/// An RFC 3339 time from the UI; a malformed one is an `input.invalid` error on `field`.
+pub(crate) fn parse_time(field: &str, text: &str) -> Result<jiff::Timestamp, IpcError> {
+    let text = text.trim();
+    text.parse()
+        .map_err(|_| IpcError::input(field, format!("{text:?} is not a time")))
+}
+
+/// An optional time from the UI: absent or blank is `None`, anything else [`parse_time`].
+pub(crate) fn parse_optional_time(
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<jiff::Timestamp>, IpcError> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(|t| parse_time(field, t))
+        .transpose()
+}
+
+/// Runs store work on the blocking pool; a task that panicked is `app.task_failed`.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
+) -> Result<T, IpcError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| IpcError::new(crate::error::codes::TASK_FAILED, e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_and_bad_ones_name_the_field() {
+        let at: jiff::Timestamp = "2026-11-24T10:30:00Z".parse().unwrap();
+        assert_eq!(parse_time("from", &time(at)).unwrap(), at);
+        assert_eq!(
+            parse_time("from", " 2026-11-24T12:30:00+02:00 ").unwrap(),
+            at
+        );
+        let err = parse_time("to", "yesterday").unwrap_err();
+        assert_eq!(
+            (err.code.as_str(), err.field.as_deref()),
+            ("input.invalid", Some("to"))
+        );
+        assert!(err.message.contains("\"yesterday\""), "{err:?}");
+    }
+
+    #[test]
+    fn optional_times_treat_blank_as_absent() {
+        assert_eq!(parse_optional_time("from", None).unwrap(), None);
+        assert_eq!(parse_optional_time("from", Some("  ")).unwrap(), None);
+        assert!(parse_optional_time("from", Some("2026-11-24T10:30:00Z"))
+            .unwrap()
+            .is_some());
+        assert!(parse_optional_time("from", Some("2026-13-01T00:00:00Z")).is_err());
+    }
+
+    #[test]
+    fn blocking_returns_the_result_and_reports_a_panic() {
+        let run = |f: fn() -> Result<u32, IpcError>| tauri::async_runtime::block_on(blocking(f));
+        assert_eq!(run(|| Ok(7)), Ok(7));
+        assert_eq!(
+            run(|| Err(IpcError::new("store.failed", "x")))
+                .unwrap_err()
+                .code,
+            "store.failed"
+        );
+        assert_eq!(
+            run(|| panic!("boom")).unwrap_err().code,
+            crate::error::codes::TASK_FAILED
+        );
+    }
+}

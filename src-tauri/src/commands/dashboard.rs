@@ -7,7 +7,7 @@ use smm_engine::stats::{ApiStats, DayStats, Money, OutcomeCounts, ProviderStats,
 use smm_engine::JobState;
 use tauri::State;
 
-use super::{money, parse_money, time};
+use super::{blocking, money, parse_money, parse_optional_time, parse_time, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -187,20 +187,13 @@ pub async fn dashboard_stats(
     to: Option<String>,
     provider: Option<String>,
 ) -> Result<StatsView, IpcError> {
-    let parse = |field: &str, t: Option<String>| {
-        t.map(|t| {
-            t.parse::<jiff::Timestamp>()
-                .map_err(|_| IpcError::input(field, format!("{t:?} is not a time")))
-        })
-        .transpose()
-    };
     let q = StatsQuery {
         provider,
-        from: parse("from", from)?,
-        to: parse("to", to)?,
+        from: parse_optional_time("from", from.as_deref())?,
+        to: parse_optional_time("to", to.as_deref())?,
     };
     let engine = state.engine()?;
-    let s = super::order_book::blocking(move || Ok(engine.stats(&q)?)).await?;
+    let s = blocking(move || Ok(engine.stats(&q)?)).await?;
     Ok(StatsView {
         overall: s.overall.into(),
         providers: s
@@ -234,16 +227,12 @@ pub async fn balance_history(
     from: String,
     to: String,
 ) -> Result<Vec<DailyBalanceView>, IpcError> {
-    let parse = |field: &str, t: &str| {
-        t.parse::<jiff::Timestamp>()
-            .map_err(|_| IpcError::input(field, format!("{t:?} is not a time")))
-    };
-    let (from, to) = (parse("from", &from)?, parse("to", &to)?);
+    let (from, to) = (parse_time("from", &from)?, parse_time("to", &to)?);
     if from >= to {
         return Err(IpcError::input("to", "the end must be after the start"));
     }
     let engine = state.engine()?;
-    let rows = super::order_book::blocking(move || Ok(engine.daily_balances(from, to)?)).await?;
+    let rows = blocking(move || Ok(engine.daily_balances(from, to)?)).await?;
     Ok(rows
         .into_iter()
         .map(|r| DailyBalanceView {

@@ -9,7 +9,8 @@ use smm_engine::paths::{AppPaths, DataDirSource};
 use smm_engine::KeyStoreChoice;
 use tauri::State;
 
-use crate::error::{codes, IpcError};
+use super::blocking;
+use crate::error::IpcError;
 use crate::AppState;
 
 /// Where the data is, why, and what a restore is doing.
@@ -72,14 +73,6 @@ pub struct BackupCheckView {
     pub orders: u32,
     /// The folder where the current database is kept when the restore is applied.
     pub keep_folder: String,
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
-) -> Result<T, IpcError> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| IpcError::new(codes::TASK_FAILED, e.to_string()))?
 }
 
 fn count(n: i64) -> u32 {

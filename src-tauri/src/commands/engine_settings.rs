@@ -165,12 +165,11 @@ pub async fn backup_database(
         std::fs::remove_file(&path)
             .map_err(|e| IpcError::new("io.failed", format!("replacing the backup file: {e}")))?;
     }
-    let bytes = tauri::async_runtime::spawn_blocking({
+    let bytes = super::blocking({
         let path = path.clone();
-        move || -> Result<u64, IpcError> { Ok(engine.store().backup_to(&path)?) }
+        move || Ok(engine.store().backup_to(&path)?)
     })
-    .await
-    .map_err(|e| IpcError::new(crate::error::codes::TASK_FAILED, e.to_string()))??;
+    .await?;
     tracing::info!(bytes, path = %path.display(), "database backed up");
     Ok(Some(BackupView {
         path: path.display().to_string(),
