@@ -1,9 +1,10 @@
 //! Tolerant decoders of provider replies. Every function takes the raw body and never panics:
 //! a reply it cannot use becomes a [`PanelError`] (or an [`ItemError`] for one batch item).
 //!
-//! Rules (protocol reference §5): ids become strings, money exact decimals, counts
-//! `Option<u64>`, flags bools; unknown fields are ignored; an object whose only key is `error`
-//! is a whole-call error; a body that is not JSON is [`PanelError::NonJson`].
+//! Rules (real panels' replies are in `tests/fixtures/`): ids become strings, money exact
+//! decimals, counts `Option<u64>`, flags bools; unknown fields are ignored; an object whose
+//! only key is `error` is a whole-call error; a body that is not JSON is
+//! [`PanelError::NonJson`].
 
 use std::fmt;
 

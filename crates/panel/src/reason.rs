@@ -1,4 +1,4 @@
-//! Provider error messages mapped to typed reasons (protocol reference §4.3).
+//! Provider error messages mapped to typed reasons (the texts real panels send).
 
 use std::fmt;
 

@@ -65,7 +65,7 @@ impl Default for SimConfig {
     }
 }
 
-/// Wire quirks of real panels the simulator can reproduce (protocol reference §5).
+/// Wire quirks of real panels the simulator can reproduce (see `tests/fixtures/`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dialect {
     /// Ids as JSON strings (`"23501"`) instead of numbers.
