@@ -1,5 +1,6 @@
-//! Section 7 of the protocol reference: the decoder-level conformance cases. (Transport cases
-//! 1, 6, 7, 16–19 and 21 are in `tests/client`; fixture shapes in `tests/fixtures.rs`.)
+//! The protocol's conformance cases at the decoder level, `case_NN` as the protocol notes
+//! number them. (Transport cases 1, 6, 7, 16–19 and 21 are in `tests/client`; fixture shapes
+//! in `tests/fixtures.rs`.)
 
 use std::str::FromStr;
 
