@@ -1,7 +1,7 @@
 //! smm-panel: the SMM panel "API v2" client and a panel simulator.
 //!
 //! The protocol is the de-facto convention of Just Another Panel, SMM Kings, Secsers and the
-//! PerfectPanel template (see `smm-api-v2.md` in the shared docs). This crate has no database
+//! PerfectPanel template (real replies in `tests/fixtures/`). This crate has no database
 //! and no Tauri.
 //!
 //! # Client

@@ -1,4 +1,4 @@
-// Errors from the Rust side arrive as `{ code, message }` (design §6), `code` a stable dotted
+// Errors from Rust arrive as `{ code, message }` (architecture.md §6), `code` a stable dotted
 // string such as `provider.not_found`. The UI translates the code and never parses the message.
 import type { i18n as I18n } from "i18next";
 

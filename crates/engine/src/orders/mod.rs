@@ -1,4 +1,4 @@
-//! Orders end to end: safe placement (design §3), resolution of orders in state `unknown`,
+//! Orders end to end: safe placement (architecture.md §3), resolving `unknown` orders,
 //! status tracking, refills, cancels, the order list with CSV export, and mass orders.
 //!
 //! Placement journals first: the order row is committed in state `submitting` with its

@@ -1,4 +1,4 @@
-//! Placing an order safely (design §3): check, journal, send once, record the outcome.
+//! Placing an order safely (architecture.md §3): check, journal, send once, record the outcome.
 
 use rusqlite::params;
 use rust_decimal::Decimal;
