@@ -5,7 +5,9 @@
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use smm_engine::orders::{CancelOutcome, OrderCursor, RefillOutcome, RefreshScope};
+use smm_engine::orders::{
+    CancelOutcome, CancelStatus, OrderCursor, RefillOutcome, RefillStatus, RefreshScope,
+};
 use smm_engine::{Order, OrderQuery, OrderStatus};
 use tauri::State;
 
@@ -206,8 +208,8 @@ pub struct RefillView {
     pub id: i64,
     /// The provider's refill id.
     pub external_refill_id: Option<String>,
-    /// `pending`, `completed`, `rejected`, `unknown`…
-    pub status: String,
+    /// Where it stands.
+    pub status: RefillStatus,
     /// The last error.
     pub last_error: Option<String>,
     /// When requested (RFC 3339).
@@ -221,8 +223,8 @@ pub struct CancelRequestView {
     /// Local id.
     #[specta(type = u32)]
     pub id: i64,
-    /// `requesting`, `accepted`, `rejected`, `unknown`.
-    pub status: String,
+    /// Where it stands.
+    pub status: CancelStatus,
     /// The last error.
     pub last_error: Option<String>,
     /// When requested (RFC 3339).
@@ -326,6 +328,16 @@ pub async fn refresh_orders(
     })
 }
 
+/// The state of a refill or of a cancel request, sent as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(untagged)]
+pub enum RequestStatus {
+    /// A refill's.
+    Refill(RefillStatus),
+    /// A cancel request's.
+    Cancel(CancelStatus),
+}
+
 /// What a refill or cancel request did for one order.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -333,8 +345,8 @@ pub struct ActionOutcomeView {
     /// The order.
     #[specta(type = u32)]
     pub order_id: i64,
-    /// The request's state (`pending`, `accepted`, `rejected`, `unknown`…), when one was sent.
-    pub status: Option<String>,
+    /// The request's state, when one was journaled.
+    pub status: Option<RequestStatus>,
     /// The error code when it was refused.
     pub error_code: Option<String>,
 }
@@ -343,7 +355,7 @@ impl From<RefillOutcome> for ActionOutcomeView {
     fn from(o: RefillOutcome) -> Self {
         Self {
             order_id: o.order_id,
-            status: o.refill.map(|r| r.status),
+            status: o.refill.map(|r| RequestStatus::Refill(r.status)),
             error_code: o.error.map(|e| e.code.to_string()),
         }
     }
@@ -353,7 +365,7 @@ impl From<CancelOutcome> for ActionOutcomeView {
     fn from(o: CancelOutcome) -> Self {
         Self {
             order_id: o.order_id,
-            status: o.status,
+            status: o.status.map(RequestStatus::Cancel),
             error_code: o.error.map(|e| e.code.to_string()),
         }
     }

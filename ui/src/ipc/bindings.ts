@@ -168,8 +168,8 @@ export type ActionOutcomeView = ActionOutcomeView_Serialize | ActionOutcomeView_
 export type ActionOutcomeView_Deserialize = {
 	/**  The order. */
 	orderId: number,
-	/**  The request's state (`pending`, `accepted`, `rejected`, `unknown`…), when one was sent. */
-	status?: string | null,
+	/**  The request's state, when one was journaled. */
+	status?: RequestStatus | null,
 	/**  The error code when it was refused. */
 	errorCode?: string | null,
 };
@@ -178,8 +178,8 @@ export type ActionOutcomeView_Deserialize = {
 export type ActionOutcomeView_Serialize = {
 	/**  The order. */
 	orderId: number,
-	/**  The request's state (`pending`, `accepted`, `rejected`, `unknown`…), when one was sent. */
-	status: string | null,
+	/**  The request's state, when one was journaled. */
+	status: RequestStatus | null,
 	/**  The error code when it was refused. */
 	errorCode: string | null,
 };
@@ -336,8 +336,8 @@ export type CancelRequestView = CancelRequestView_Serialize | CancelRequestView_
 export type CancelRequestView_Deserialize = {
 	/**  Local id. */
 	id: number,
-	/**  `requesting`, `accepted`, `rejected`, `unknown`. */
-	status: string,
+	/**  Where it stands. */
+	status: CancelStatus,
 	/**  The last error. */
 	lastError?: string | null,
 	/**  When requested (RFC 3339). */
@@ -348,13 +348,26 @@ export type CancelRequestView_Deserialize = {
 export type CancelRequestView_Serialize = {
 	/**  Local id. */
 	id: number,
-	/**  `requesting`, `accepted`, `rejected`, `unknown`. */
-	status: string,
+	/**  Where it stands. */
+	status: CancelStatus,
 	/**  The last error. */
 	lastError: string | null,
 	/**  When requested (RFC 3339). */
 	requestedAt: string,
 };
+
+/**  Where a cancel request stands. Stored and sent as its snake-case name. */
+export type CancelStatus = 
+/**  Journaled; being sent. */
+"requesting" | 
+/**  The provider accepted the request (the order is not canceled yet). */
+"accepted" | 
+/**  The provider refused it. */
+"rejected" | 
+/**  It provably never left. */
+"not_sent" | 
+/**  It may have reached the provider; its answer was lost. */
+"unknown";
 
 /**  A category and how many live services it has. */
 export type CategoryView = {
@@ -1531,6 +1544,29 @@ export type QuoteView_Serialize = {
 	exceedsBalance: boolean,
 };
 
+/**  Where a refill request stands. Stored and sent as its snake-case name. */
+export type RefillStatus = 
+/**  Journaled; being sent. */
+"requesting" | 
+/**  It may have reached the provider; its answer was lost. Never resent automatically. */
+"unknown" | 
+/**  It provably never left. */
+"not_sent" | 
+/**  The provider refused it. */
+"rejected" | 
+/**  Accepted with a refill id; waiting. */
+"pending" | 
+/**  Being refilled. */
+"in_progress" | 
+/**  Done. */
+"completed" | 
+/**  Canceled by the provider. */
+"canceled" | 
+/**  Failed at the provider. */
+"failed" | 
+/**  Accepted without a refill id (not tracked). */
+"accepted";
+
 /**  A refill request. */
 export type RefillView = RefillView_Serialize | RefillView_Deserialize;
 
@@ -1540,8 +1576,8 @@ export type RefillView_Deserialize = {
 	id: number,
 	/**  The provider's refill id. */
 	externalRefillId?: string | null,
-	/**  `pending`, `completed`, `rejected`, `unknown`… */
-	status: string,
+	/**  Where it stands. */
+	status: RefillStatus,
 	/**  The last error. */
 	lastError?: string | null,
 	/**  When requested (RFC 3339). */
@@ -1554,8 +1590,8 @@ export type RefillView_Serialize = {
 	id: number,
 	/**  The provider's refill id. */
 	externalRefillId: string | null,
-	/**  `pending`, `completed`, `rejected`, `unknown`… */
-	status: string,
+	/**  Where it stands. */
+	status: RefillStatus,
 	/**  The last error. */
 	lastError: string | null,
 	/**  When requested (RFC 3339). */
@@ -1573,6 +1609,13 @@ export type RefreshView = {
 	/**  Error codes of providers whose calls failed. */
 	errors: string[],
 };
+
+/**  The state of a refill or of a cancel request, sent as its name. */
+export type RequestStatus = 
+/**  A refill's. */
+RefillStatus | 
+/**  A cancel request's. */
+CancelStatus;
 
 /**  What helps decide whether an `unknown` order was placed. */
 export type ResolveHelpView = ResolveHelpView_Serialize | ResolveHelpView_Deserialize;

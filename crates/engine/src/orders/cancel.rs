@@ -1,18 +1,48 @@
 //! Cancel requests: `cancel: 1` means the provider accepted the request, not that the order
 //! is canceled; status polling shows the outcome.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::json;
-use smm_panel::{Delivery, ItemError, MAX_IDS_PER_CALL};
+use smm_panel::{BatchResult, CancelAccepted, Client, PanelError};
 
 use super::error::OrderError;
-use super::refill::service_offers;
-use super::{add_event, order_by_id};
+use super::request::{
+    failure_status, service_offers, stored_status, Answer, Journaled, RequestKind,
+};
+use super::Order;
 use crate::engine::Engine;
-use crate::error::{EngineError, ErrorBody, Result};
+use crate::error::{ErrorBody, Result};
+
+stored_status! {
+    /// Where a cancel request stands. Stored and sent as its snake-case name.
+    pub enum CancelStatus ("cancel request") {
+        /// Journaled; being sent.
+        Requesting = "requesting",
+        /// The provider accepted the request (the order is not canceled yet).
+        Accepted = "accepted",
+        /// The provider refused it.
+        Rejected = "rejected",
+        /// It provably never left.
+        NotSent = "not_sent",
+        /// It may have reached the provider; its answer was lost.
+        Unknown = "unknown",
+    }
+}
+
+impl CancelStatus {
+    /// The error code of an outcome in this status; `None` once accepted.
+    pub fn error_code(self) -> Option<&'static str> {
+        match self {
+            CancelStatus::Accepted => None,
+            CancelStatus::Rejected => Some("cancel.rejected"),
+            CancelStatus::NotSent => Some("cancel.not_sent"),
+            CancelStatus::Requesting | CancelStatus::Unknown => Some("cancel.unknown"),
+        }
+    }
+}
 
 /// The result of asking to cancel one order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,9 +51,92 @@ pub struct CancelOutcome {
     pub order_id: i64,
     /// `accepted` (the provider took the request), `rejected`, `not_sent` or `unknown`;
     /// `None` when refused before sending.
-    pub status: Option<String>,
+    pub status: Option<CancelStatus>,
     /// Why it was refused.
     pub error: Option<ErrorBody>,
+}
+
+/// Cancels in the shared request workflow.
+struct Cancel;
+
+impl RequestKind for Cancel {
+    type Accepted = CancelAccepted;
+    type Outcome = CancelOutcome;
+    const TABLE: &'static str = "cancel_requests";
+    const ACTION: &'static str = "cancel";
+    const REQUESTED: &'static str = "cancel_requested";
+    const REQUEST_KEY: &'static str = "cancel_request";
+
+    fn check(conn: &Connection, order: &Order) -> Result<()> {
+        if !order.status.is_open() {
+            return Err(OrderError::Finished {
+                id: order.id,
+                status: order.status.to_string(),
+            }
+            .into());
+        }
+        if !service_offers(conn, order, "cancel")? {
+            return Err(OrderError::CancelUnsupported(order.id).into());
+        }
+        Ok(())
+    }
+
+    async fn send(
+        client: Arc<Client>,
+        orders: Vec<String>,
+    ) -> Result<BatchResult<CancelAccepted>, PanelError> {
+        client.cancel(&orders).await
+    }
+
+    fn record(
+        tx: &Connection,
+        request: &Journaled,
+        answer: &Answer<CancelAccepted>,
+        now: i64,
+    ) -> Result<CancelOutcome> {
+        let (status, error) = match answer {
+            Ok(CancelAccepted) => (CancelStatus::Accepted, None),
+            Err(e) => (
+                failure_status(
+                    e.delivery(),
+                    CancelStatus::NotSent,
+                    CancelStatus::Rejected,
+                    CancelStatus::Unknown,
+                ),
+                Some(e.message()),
+            ),
+        };
+        tx.execute(
+            "UPDATE cancel_requests SET status = ?2, last_error = ?3, updated_at = ?4 \
+             WHERE id = ?1",
+            params![request.request_id, status, error, now],
+        )?;
+        super::add_event(
+            tx,
+            request.order_id,
+            now,
+            "cancel",
+            None,
+            &json!({ "cancel_request": request.request_id, "order": request.external_id,
+                     "status": status, "error": error }),
+        )?;
+        Ok(CancelOutcome {
+            order_id: request.order_id,
+            status: Some(status),
+            error: status.error_code().map(|code| ErrorBody {
+                code,
+                message: error.unwrap_or_default(),
+            }),
+        })
+    }
+
+    fn refused(order_id: i64, error: ErrorBody) -> CancelOutcome {
+        CancelOutcome {
+            order_id,
+            status: None,
+            error: Some(error),
+        }
+    }
 }
 
 impl Engine {
@@ -31,159 +144,9 @@ impl Engine {
     /// open orders with a provider order id), 100 per call. Accepted is not canceled: the
     /// next status refresh shows whether the provider canceled (or partly delivered).
     pub async fn cancel_orders(&self, ids: &[i64]) -> Result<Vec<CancelOutcome>> {
-        let outcomes = self.cancel_orders_now(ids).await?;
+        let outcomes = self.send_requests::<Cancel>(ids).await?;
         self.emit(crate::events::EngineEvent::OrdersChanged { ids: ids.to_vec() });
         Ok(outcomes)
-    }
-
-    async fn cancel_orders_now(&self, ids: &[i64]) -> Result<Vec<CancelOutcome>> {
-        let now = self.now_ms();
-        let mut outcomes: BTreeMap<i64, CancelOutcome> = BTreeMap::new();
-        let mut groups: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();
-        for &id in ids {
-            if outcomes.contains_key(&id) {
-                continue;
-            }
-            let journaled = self.store().write(|tx| {
-                let order = order_by_id(tx, id)?;
-                let ext = order
-                    .external_id
-                    .clone()
-                    .ok_or(OrderError::NoExternalId(id))?;
-                if !order.status.is_open() {
-                    return Err(OrderError::Finished {
-                        id,
-                        status: order.status.to_string(),
-                    }
-                    .into());
-                }
-                if !service_offers(tx, &order, "cancel")? {
-                    return Err(OrderError::CancelUnsupported(id).into());
-                }
-                tx.execute(
-                    "INSERT INTO cancel_requests (order_id, provider_id, status, requested_at, \
-                     updated_at) VALUES (?1, ?2, 'requesting', ?3, ?3)",
-                    params![id, order.provider_id, now],
-                )?;
-                let request = tx.last_insert_rowid();
-                add_event(
-                    tx,
-                    id,
-                    now,
-                    "cancel_requested",
-                    Some(order.status),
-                    &json!({ "cancel_request": request }),
-                )?;
-                Ok((order.provider_id, request, ext))
-            });
-            match journaled {
-                Ok((provider_id, request, ext)) => {
-                    groups
-                        .entry(provider_id)
-                        .or_default()
-                        .push((id, request, ext));
-                }
-                Err(e @ EngineError::Order(_)) => {
-                    outcomes.insert(
-                        id,
-                        CancelOutcome {
-                            order_id: id,
-                            status: None,
-                            error: Some(e.to_body()),
-                        },
-                    );
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        for (provider_id, items) in groups {
-            let provider = self.provider_by_id(provider_id)?;
-            let client = self.client_for(&provider).map(std::sync::Arc::new);
-            for chunk in items.chunks(MAX_IDS_PER_CALL) {
-                let ext: Vec<String> = chunk.iter().map(|(_, _, e)| e.clone()).collect();
-                let answers = match &client {
-                    Ok(c) => {
-                        let (c, asked) = (c.clone(), ext.clone());
-                        self.logged_call(&provider, "cancel", move || async move {
-                            c.cancel(&asked).await
-                        })
-                        .await
-                    }
-                    Err(e) => Err(EngineError::Internal(e.to_string())),
-                };
-                let now = self.now_ms();
-                let results: Vec<(&'static str, Option<String>)> = chunk
-                    .iter()
-                    .map(|(_, _, e)| match &answers {
-                        Ok(batch) => match batch.get(e) {
-                            Some(Ok(_)) => ("accepted", None),
-                            Some(Err(ItemError::Provider { message, .. })) => {
-                                ("rejected", Some(message.clone()))
-                            }
-                            Some(Err(ItemError::Call(pe))) => {
-                                (delivery_status(pe.delivery()), Some(pe.to_string()))
-                            }
-                            Some(Err(other)) => ("unknown", Some(other.to_string())),
-                            None => (
-                                "unknown",
-                                Some("the provider did not return this id".into()),
-                            ),
-                        },
-                        Err(err) => (
-                            err.panel_error()
-                                .map_or("not_sent", |pe| delivery_status(pe.delivery())),
-                            Some(err.to_string()),
-                        ),
-                    })
-                    .collect();
-                self.store().write(|tx| {
-                    for ((order_id, request, ext), (status, error)) in chunk.iter().zip(&results) {
-                        tx.execute(
-                            "UPDATE cancel_requests SET status = ?2, last_error = ?3, \
-                             updated_at = ?4 WHERE id = ?1",
-                            params![request, status, error, now],
-                        )?;
-                        add_event(
-                            tx,
-                            *order_id,
-                            now,
-                            "cancel",
-                            None,
-                            &json!({ "cancel_request": request, "order": ext,
-                                     "status": status, "error": error }),
-                        )?;
-                    }
-                    Ok(())
-                })?;
-                for ((order_id, _, _), (status, error)) in chunk.iter().zip(results) {
-                    let error = (status != "accepted").then(|| ErrorBody {
-                        code: match status {
-                            "rejected" => "cancel.rejected",
-                            "not_sent" => "cancel.not_sent",
-                            _ => "cancel.unknown",
-                        },
-                        message: error.unwrap_or_default(),
-                    });
-                    outcomes.insert(
-                        *order_id,
-                        CancelOutcome {
-                            order_id: *order_id,
-                            status: Some(status.to_string()),
-                            error,
-                        },
-                    );
-                }
-            }
-        }
-        Ok(ids.iter().filter_map(|id| outcomes.remove(id)).collect())
-    }
-}
-
-fn delivery_status(d: Delivery) -> &'static str {
-    match d {
-        Delivery::NeverSent => "not_sent",
-        Delivery::Rejected => "rejected",
-        Delivery::MaybeSent => "unknown",
     }
 }
 
@@ -192,8 +155,8 @@ fn delivery_status(d: Delivery) -> &'static str {
 pub struct CancelRequest {
     /// Local id.
     pub id: i64,
-    /// `requesting`, `accepted`, `rejected` or `unknown`.
-    pub status: String,
+    /// Where it stands.
+    pub status: CancelStatus,
     /// The provider's or the transport's last error.
     pub last_error: Option<String>,
     /// When it was requested.

@@ -13,6 +13,7 @@ mod list;
 mod mass;
 mod place;
 mod refill;
+mod request;
 mod resolve;
 mod track;
 mod validate;
@@ -30,7 +31,7 @@ use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
 
-pub use cancel::{CancelOutcome, CancelRequest};
+pub use cancel::{CancelOutcome, CancelRequest, CancelStatus};
 pub use error::{LineError, OrderError};
 pub use list::{OrderCursor, OrderPage, OrderQuery, StatusCount};
 pub use mass::{
@@ -38,7 +39,7 @@ pub use mass::{
     MassProgress, MAX_MASS_ORDER_LINES,
 };
 pub use place::{OrderQuote, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
-pub use refill::{Refill, RefillOutcome};
+pub use refill::{Refill, RefillOutcome, RefillStatus};
 pub use resolve::{Resolution, ResolveHelp};
 pub use track::{RefreshReport, RefreshScope};
 

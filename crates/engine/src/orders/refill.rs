@@ -1,21 +1,78 @@
 //! Refills: requested like orders are placed (journal first, no blind resend), then tracked
 //! with multi `refill_status`, 100 per call.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::json;
-use smm_panel::{Delivery, ItemError, PanelError, RefillAccepted, RefillStatus, MAX_IDS_PER_CALL};
+use smm_panel::{BatchResult, Client, PanelError, RefillAccepted, MAX_IDS_PER_CALL};
 
 use super::error::OrderError;
+use super::request::{
+    failure_status, service_offers, stored_status, Answer, Journaled, RequestKind,
+};
 use super::track::{ProviderFailure, RefreshReport};
 use super::{add_event, order_by_id, Order};
 use crate::clock::from_millis;
 use crate::engine::Engine;
-use crate::error::{EngineError, ErrorBody, Result};
+use crate::error::{ErrorBody, Result};
 use crate::providers::Provider;
+
+stored_status! {
+    /// Where a refill request stands. Stored and sent as its snake-case name.
+    pub enum RefillStatus ("refill") {
+        /// Journaled; being sent.
+        Requesting = "requesting",
+        /// It may have reached the provider; its answer was lost. Never resent automatically.
+        Unknown = "unknown",
+        /// It provably never left.
+        NotSent = "not_sent",
+        /// The provider refused it.
+        Rejected = "rejected",
+        /// Accepted with a refill id; waiting.
+        Pending = "pending",
+        /// Being refilled.
+        InProgress = "in_progress",
+        /// Done.
+        Completed = "completed",
+        /// Canceled by the provider.
+        Canceled = "canceled",
+        /// Failed at the provider.
+        Failed = "failed",
+        /// Accepted without a refill id (not tracked).
+        Accepted = "accepted",
+    }
+}
+
+impl RefillStatus {
+    /// The local status for a provider's refill status; `None` for a status text we do not
+    /// know (the raw text is kept, the known state is not overwritten with a guess).
+    pub fn from_provider(status: &smm_panel::RefillStatus) -> Option<RefillStatus> {
+        use smm_panel::RefillStatus as P;
+        Some(match status {
+            P::Pending => RefillStatus::Pending,
+            P::InProgress => RefillStatus::InProgress,
+            P::Completed => RefillStatus::Completed,
+            P::Rejected => RefillStatus::Rejected,
+            P::Canceled => RefillStatus::Canceled,
+            P::Failed => RefillStatus::Failed,
+            P::Unknown(_) => return None,
+        })
+    }
+
+    /// The error code of a request's outcome in this status: the request did not go through
+    /// (`refill.rejected`, `refill.not_sent`, `refill.unknown`); `None` otherwise.
+    pub fn error_code(self) -> Option<&'static str> {
+        match self {
+            RefillStatus::Rejected => Some("refill.rejected"),
+            RefillStatus::NotSent => Some("refill.not_sent"),
+            RefillStatus::Unknown => Some("refill.unknown"),
+            _ => None,
+        }
+    }
+}
 
 /// A refill request as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,9 +83,8 @@ pub struct Refill {
     pub order_id: i64,
     /// The provider's refill id, when it gave one.
     pub external_refill_id: Option<String>,
-    /// `requesting`, `unknown`, `not_sent`, `rejected`, `pending`, `in_progress`,
-    /// `completed`, `canceled`, `failed`, or `accepted` (accepted without a refill id).
-    pub status: String,
+    /// Where it stands.
+    pub status: RefillStatus,
     /// The provider's status text, verbatim.
     pub raw_status: Option<String>,
     /// The last error.
@@ -50,18 +106,6 @@ pub struct RefillOutcome {
     pub refill: Option<Refill>,
     /// Why it was refused before or by the provider.
     pub error: Option<ErrorBody>,
-}
-
-fn refill_status_name(s: &RefillStatus) -> Option<&'static str> {
-    Some(match s {
-        RefillStatus::Pending => "pending",
-        RefillStatus::InProgress => "in_progress",
-        RefillStatus::Completed => "completed",
-        RefillStatus::Rejected => "rejected",
-        RefillStatus::Canceled => "canceled",
-        RefillStatus::Failed => "failed",
-        RefillStatus::Unknown(_) => return None,
-    })
 }
 
 fn refill_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Refill> {
@@ -89,17 +133,99 @@ fn refill_by_id(conn: &Connection, id: i64) -> Result<Refill> {
         .query_row([id], refill_from_row)?)
 }
 
-/// Whether the order's service offers refills or cancels (`column`: `refill` or `cancel`), from
-/// its catalog row; true when the service is unknown (the provider then decides).
-pub(super) fn service_offers(conn: &Connection, order: &Order, column: &str) -> Result<bool> {
-    let Some(service_ref) = order.service_ref else {
-        return Ok(true);
-    };
-    Ok(conn.query_row(
-        &format!("SELECT {column} FROM services WHERE id = ?1"),
-        [service_ref],
-        |r| r.get(0),
-    )?)
+/// Refills in the shared request workflow: journaled like orders are placed, never resent
+/// automatically when the answer is lost.
+struct RefillRequest;
+
+impl RequestKind for RefillRequest {
+    type Accepted = RefillAccepted;
+    type Outcome = RefillOutcome;
+    const TABLE: &'static str = "refills";
+    const ACTION: &'static str = "refill";
+    const REQUESTED: &'static str = "refill_requested";
+    const REQUEST_KEY: &'static str = "refill";
+
+    fn check(conn: &Connection, order: &Order) -> Result<()> {
+        if !service_offers(conn, order, "refill")? {
+            return Err(OrderError::RefillUnsupported(order.id).into());
+        }
+        let in_flight: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM refills WHERE order_id = ?1 \
+             AND status = 'requesting')",
+            [order.id],
+            |r| r.get(0),
+        )?;
+        if in_flight {
+            return Err(OrderError::RefillInFlight(order.id).into());
+        }
+        Ok(())
+    }
+
+    /// Single `refill` for one order, multi `refill` for more.
+    async fn send(
+        client: Arc<Client>,
+        orders: Vec<String>,
+    ) -> Result<BatchResult<RefillAccepted>, PanelError> {
+        match orders.as_slice() {
+            [order] => {
+                let accepted = client.refill(order).await?;
+                Ok(BatchResult::from([(order.clone(), Ok(accepted))]))
+            }
+            _ => client.refills(&orders).await,
+        }
+    }
+
+    fn record(
+        tx: &Connection,
+        request: &Journaled,
+        answer: &Answer<RefillAccepted>,
+        now: i64,
+    ) -> Result<RefillOutcome> {
+        let (status, external, error) = match answer {
+            Ok(RefillAccepted { id: Some(r) }) => (RefillStatus::Pending, Some(r.clone()), None),
+            Ok(RefillAccepted { id: None }) => (RefillStatus::Accepted, None, None),
+            Err(e) => (
+                failure_status(
+                    e.delivery(),
+                    RefillStatus::NotSent,
+                    RefillStatus::Rejected,
+                    RefillStatus::Unknown,
+                ),
+                None,
+                Some(e.message()),
+            ),
+        };
+        tx.execute(
+            "UPDATE refills SET status = ?2, external_refill_id = ?3, last_error = ?4, \
+             updated_at = ?5 WHERE id = ?1",
+            params![request.request_id, status, external, error, now],
+        )?;
+        add_event(
+            tx,
+            request.order_id,
+            now,
+            "refill",
+            None,
+            &json!({ "refill": request.request_id, "order": request.external_id,
+                     "status": status, "external_refill_id": external, "error": error }),
+        )?;
+        Ok(RefillOutcome {
+            order_id: request.order_id,
+            refill: Some(refill_by_id(tx, request.request_id)?),
+            error: status.error_code().map(|code| ErrorBody {
+                code,
+                message: error.unwrap_or_default(),
+            }),
+        })
+    }
+
+    fn refused(order_id: i64, error: ErrorBody) -> RefillOutcome {
+        RefillOutcome {
+            order_id,
+            refill: None,
+            error: Some(error),
+        }
+    }
 }
 
 impl Engine {
@@ -107,185 +233,9 @@ impl Engine {
     /// a provider order id). Each request is journaled before it is sent and never resent
     /// automatically when the answer is lost (`unknown`).
     pub async fn request_refill(&self, ids: &[i64]) -> Result<Vec<RefillOutcome>> {
-        let outcomes = self.request_refill_now(ids).await?;
+        let outcomes = self.send_requests::<RefillRequest>(ids).await?;
         self.emit(crate::events::EngineEvent::OrdersChanged { ids: ids.to_vec() });
         Ok(outcomes)
-    }
-
-    async fn request_refill_now(&self, ids: &[i64]) -> Result<Vec<RefillOutcome>> {
-        let now = self.now_ms();
-        let mut outcomes: BTreeMap<i64, RefillOutcome> = BTreeMap::new();
-        // provider id -> [(order id, refill id, external order id)]
-        let mut groups: BTreeMap<i64, Vec<(i64, i64, String)>> = BTreeMap::new();
-        for &id in ids {
-            if outcomes.contains_key(&id) {
-                continue;
-            }
-            let journaled = self.store().write(|tx| {
-                let order = order_by_id(tx, id)?;
-                let ext = order
-                    .external_id
-                    .clone()
-                    .ok_or(OrderError::NoExternalId(id))?;
-                if !service_offers(tx, &order, "refill")? {
-                    return Err(OrderError::RefillUnsupported(id).into());
-                }
-                let in_flight: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM refills WHERE order_id = ?1 \
-                     AND status = 'requesting')",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                if in_flight {
-                    return Err(OrderError::RefillInFlight(id).into());
-                }
-                tx.execute(
-                    "INSERT INTO refills (order_id, provider_id, status, requested_at, updated_at) \
-                     VALUES (?1, ?2, 'requesting', ?3, ?3)",
-                    params![id, order.provider_id, now],
-                )?;
-                let refill_id = tx.last_insert_rowid();
-                add_event(
-                    tx,
-                    id,
-                    now,
-                    "refill_requested",
-                    Some(order.status),
-                    &json!({ "refill": refill_id }),
-                )?;
-                Ok((order.provider_id, refill_id, ext))
-            });
-            match journaled {
-                Ok((provider_id, refill_id, ext)) => {
-                    groups
-                        .entry(provider_id)
-                        .or_default()
-                        .push((id, refill_id, ext));
-                    outcomes.insert(
-                        id,
-                        RefillOutcome {
-                            order_id: id,
-                            refill: None,
-                            error: None,
-                        },
-                    );
-                }
-                Err(e @ (EngineError::Order(_) | EngineError::Input { .. })) => {
-                    outcomes.insert(
-                        id,
-                        RefillOutcome {
-                            order_id: id,
-                            refill: None,
-                            error: Some(e.to_body()),
-                        },
-                    );
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        for (provider_id, items) in groups {
-            let provider = self.provider_by_id(provider_id)?;
-            let results = self.send_refills(&provider, &items).await;
-            let now = self.now_ms();
-            self.store().write(|tx| {
-                for ((order_id, refill_id, ext), result) in items.iter().zip(&results) {
-                    record_refill(tx, *order_id, *refill_id, ext, result, now)?;
-                }
-                Ok(())
-            })?;
-            for (order_id, refill_id, _) in &items {
-                let refill = self.store().read(|c| refill_by_id(c, *refill_id))?;
-                let error = match refill.status.as_str() {
-                    "rejected" | "not_sent" | "unknown" => Some(ErrorBody {
-                        code: match refill.status.as_str() {
-                            "rejected" => "refill.rejected",
-                            "not_sent" => "refill.not_sent",
-                            _ => "refill.unknown",
-                        },
-                        message: refill.last_error.clone().unwrap_or_default(),
-                    }),
-                    _ => None,
-                };
-                outcomes.insert(
-                    *order_id,
-                    RefillOutcome {
-                        order_id: *order_id,
-                        refill: Some(refill),
-                        error,
-                    },
-                );
-            }
-        }
-        Ok(ids.iter().filter_map(|id| outcomes.remove(id)).collect())
-    }
-
-    /// Sends the refill requests of one provider: single `refill` for one order, multi
-    /// `refill` (100 per call) for more. One result per item, in order.
-    async fn send_refills(
-        &self,
-        provider: &Provider,
-        items: &[(i64, i64, String)],
-    ) -> Vec<std::result::Result<RefillAccepted, ItemError>> {
-        let client = match self.client_for(provider) {
-            Ok(c) => std::sync::Arc::new(c),
-            Err(e) => {
-                let pe = e
-                    .panel_error()
-                    .cloned()
-                    .unwrap_or_else(|| PanelError::Config(e.to_string()));
-                return items
-                    .iter()
-                    .map(|_| Err(ItemError::Call(Box::new(pe.clone()))))
-                    .collect();
-            }
-        };
-        if let [(_, _, ext)] = items {
-            let ext = ext.clone();
-            let r = self
-                .logged_call(provider, "refill", move || async move {
-                    client.refill(&ext).await
-                })
-                .await;
-            return vec![r.map_err(|e| match e {
-                EngineError::Panel { source, .. } => match source {
-                    PanelError::Provider {
-                        reason, message, ..
-                    } => ItemError::Provider { reason, message },
-                    other => ItemError::Call(Box::new(other)),
-                },
-                other => ItemError::Call(Box::new(PanelError::Config(other.to_string()))),
-            })];
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for chunk in items.chunks(MAX_IDS_PER_CALL) {
-            let ids: Vec<String> = chunk.iter().map(|(_, _, e)| e.clone()).collect();
-            let c = client.clone();
-            let asked = ids.clone();
-            match self
-                .logged_call(provider, "refill", move || async move {
-                    c.refills(&asked).await
-                })
-                .await
-            {
-                Ok(mut batch) => {
-                    for id in &ids {
-                        out.push(batch.remove(id).unwrap_or(Err(ItemError::NotReturned)));
-                    }
-                }
-                Err(e) => {
-                    let pe = e
-                        .panel_error()
-                        .cloned()
-                        .unwrap_or_else(|| PanelError::Config(e.to_string()));
-                    out.extend(
-                        chunk
-                            .iter()
-                            .map(|_| Err(ItemError::Call(Box::new(pe.clone())))),
-                    );
-                }
-            }
-        }
-        out
     }
 
     /// Refreshes refill statuses: open refills with a provider refill id, oldest checked
@@ -330,7 +280,7 @@ impl Engine {
         open: &[(i64, i64, String)],
         report: &mut RefreshReport,
     ) -> Result<()> {
-        let client = std::sync::Arc::new(self.client_for(provider)?);
+        let client = Arc::new(self.client_for(provider)?);
         for batch in open.chunks(MAX_IDS_PER_CALL) {
             let ids: Vec<String> = batch.iter().map(|(_, _, e)| e.clone()).collect();
             report.calls += 1;
@@ -348,14 +298,12 @@ impl Engine {
                         continue;
                     };
                     checked += 1;
-                    let (old_status, old_raw): (String, Option<String>) = tx.query_row(
+                    let (old_status, old_raw): (RefillStatus, Option<String>) = tx.query_row(
                         "SELECT status, raw_status FROM refills WHERE id = ?1",
                         [refill_id],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )?;
-                    let status = refill_status_name(&state.status)
-                        .map(str::to_string)
-                        .unwrap_or(old_status.clone());
+                    let status = RefillStatus::from_provider(&state.status).unwrap_or(old_status);
                     let differs =
                         status != old_status || old_raw.as_deref() != Some(&state.raw_status);
                     tx.execute(
@@ -395,48 +343,4 @@ impl Engine {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
-}
-
-/// Records the answer to one refill request.
-fn record_refill(
-    tx: &Connection,
-    order_id: i64,
-    refill_id: i64,
-    ext: &str,
-    result: &std::result::Result<RefillAccepted, ItemError>,
-    now: i64,
-) -> Result<()> {
-    let (status, external, error) = match result {
-        Ok(RefillAccepted { id: Some(r) }) => ("pending", Some(r.clone()), None),
-        Ok(RefillAccepted { id: None }) => ("accepted", None, None),
-        Err(ItemError::Provider { message, .. }) => ("rejected", None, Some(message.clone())),
-        Err(ItemError::Call(e)) => (
-            match e.delivery() {
-                Delivery::NeverSent => "not_sent",
-                Delivery::Rejected => "rejected",
-                Delivery::MaybeSent => "unknown",
-            },
-            None,
-            Some(e.to_string()),
-        ),
-        Err(e @ (ItemError::NotReturned | ItemError::Malformed(_))) => {
-            ("unknown", None, Some(e.to_string()))
-        }
-        Err(e) => ("unknown", None, Some(e.to_string())),
-    };
-    tx.execute(
-        "UPDATE refills SET status = ?2, external_refill_id = ?3, last_error = ?4, \
-         updated_at = ?5 WHERE id = ?1",
-        params![refill_id, status, external, error, now],
-    )?;
-    add_event(
-        tx,
-        order_id,
-        now,
-        "refill",
-        None,
-        &json!({ "refill": refill_id, "order": ext, "status": status,
-                 "external_refill_id": external, "error": error }),
-    )?;
-    Ok(())
 }

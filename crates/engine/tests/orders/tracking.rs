@@ -341,3 +341,83 @@ async fn refills_are_requested_once_and_tracked() {
     assert_eq!(out[0].refill.as_ref().unwrap().status, "unknown");
     assert_eq!(desk.sim.counters().get(Action::Refill), 2);
 }
+
+#[tokio::test]
+async fn refill_and_cancel_answer_the_same_failures_alike() {
+    use smm_engine::orders::{CancelStatus, RefillStatus};
+    let desk = desk().await;
+    let place = |link: &str| {
+        desk.engine
+            .place_order(NewOrder::new("sim", DEFAULT_SVC, link, 1000))
+    };
+    let a = place("https://instagram.com/p/alike-a").await.unwrap();
+    let b = place("https://instagram.com/p/alike-b").await.unwrap();
+    let ext_a = a.external_id.clone().unwrap();
+
+    // An order named twice is one request, sent once.
+    desk.sim.reset_counters();
+    assert_eq!(
+        desk.engine
+            .request_refill(&[a.id, a.id])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        desk.engine
+            .cancel_orders(&[a.id, a.id])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(desk.engine.order_refills(a.id).unwrap().len(), 1);
+    assert_eq!(desk.engine.cancel_requests(a.id).unwrap().len(), 1);
+    let cancel = desk
+        .sim
+        .requests()
+        .into_iter()
+        .rfind(|r| r.action == Some(Action::Cancel))
+        .unwrap();
+    assert_eq!(cancel.param("orders"), Some(ext_a.as_str()));
+
+    // The provider refuses the whole call: both requests are rejected in its own words,
+    // whether one order or several were asked.
+    desk.sim.set_fault(Action::Refill, Fault::RateLimitText);
+    desk.sim.set_fault(Action::Cancel, Fault::RateLimitText);
+    let refills = desk.engine.request_refill(&[b.id]).await.unwrap();
+    let several = desk.engine.request_refill(&[a.id, b.id]).await.unwrap();
+    let cancels = desk.engine.cancel_orders(&[b.id]).await.unwrap();
+    for r in refills.iter().chain(&several) {
+        assert_eq!(r.refill.as_ref().unwrap().status, RefillStatus::Rejected);
+        let e = r.error.as_ref().unwrap();
+        assert_eq!(e.code, "refill.rejected");
+        assert_eq!(e.message, "Rate limit exceeded. Slow down.");
+    }
+    assert_eq!(cancels[0].status, Some(CancelStatus::Rejected));
+    let e = cancels[0].error.as_ref().unwrap();
+    assert_eq!(e.code, "cancel.rejected");
+    assert_eq!(e.message, "Rate limit exceeded. Slow down.");
+
+    // The answer is lost (an HTML page): both are unknown, with the same message.
+    desk.sim.set_fault(Action::Refill, Fault::Html200);
+    desk.sim.set_fault(Action::Cancel, Fault::Html200);
+    let refill = desk.engine.request_refill(&[b.id]).await.unwrap().remove(0);
+    let cancel = desk.engine.cancel_orders(&[b.id]).await.unwrap().remove(0);
+    let refill_row = refill.refill.unwrap();
+    assert_eq!(refill_row.status, RefillStatus::Unknown);
+    assert_eq!(cancel.status, Some(CancelStatus::Unknown));
+    let (re, ce) = (refill.error.unwrap(), cancel.error.unwrap());
+    assert_eq!((re.code, ce.code), ("refill.unknown", "cancel.unknown"));
+    assert!(
+        re.message.starts_with("the provider reply is not JSON"),
+        "{}",
+        re.message
+    );
+    assert_eq!(ce.message, re.message);
+    assert_eq!(refill_row.last_error.as_deref(), Some(re.message.as_str()));
+    let stored = desk.engine.cancel_requests(b.id).unwrap().pop().unwrap();
+    assert_eq!(stored.status, CancelStatus::Unknown);
+    assert_eq!(stored.last_error.as_deref(), Some(ce.message.as_str()));
+}
