@@ -138,7 +138,7 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
                   {d.refills.map((r) => (
                     <li key={r.id} className="flex items-center justify-between gap-3" data-status={r.status}>
                       <span className="text-xs text-muted">{formatDateTime(r.requestedAt, language)}</span>
-                      <Badge>{t(`orders.requestStatus.${requestKey(r.status)}`)}</Badge>
+                      <Badge>{t(`orders.requestStatus.${r.status}`)}</Badge>
                     </li>
                   ))}
                 </ul>
@@ -152,7 +152,7 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
                   {d.cancels.map((c) => (
                     <li key={c.id} className="flex items-center justify-between gap-3" data-status={c.status}>
                       <span className="text-xs text-muted">{formatDateTime(c.requestedAt, language)}</span>
-                      <Badge>{t(`orders.requestStatus.${requestKey(c.status)}`)}</Badge>
+                      <Badge>{t(`orders.requestStatus.${c.status}`)}</Badge>
                     </li>
                   ))}
                 </ul>
@@ -163,13 +163,6 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
       </div>
     </aside>
   );
-}
-
-const REQUEST_STATES = ["requesting", "accepted", "pending", "in_progress", "completed", "rejected", "canceled", "failed", "unknown", "not_sent"] as const;
-type RequestState = (typeof REQUEST_STATES)[number];
-
-function requestKey(status: string): RequestState {
-  return (REQUEST_STATES as readonly string[]).includes(status) ? (status as RequestState) : "unknown";
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
