@@ -13,6 +13,7 @@ pub mod providers;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use smm_engine::OrderStatus;
 use tauri::State;
 
 use crate::error::IpcError;
@@ -129,6 +130,39 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::events::ProvidersChanged,
             crate::events::EngineChanged
         ])
+        // The order definition and the statuses, as data the UI derives its forms and lists
+        // from (so a new service type or status needs no hand edit in the UI).
+        .typ::<smm_engine::OrderForm>()
+        .typ::<smm_engine::FieldKind>()
+        .typ::<StatusInfo>()
+        .constant("ORDER_FORMS", smm_engine::order_forms())
+        .constant("ORDER_FIELD_KINDS", smm_engine::field_kinds())
+        .constant("ORDER_STATUSES", OrderStatus::ALL.map(StatusInfo::of))
+}
+
+/// An order status and the groups the UI sorts it into.
+#[derive(Debug, Clone, Copy, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusInfo {
+    /// The status.
+    pub status: OrderStatus,
+    /// Placed and not finished: status polling applies.
+    pub open: bool,
+    /// Finished at the provider.
+    pub terminal: bool,
+    /// Certainly not placed: it may be submitted again.
+    pub not_placed: bool,
+}
+
+impl StatusInfo {
+    fn of(status: OrderStatus) -> Self {
+        StatusInfo {
+            status,
+            open: status.is_open(),
+            terminal: status.is_terminal(),
+            not_placed: status.is_not_placed(),
+        }
+    }
 }
 
 /// The TypeScript exporter settings used for `ui/src/ipc/bindings.ts`.

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 use smm_engine::paths::PathsError;
-use smm_engine::{EngineError, OrderError};
+use smm_engine::{EngineError, OrderError, OrderField};
 
 use crate::settings::SettingsError;
 
@@ -76,39 +76,12 @@ fn field_of(err: &EngineError) -> Option<String> {
     Some(field.to_string())
 }
 
-/// The New order form field an order error is about.
+/// The New order form field an order error is about, in the form's names.
 fn order_field(e: &OrderError) -> Option<&'static str> {
-    Some(match e {
-        OrderError::ServiceNotFound { .. } => "serviceId",
-        OrderError::LinkMissing | OrderError::LinkInvalid(_) => "link",
-        OrderError::QuantityMissing
-        | OrderError::QuantityBelowMin { .. }
-        | OrderError::QuantityAboveMax { .. }
-        | OrderError::QuantityMismatch { .. } => "quantity",
-        OrderError::FieldMissing { field, .. }
-        | OrderError::FieldNotAllowed { field, .. }
-        | OrderError::ListEntryInvalid { field, .. } => form_field(field),
-        OrderError::TooLarge { what, .. } => form_field(what),
-        OrderError::DripFeedUnsupported | OrderError::DripFeedIncomplete => "runs",
-        OrderError::AnswerNumberInvalid => "answerNumber",
-        OrderError::SubscriptionInvalid(_) => "subMin",
-        OrderError::ExpiryInvalid(_) => "expiry",
-        OrderError::TrafficInvalid(_) => "typeOfTraffic",
-        _ => return None,
-    })
-}
-
-/// The engine's field names (`answer_number`, `min`…) as the form names them.
-fn form_field(name: &'static str) -> &'static str {
-    match name {
-        "answer_number" => "answerNumber",
-        "min" => "subMin",
-        "max" => "subMax",
-        "old_posts" => "oldPosts",
-        "type_of_traffic" => "typeOfTraffic",
-        "google_keyword" => "googleKeyword",
-        "referring_url" => "referringUrl",
-        other => other,
+    match e {
+        OrderError::ServiceNotFound { .. } => Some("serviceId"),
+        OrderError::Form(e) => e.field().map(OrderField::form_name),
+        _ => None,
     }
 }
 

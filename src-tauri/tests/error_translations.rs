@@ -2,7 +2,8 @@
 //! UI (`ui/src/i18n/{en,ar}.json`, under `errors.`), so the UI never falls back to a raw code.
 //!
 //! The engine's codes are read from `EngineError::code()` in `crates/engine/src/error.rs` and
-//! `OrderError::code()` in `crates/engine/src/orders/error.rs` (every `=> "some.code"` arm),
+//! `OrderError::code()` in `crates/engine/src/orders/error.rs` and `OrderFormError::code()` in
+//! `crates/panel/src/order_form.rs` (every `=> "some.code"` arm),
 //! the mass-order line codes from `crates/engine/src/orders/mass.rs` (`code: "…"`), the folder
 //! codes from `PathsError::code()` in `crates/engine/src/paths.rs`, the app's
 //! own from `smm_desk::error::codes`.
@@ -17,6 +18,7 @@ fn repo() -> PathBuf {
 fn engine_codes() -> Vec<String> {
     let mut codes = codes_in("crates/engine/src/error.rs", "=> \"");
     codes.extend(codes_in("crates/engine/src/orders/error.rs", "=> \""));
+    codes.extend(codes_in("crates/panel/src/order_form.rs", "=> \""));
     codes.extend(codes_in("crates/engine/src/orders/mass.rs", "code: \""));
     codes.extend(codes_in("crates/engine/src/paths.rs", "=> \""));
     codes
@@ -28,7 +30,7 @@ fn codes_in(file: &str, marker: &str) -> Vec<String> {
     let mut codes = Vec::new();
     for arm in source.split(marker).skip(1) {
         let code = arm.split('"').next().unwrap_or_default();
-        let is_code = !code.is_empty()
+        let is_code = code.contains('.')
             && code
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');

@@ -14,7 +14,9 @@ use serde_json::json;
 use smm_engine::orders::{
     MassOrder, MassProgress, OrderQuery, RefreshReport, RefreshScope, Resolution, MAX_ORDER_BYTES,
 };
-use smm_engine::{Engine, EngineError, NewOrder, Order, OrderError, OrderStatus};
+use smm_engine::{
+    Engine, EngineError, NewOrder, Order, OrderError, OrderFields, OrderFormError, OrderStatus,
+};
 
 use crate::error::CliError;
 use crate::output::{table, Output};
@@ -71,14 +73,9 @@ pub enum OrderCommand {
         #[arg(long)]
         not_placed: bool,
     },
-    /// Submit again an order that was not placed (rejected, not sent, resolved not placed)
-    Resubmit {
-        /// Local order id
-        id: i64,
-        /// Place even when the estimate exceeds the available balance (last read, less orders since)
-        #[arg(long)]
-        force: bool,
-    },
+    /// Submit again an order that was not placed (rejected, not sent, resolved not placed);
+    /// the fields given replace the stored ones (`--link` to fix a rejected link)
+    Resubmit(Box<ResubmitArgs>),
     /// Export orders as CSV (RFC 4180; money as exact decimals)
     Export(ExportArgs),
 }
@@ -92,6 +89,45 @@ pub struct AddOrderArgs {
     /// The provider's service id
     #[arg(long, value_name = "ID")]
     pub service: String,
+    /// The order's fields
+    #[command(flatten)]
+    pub fields: OrderFieldArgs,
+    /// The same key always returns the same order (one is generated when omitted)
+    #[arg(long, value_name = "K")]
+    pub idempotency_key: Option<String>,
+    /// How to place it
+    #[command(flatten)]
+    pub place: PlaceArgs,
+}
+
+/// `smmdesk order resubmit`
+#[derive(Debug, Args)]
+pub struct ResubmitArgs {
+    /// Local order id
+    pub id: i64,
+    /// Fields that replace the stored ones
+    #[command(flatten)]
+    pub fields: OrderFieldArgs,
+    /// How to place it
+    #[command(flatten)]
+    pub place: PlaceArgs,
+}
+
+/// How an order is placed: shared by every command that places one.
+#[derive(Debug, Args)]
+pub struct PlaceArgs {
+    /// Place even when the estimated cost exceeds the available balance (last read, less orders since)
+    #[arg(long)]
+    pub force: bool,
+    /// Check and estimate only; place nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The fields of an order (the order definition's, as flags; list fields are read from
+/// files, one entry per line): shared by every command that takes an order.
+#[derive(Debug, Args, Default)]
+pub struct OrderFieldArgs {
     /// Target link
     #[arg(long, value_name = "URL")]
     pub link: Option<String>,
@@ -164,15 +200,38 @@ pub struct AddOrderArgs {
     /// Web traffic: the referring URL
     #[arg(long, value_name = "URL")]
     pub referring_url: Option<String>,
-    /// The same key always returns the same order (one is generated when omitted)
-    #[arg(long, value_name = "K")]
-    pub idempotency_key: Option<String>,
-    /// Place even when the estimated cost exceeds the available balance (last read, less orders since)
-    #[arg(long)]
-    pub force: bool,
-    /// Check and estimate only; place nothing
-    #[arg(long)]
-    pub dry_run: bool,
+}
+
+impl OrderFieldArgs {
+    /// The order definition's fields; list files are read here.
+    fn read(self) -> Result<OrderFields, CliError> {
+        Ok(OrderFields {
+            link: self.link,
+            quantity: self.quantity,
+            comments: read_list(&self.comments_file, "comments")?,
+            usernames: read_list(&self.usernames_file, "usernames")?,
+            hashtags: read_list(&self.hashtags_file, "hashtags")?,
+            keywords: read_list(&self.keywords_file, "keywords")?,
+            groups: read_list(&self.groups_file, "groups")?,
+            hashtag: self.hashtag,
+            username: self.username,
+            media: self.media,
+            answer_number: self.answer_number,
+            runs: self.runs,
+            interval: self.interval,
+            sub_min: self.min,
+            sub_max: self.max,
+            posts: self.posts,
+            old_posts: self.old_posts,
+            delay: self.delay,
+            expiry: self.expiry,
+            country: self.country,
+            device: self.device,
+            type_of_traffic: self.traffic_type,
+            google_keyword: self.google_keyword,
+            referring_url: self.referring_url,
+        })
+    }
 }
 
 /// `smmdesk order list`
@@ -270,12 +329,14 @@ fn read_text(path: &PathBuf, what: &'static str) -> Result<String, CliError> {
         })
     })?;
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(EngineError::Order(OrderError::TooLarge {
-            what,
-            size: format!("more than {MAX_FILE_BYTES} bytes"),
-            limit: format!("{MAX_ORDER_BYTES} bytes"),
-        })
-        .into());
+        return Err(
+            EngineError::Order(OrderError::Form(OrderFormError::TooLarge {
+                what,
+                size: format!("more than {MAX_FILE_BYTES} bytes"),
+                limit: format!("{MAX_ORDER_BYTES} bytes"),
+            }))
+            .into(),
+        );
     }
     Ok(text)
 }
@@ -601,8 +662,14 @@ pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode,
             out.print(&order, || describe(&order));
             Ok(ExitCode::SUCCESS)
         }
-        OrderCommand::Resubmit { id, force } => {
-            let order = crate::block_on(engine.resubmit_order(id, force))??;
+        OrderCommand::Resubmit(a) => {
+            let changes = a.fields.read()?;
+            if a.place.dry_run {
+                let new = engine.resubmission(a.id, &changes, a.place.force)?;
+                return quote(engine, &new, out);
+            }
+            let order =
+                crate::block_on(engine.resubmit_order_with(a.id, &changes, a.place.force))??;
             out.print(&order, || describe(&order));
             Ok(outcome_code([order.status]))
         }
@@ -648,54 +715,36 @@ fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliEr
     let new = NewOrder {
         provider: a.provider,
         service_id: a.service,
-        link: a.link,
-        quantity: a.quantity,
-        comments: read_list(&a.comments_file, "comments")?,
-        usernames: read_list(&a.usernames_file, "usernames")?,
-        hashtags: read_list(&a.hashtags_file, "hashtags")?,
-        keywords: read_list(&a.keywords_file, "keywords")?,
-        groups: read_list(&a.groups_file, "groups")?,
-        hashtag: a.hashtag,
-        username: a.username,
-        media: a.media,
-        answer_number: a.answer_number,
-        runs: a.runs,
-        interval: a.interval,
-        sub_min: a.min,
-        sub_max: a.max,
-        posts: a.posts,
-        old_posts: a.old_posts,
-        delay: a.delay,
-        expiry: a.expiry,
-        country: a.country,
-        device: a.device,
-        type_of_traffic: a.traffic_type,
-        google_keyword: a.google_keyword,
-        referring_url: a.referring_url,
+        fields: a.fields.read()?,
         idempotency_key: a.idempotency_key,
-        force: a.force,
+        force: a.place.force,
     };
-    if a.dry_run {
-        let quote = engine.quote_order(&new)?;
-        out.print(&quote, || {
-            let cur = quote.currency.clone().unwrap_or_default();
-            let mut text = format!(
-                "{} service {} ({}): estimated {} {cur}",
-                quote.provider, quote.service_id, quote.service_name, quote.estimated_cost
-            );
-            if let Some(b) = quote.balance {
-                text.push_str(&format!("; available balance {b} {cur}"));
-            }
-            if quote.exceeds_balance {
-                text.push_str(" — exceeds the balance (use --force to place anyway)");
-            }
-            text
-        });
-        return Ok(ExitCode::SUCCESS);
+    if a.place.dry_run {
+        return quote(engine, &new, out);
     }
     let order = crate::block_on(engine.place_order(new))??;
     out.print(&order, || describe(&order));
     Ok(outcome_code([order.status]))
+}
+
+/// Prints what `new` would cost; places nothing.
+fn quote(engine: &Engine, new: &NewOrder, out: &Output) -> Result<ExitCode, CliError> {
+    let quote = engine.quote_order(new)?;
+    out.print(&quote, || {
+        let cur = quote.currency.clone().unwrap_or_default();
+        let mut text = format!(
+            "{} service {} ({}): estimated {} {cur}",
+            quote.provider, quote.service_id, quote.service_name, quote.estimated_cost
+        );
+        if let Some(b) = quote.balance {
+            text.push_str(&format!("; available balance {b} {cur}"));
+        }
+        if quote.exceeds_balance {
+            text.push_str(" — exceeds the balance (use --force to place anyway)");
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `smmdesk mass-order`.

@@ -61,6 +61,11 @@ pub use scheduler::{
     JobHealth, JobKind, JobRun, JobState, ProviderHealth, Scheduler, SchedulerOptions,
 };
 pub use secrets::{ApiKey, KeyStore, KeyStoreChoice};
+/// The order definition (smm-panel's): the fields an order carries and the rules per type.
+pub use smm_panel::{
+    field_kinds, order_forms, FieldKind, FieldRule, OrderField, OrderFields, OrderForm,
+    OrderFormError,
+};
 
 /// The engine's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -2,8 +2,6 @@
 //! order's detail (timeline, refills, cancel requests), refresh/refill/cancel of a
 //! selection, and the CSV export to a file the user picks.
 
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use smm_engine::orders::{
     CancelOutcome, CancelStatus, OrderCursor, RefillOutcome, RefillStatus, RefreshScope,
@@ -20,8 +18,8 @@ use crate::AppState;
 #[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase", default)]
 pub struct OrderFilter {
-    /// Only these states (`pending`, `completed`…); all when empty.
-    pub status: Vec<String>,
+    /// Only these states; all when empty.
+    pub status: Vec<OrderStatus>,
     /// Only this provider (by name).
     pub provider: Option<String>,
     /// Only this provider service id.
@@ -55,13 +53,8 @@ fn text(value: Option<String>) -> Option<String> {
 impl OrderFilter {
     /// The engine's query for one page after `after`.
     pub fn query(&self, limit: Option<u32>, after: Option<String>) -> Result<OrderQuery, IpcError> {
-        let status = self
-            .status
-            .iter()
-            .map(|s| OrderStatus::from_str(s))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(OrderQuery {
-            status,
+            status: self.status.clone(),
             provider: text(self.provider.clone()),
             service_id: text(self.service_id.clone()),
             from: timestamp("from", self.from.as_deref())?,
@@ -159,7 +152,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 #[serde(rename_all = "camelCase")]
 pub struct StatusCount {
     /// The state.
-    pub status: String,
+    pub status: OrderStatus,
     /// Orders in it.
     #[specta(type = u32)]
     pub count: u64,
@@ -179,7 +172,7 @@ pub async fn order_counts(
     Ok(counts
         .into_iter()
         .map(|c| StatusCount {
-            status: c.status.as_str().into(),
+            status: c.status,
             count: c.count,
         })
         .collect())

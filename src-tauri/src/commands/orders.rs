@@ -1,122 +1,18 @@
 //! Order commands: quote, place, refresh one order, and mass orders (check, place with
 //! progress over a channel).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use smm_engine::orders::{
     LineError, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport, MassProgress,
     Resolution,
 };
-use smm_engine::{NewOrder, Order};
+use smm_engine::{NewOrder, Order, OrderStatus};
 use tauri::ipc::Channel;
 use tauri::State;
 
 use super::{money, time};
 use crate::error::IpcError;
 use crate::AppState;
-
-/// A new order from the New order form: only the fields the service type takes are set.
-#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
-pub struct OrderInput {
-    /// The provider's name.
-    pub provider: String,
-    /// The provider's service id.
-    pub service_id: String,
-    /// Target link.
-    pub link: Option<String>,
-    /// Units (per run when drip-fed).
-    #[specta(type = Option<u32>)]
-    pub quantity: Option<u64>,
-    /// Custom comments, one per entry.
-    pub comments: Vec<String>,
-    /// Usernames, one per entry.
-    pub usernames: Vec<String>,
-    /// Hashtags, one per entry.
-    pub hashtags: Vec<String>,
-    /// SEO keywords, one per entry.
-    pub keywords: Vec<String>,
-    /// Groups, one per entry.
-    pub groups: Vec<String>,
-    /// One hashtag.
-    pub hashtag: Option<String>,
-    /// One username.
-    pub username: Option<String>,
-    /// Media URL.
-    pub media: Option<String>,
-    /// Poll answer number (1-based).
-    pub answer_number: Option<u32>,
-    /// Drip-feed runs.
-    #[specta(type = Option<u32>)]
-    pub runs: Option<u64>,
-    /// Drip-feed interval in minutes.
-    #[specta(type = Option<u32>)]
-    pub interval: Option<u64>,
-    /// Subscriptions: minimum per post.
-    #[specta(type = Option<u32>)]
-    pub sub_min: Option<u64>,
-    /// Subscriptions: maximum per post.
-    #[specta(type = Option<u32>)]
-    pub sub_max: Option<u64>,
-    /// Subscriptions: new posts.
-    #[specta(type = Option<u32>)]
-    pub posts: Option<u64>,
-    /// Subscriptions: existing posts.
-    #[specta(type = Option<u32>)]
-    pub old_posts: Option<u64>,
-    /// Subscriptions: delay in minutes.
-    pub delay: Option<u32>,
-    /// Subscriptions: expiry date.
-    pub expiry: Option<String>,
-    /// Web traffic: country.
-    pub country: Option<String>,
-    /// Web traffic: device 1-5.
-    pub device: Option<u8>,
-    /// Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer.
-    pub type_of_traffic: Option<u8>,
-    /// Web traffic: the Google keyword.
-    pub google_keyword: Option<String>,
-    /// Web traffic: the referring URL.
-    pub referring_url: Option<String>,
-    /// Made when the form opened: the same key always returns the same order.
-    pub idempotency_key: Option<String>,
-    /// Place even when the estimate exceeds the last known balance.
-    pub force: bool,
-}
-
-impl From<OrderInput> for NewOrder {
-    fn from(o: OrderInput) -> Self {
-        NewOrder {
-            provider: o.provider,
-            service_id: o.service_id,
-            link: o.link,
-            quantity: o.quantity,
-            comments: o.comments,
-            usernames: o.usernames,
-            hashtags: o.hashtags,
-            keywords: o.keywords,
-            groups: o.groups,
-            hashtag: o.hashtag,
-            username: o.username,
-            media: o.media,
-            answer_number: o.answer_number,
-            runs: o.runs,
-            interval: o.interval,
-            sub_min: o.sub_min,
-            sub_max: o.sub_max,
-            posts: o.posts,
-            old_posts: o.old_posts,
-            delay: o.delay,
-            expiry: o.expiry,
-            country: o.country,
-            device: o.device,
-            type_of_traffic: o.type_of_traffic,
-            google_keyword: o.google_keyword,
-            referring_url: o.referring_url,
-            idempotency_key: o.idempotency_key,
-            force: o.force,
-        }
-    }
-}
 
 /// The live cost estimate of the form.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -164,8 +60,8 @@ pub struct OrderView {
     pub charge: Option<String>,
     /// The account currency.
     pub currency: Option<String>,
-    /// `submitting`, `unknown`, `not_sent`, `rejected`, `not_placed`, `pending`, …
-    pub status: String,
+    /// Where the order stands.
+    pub status: OrderStatus,
     /// The provider's status text.
     pub raw_status: Option<String>,
     /// The typed reason when rejected (`insufficient_funds`, `bad_link`…).
@@ -191,7 +87,7 @@ impl From<Order> for OrderView {
             estimated_cost: money(o.estimated_cost),
             charge: o.charge.map(money),
             currency: o.currency,
-            status: o.status.as_str().into(),
+            status: o.status,
             raw_status: o.raw_status,
             reject_reason: o.reject_reason,
             external_id: o.external_id,
@@ -364,9 +260,9 @@ impl From<MassOrderReport> for MassReportView {
 /// Checks an order and estimates its cost; writes nothing.
 #[tauri::command]
 #[specta::specta]
-pub fn quote_order(state: State<'_, AppState>, order: OrderInput) -> Result<QuoteView, IpcError> {
+pub fn quote_order(state: State<'_, AppState>, order: NewOrder) -> Result<QuoteView, IpcError> {
     // `OrderQuote` is not re-exported by the engine, so its fields are read here.
-    let q = state.engine()?.quote_order(&order.into())?;
+    let q = state.engine()?.quote_order(&order)?;
     Ok(QuoteView {
         quantity: q.quantity,
         runs: q.runs,
@@ -382,9 +278,9 @@ pub fn quote_order(state: State<'_, AppState>, order: OrderInput) -> Result<Quot
 #[specta::specta]
 pub async fn place_order(
     state: State<'_, AppState>,
-    order: OrderInput,
+    order: NewOrder,
 ) -> Result<OrderView, IpcError> {
-    Ok(state.engine()?.place_order(order.into()).await?.into())
+    Ok(state.engine()?.place_order(order).await?.into())
 }
 
 /// Asks the provider for one order's status and returns the order.

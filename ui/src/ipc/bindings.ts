@@ -40,9 +40,9 @@ export const commands = {
 	/**  The same offer compared across providers, the cheapest marked. */
 	compareOffers: (search: string | null, platform: string | null) => __TAURI_INVOKE<OfferGroupView_Serialize[]>("compare_offers", { search, platform }),
 	/**  Checks an order and estimates its cost; writes nothing. */
-	quoteOrder: (order: OrderInput_Deserialize) => __TAURI_INVOKE<QuoteView_Serialize>("quote_order", { order }),
+	quoteOrder: (order: NewOrder_Deserialize) => __TAURI_INVOKE<QuoteView_Serialize>("quote_order", { order }),
 	/**  Places one order; the same idempotency key always returns the same order. */
-	placeOrder: (order: OrderInput_Deserialize) => __TAURI_INVOKE<OrderView_Serialize>("place_order", { order }),
+	placeOrder: (order: NewOrder_Deserialize) => __TAURI_INVOKE<OrderView_Serialize>("place_order", { order }),
 	/**  Asks the provider for one order's status and returns the order. */
 	refreshOrder: (id: number) => __TAURI_INVOKE<OrderView_Serialize>("refresh_order", { id }),
 	/**  Checks every line of a mass order against the catalog; writes nothing. */
@@ -159,6 +159,13 @@ export const events = {
 	engineChanged: makeEvent<EngineChanged, EngineChanged>("engine-changed"),
 	providersChanged: makeEvent<ProvidersChanged, ProvidersChanged>("providers-changed"),
 };
+
+/* Constants */
+export const ORDER_FIELD_KINDS = {"answerNumber":{"kind":"number","min":1},"comments":{"kind":"lines","maxBytes":1048576,"maxEntries":10000},"country":{"kind":"text","maxBytes":2048},"delay":{"kind":"choice","values":[0,5,10,15,20,30,40,50,60,90,120,150,180,210,240,270,300,360,420,480,540,600]},"device":{"kind":"choice","values":[1,2,3,4,5]},"expiry":{"kind":"date"},"googleKeyword":{"kind":"text","maxBytes":2048},"groups":{"kind":"lines","maxBytes":1048576,"maxEntries":10000},"hashtag":{"kind":"text","maxBytes":2048},"hashtags":{"kind":"lines","maxBytes":1048576,"maxEntries":10000},"keywords":{"kind":"lines","maxBytes":1048576,"maxEntries":10000},"link":{"kind":"url","maxBytes":2048},"media":{"kind":"url","maxBytes":2048},"oldPosts":{"kind":"count"},"posts":{"kind":"count"},"quantity":{"kind":"count"},"referringUrl":{"kind":"url","maxBytes":2048},"runs":{"kind":"dripFeed"},"subMax":{"kind":"count"},"subMin":{"kind":"count"},"typeOfTraffic":{"kind":"choice","values":[1,2,3]},"username":{"kind":"text","maxBytes":2048},"usernames":{"kind":"lines","maxBytes":1048576,"maxEntries":10000}} as const;
+
+export const ORDER_FORMS = {"commentlikes":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"username","required":true}],"quantityFrom":null,"serviceType":"Comment Likes"},"commentreplies":{"fields":[{"field":"link","required":true},{"field":"username","required":true},{"field":"comments","required":true}],"quantityFrom":"comments","serviceType":"Comment Replies"},"customcomments":{"fields":[{"field":"link","required":true},{"field":"comments","required":true}],"quantityFrom":"comments","serviceType":"Custom Comments"},"customcommentspackage":{"fields":[{"field":"link","required":true},{"field":"comments","required":true}],"quantityFrom":null,"serviceType":"Custom Comments Package"},"default":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"runs","required":false}],"quantityFrom":null,"serviceType":"Default"},"invitesfromgroups":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"groups","required":true}],"quantityFrom":null,"serviceType":"Invites from Groups"},"mentions":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"usernames","required":true}],"quantityFrom":null,"serviceType":"Mentions"},"mentionscustomlist":{"fields":[{"field":"link","required":true},{"field":"usernames","required":true}],"quantityFrom":"usernames","serviceType":"Mentions Custom List"},"mentionshashtag":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"hashtag","required":true}],"quantityFrom":null,"serviceType":"Mentions Hashtag"},"mentionsmedialikers":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"media","required":true}],"quantityFrom":null,"serviceType":"Mentions Media Likers"},"mentionsuserfollowers":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"username","required":true}],"quantityFrom":null,"serviceType":"Mentions User Followers"},"mentionswithhashtags":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"usernames","required":true},{"field":"hashtags","required":true}],"quantityFrom":null,"serviceType":"Mentions with Hashtags"},"other":{"fields":[{"field":"link","required":false},{"field":"quantity","required":false},{"field":"runs","required":false}],"quantityFrom":null,"serviceType":""},"package":{"fields":[{"field":"link","required":true}],"quantityFrom":null,"serviceType":"Package"},"poll":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"answerNumber","required":true}],"quantityFrom":null,"serviceType":"Poll"},"seo":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"keywords","required":true}],"quantityFrom":null,"serviceType":"SEO"},"subscriptions":{"fields":[{"field":"username","required":true},{"field":"subMin","required":true},{"field":"subMax","required":true},{"field":"posts","required":false},{"field":"oldPosts","required":false},{"field":"delay","required":true},{"field":"expiry","required":false}],"quantityFrom":null,"serviceType":"Subscriptions"},"webtraffic":{"fields":[{"field":"link","required":true},{"field":"quantity","required":true},{"field":"runs","required":false},{"field":"country","required":false},{"field":"device","required":false},{"field":"typeOfTraffic","required":false},{"field":"googleKeyword","required":false},{"field":"referringUrl","required":false}],"quantityFrom":null,"serviceType":"Web Traffic"}} as const;
+
+export const ORDER_STATUSES = [{"notPlaced":false,"open":false,"status":"submitting","terminal":false},{"notPlaced":false,"open":false,"status":"unknown","terminal":false},{"notPlaced":true,"open":false,"status":"not_sent","terminal":false},{"notPlaced":true,"open":false,"status":"rejected","terminal":false},{"notPlaced":true,"open":false,"status":"not_placed","terminal":false},{"notPlaced":false,"open":true,"status":"pending","terminal":false},{"notPlaced":false,"open":true,"status":"processing","terminal":false},{"notPlaced":false,"open":true,"status":"in_progress","terminal":false},{"notPlaced":false,"open":true,"status":"active","terminal":false},{"notPlaced":false,"open":false,"status":"completed","terminal":true},{"notPlaced":false,"open":false,"status":"partial","terminal":true},{"notPlaced":false,"open":false,"status":"canceled","terminal":true},{"notPlaced":false,"open":false,"status":"refunded","terminal":true}] as const;
 
 /* Types */
 /**  What a refill or cancel request did for one order. */
@@ -569,6 +576,45 @@ export type ExportView = {
 	rows: number,
 };
 
+/**  What a field holds, and its limits (the service's own min and max apply to counts). */
+export type FieldKind = 
+/**  An http(s) link with a host. */
+{ kind: "url"; 
+/**  The longest accepted value, in bytes. */
+maxBytes: number } | 
+/**  One line of text. */
+{ kind: "text"; 
+/**  The longest accepted value, in bytes. */
+maxBytes: number } | 
+/**  One entry per line. */
+{ kind: "lines"; 
+/**  The most entries. */
+maxEntries: number; 
+/**  The most bytes, all entries together. */
+maxBytes: number } | 
+/**  A whole number of units (the service's min and max apply). */
+{ kind: "count" } | 
+/**  A whole number from `min`. */
+{ kind: "number"; 
+/**  The smallest accepted value. */
+min: number } | 
+/**  One of the listed numbers. */
+{ kind: "choice"; 
+/**  The accepted values. */
+values: number[] } | 
+/**  A calendar date (`2026-12-25` or `25/12/2026`). */
+{ kind: "date" } | 
+/**  Drip-feed runs and interval (minutes), both or neither; only where the service offers it. */
+{ kind: "dripFeed" };
+
+/**  One field a service type takes. */
+export type FieldRule = {
+	/**  The field. */
+	field: OrderField,
+	/**  The order is refused without it. */
+	required: boolean,
+};
+
 /**  A folder the user picked for the data. */
 export type FolderChoiceView = {
 	/**  The folder. */
@@ -841,6 +887,168 @@ export type MovedView = {
 	copied: boolean,
 };
 
+/**
+ *  What a new order needs: where, the type's fields ([`OrderFields`], the order definition),
+ *  and how to place it. Read in camelCase over IPC, fields flattened.
+ */
+export type NewOrder = NewOrder_Serialize | NewOrder_Deserialize;
+
+/**
+ *  What a new order needs: where, the type's fields ([`OrderFields`], the order definition),
+ *  and how to place it. Read in camelCase over IPC, fields flattened.
+ */
+export type NewOrder_Deserialize = {
+	/**  The provider's name. */
+	provider?: string,
+	/**  The provider's service id (as synced in the catalog). */
+	serviceId?: string,
+	/**  The same key always returns the same order (generated when not given). */
+	idempotencyKey?: string | null,
+	/**  Place even when the estimated cost exceeds the last known balance. */
+	force?: boolean,
+} & {
+	/**  Target link (every type but Subscriptions). */
+	link?: string | null,
+	/**  Units (per run when drip-fed); may be left out where lines make it. */
+	quantity?: number | null,
+	/**  Custom comments, one per entry. */
+	comments?: string[],
+	/**  Usernames, one per entry. */
+	usernames?: string[],
+	/**  Hashtags, one per entry. */
+	hashtags?: string[],
+	/**  SEO keywords, one per entry. */
+	keywords?: string[],
+	/**  Groups, one per entry. */
+	groups?: string[],
+	/**  One hashtag (Mentions Hashtag). */
+	hashtag?: string | null,
+	/**  One username (Mentions User Followers, Comment Likes, Comment Replies, Subscriptions). */
+	username?: string | null,
+	/**  Media URL (Mentions Media Likers). */
+	media?: string | null,
+	/**  Drip-feed runs. */
+	runs?: number | null,
+	/**  Drip-feed interval, in minutes. */
+	interval?: number | null,
+	/**  Subscriptions: how many new posts (unset: unlimited). */
+	posts?: number | null,
+	/**  Subscriptions: minutes to wait after a post. */
+	delay?: number | null,
+	/**  Subscriptions: expiry date, `2026-12-25` or `25/12/2026`. */
+	expiry?: string | null,
+	/**  Web traffic: country code or name. */
+	country?: string | null,
+	/**  Web traffic: device 1-5. */
+	device?: number | null,
+} & ({
+	/**  Poll answer number (1-based). */
+	answerNumber?: number | null,
+} & {
+	/**  Poll answer number (1-based). */
+	answer_number?: number | null,
+}) & ({
+	/**  Subscriptions: minimum units per post. */
+	subMin?: number | null,
+} & {
+	/**  Subscriptions: minimum units per post. */
+	sub_min?: number | null,
+}) & ({
+	/**  Subscriptions: maximum units per post. */
+	subMax?: number | null,
+} & {
+	/**  Subscriptions: maximum units per post. */
+	sub_max?: number | null,
+}) & ({
+	/**  Subscriptions: how many existing posts to include. */
+	oldPosts?: number | null,
+} & {
+	/**  Subscriptions: how many existing posts to include. */
+	old_posts?: number | null,
+}) & ({
+	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+	typeOfTraffic?: number | null,
+} & {
+	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+	type_of_traffic?: number | null,
+}) & ({
+	/**  Web traffic: the Google keyword (with type 1). */
+	googleKeyword?: string | null,
+} & {
+	/**  Web traffic: the Google keyword (with type 1). */
+	google_keyword?: string | null,
+}) & ({
+	/**  Web traffic: the referring URL (with type 2). */
+	referringUrl?: string | null,
+} & {
+	/**  Web traffic: the referring URL (with type 2). */
+	referring_url?: string | null,
+});
+
+/**
+ *  What a new order needs: where, the type's fields ([`OrderFields`], the order definition),
+ *  and how to place it. Read in camelCase over IPC, fields flattened.
+ */
+export type NewOrder_Serialize = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id (as synced in the catalog). */
+	serviceId: string,
+	/**  The same key always returns the same order (generated when not given). */
+	idempotencyKey: string | null,
+	/**  Place even when the estimated cost exceeds the last known balance. */
+	force: boolean,
+} & {
+	/**  Target link (every type but Subscriptions). */
+	link: string | null,
+	/**  Units (per run when drip-fed); may be left out where lines make it. */
+	quantity: number | null,
+	/**  Custom comments, one per entry. */
+	comments: string[],
+	/**  Usernames, one per entry. */
+	usernames: string[],
+	/**  Hashtags, one per entry. */
+	hashtags: string[],
+	/**  SEO keywords, one per entry. */
+	keywords: string[],
+	/**  Groups, one per entry. */
+	groups: string[],
+	/**  One hashtag (Mentions Hashtag). */
+	hashtag: string | null,
+	/**  One username (Mentions User Followers, Comment Likes, Comment Replies, Subscriptions). */
+	username: string | null,
+	/**  Media URL (Mentions Media Likers). */
+	media: string | null,
+	/**  Poll answer number (1-based). */
+	answerNumber: number | null,
+	/**  Drip-feed runs. */
+	runs: number | null,
+	/**  Drip-feed interval, in minutes. */
+	interval: number | null,
+	/**  Subscriptions: minimum units per post. */
+	subMin: number | null,
+	/**  Subscriptions: maximum units per post. */
+	subMax: number | null,
+	/**  Subscriptions: how many new posts (unset: unlimited). */
+	posts: number | null,
+	/**  Subscriptions: how many existing posts to include. */
+	oldPosts: number | null,
+	/**  Subscriptions: minutes to wait after a post. */
+	delay: number | null,
+	/**  Subscriptions: expiry date, `2026-12-25` or `25/12/2026`. */
+	expiry: string | null,
+	/**  Web traffic: country code or name. */
+	country: string | null,
+	/**  Web traffic: device 1-5. */
+	device: number | null,
+	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+	typeOfTraffic: number | null,
+	/**  Web traffic: the Google keyword (with type 1). */
+	googleKeyword: string | null,
+	/**  Web traffic: the referring URL (with type 2). */
+	referringUrl: string | null,
+};
+
 /**  The same offer on several providers, cheapest first. */
 export type OfferGroupView = OfferGroupView_Serialize | OfferGroupView_Deserialize;
 
@@ -969,13 +1177,209 @@ export type OrderEventView_Serialize = {
 	detail: string,
 };
 
+/**  A field of the order form. Serialized in the UI's camelCase names (`answerNumber`). */
+export type OrderField = 
+/**  The target link. */
+"link" | 
+/**  Units (per run when drip-fed). */
+"quantity" | 
+/**  Custom comments, one per line. */
+"comments" | 
+/**  Usernames, one per line. */
+"usernames" | 
+/**  Hashtags, one per line. */
+"hashtags" | 
+/**  SEO keywords, one per line. */
+"keywords" | 
+/**  Groups, one per line. */
+"groups" | 
+/**  One hashtag. */
+"hashtag" | 
+/**  One username. */
+"username" | 
+/**  A media URL. */
+"media" | 
+/**  The poll answer number (1-based). */
+"answerNumber" | 
+/**  Drip-feed: `runs` and `interval`, always together. */
+"runs" | 
+/**  Subscriptions: minimum units per post. */
+"subMin" | 
+/**  Subscriptions: maximum units per post. */
+"subMax" | 
+/**  Subscriptions: how many new posts. */
+"posts" | 
+/**  Subscriptions: how many existing posts. */
+"oldPosts" | 
+/**  Subscriptions: minutes to wait after a post. */
+"delay" | 
+/**  Subscriptions: when the subscription ends. */
+"expiry" | 
+/**  Web traffic: country. */
+"country" | 
+/**  Web traffic: device. */
+"device" | 
+/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+"typeOfTraffic" | 
+/**  Web traffic: the Google keyword. */
+"googleKeyword" | 
+/**  Web traffic: the referring URL. */
+"referringUrl";
+
+/**
+ *  The flat input of an order: only the fields the service type takes are set, the rest stay
+ *  `None`/empty. Lists hold one entry per element. Read in camelCase from the app and in the
+ *  stored parameters' snake_case (`sub_min`).
+ */
+export type OrderFields = OrderFields_Serialize | OrderFields_Deserialize;
+
+/**
+ *  The flat input of an order: only the fields the service type takes are set, the rest stay
+ *  `None`/empty. Lists hold one entry per element. Read in camelCase from the app and in the
+ *  stored parameters' snake_case (`sub_min`).
+ */
+export type OrderFields_Deserialize = {
+	/**  Target link (every type but Subscriptions). */
+	link?: string | null,
+	/**  Units (per run when drip-fed); may be left out where lines make it. */
+	quantity?: number | null,
+	/**  Custom comments, one per entry. */
+	comments?: string[],
+	/**  Usernames, one per entry. */
+	usernames?: string[],
+	/**  Hashtags, one per entry. */
+	hashtags?: string[],
+	/**  SEO keywords, one per entry. */
+	keywords?: string[],
+	/**  Groups, one per entry. */
+	groups?: string[],
+	/**  One hashtag (Mentions Hashtag). */
+	hashtag?: string | null,
+	/**  One username (Mentions User Followers, Comment Likes, Comment Replies, Subscriptions). */
+	username?: string | null,
+	/**  Media URL (Mentions Media Likers). */
+	media?: string | null,
+	/**  Drip-feed runs. */
+	runs?: number | null,
+	/**  Drip-feed interval, in minutes. */
+	interval?: number | null,
+	/**  Subscriptions: how many new posts (unset: unlimited). */
+	posts?: number | null,
+	/**  Subscriptions: minutes to wait after a post. */
+	delay?: number | null,
+	/**  Subscriptions: expiry date, `2026-12-25` or `25/12/2026`. */
+	expiry?: string | null,
+	/**  Web traffic: country code or name. */
+	country?: string | null,
+	/**  Web traffic: device 1-5. */
+	device?: number | null,
+} & ({
+	/**  Poll answer number (1-based). */
+	answerNumber?: number | null,
+} & {
+	/**  Poll answer number (1-based). */
+	answer_number?: number | null,
+}) & ({
+	/**  Subscriptions: minimum units per post. */
+	subMin?: number | null,
+} & {
+	/**  Subscriptions: minimum units per post. */
+	sub_min?: number | null,
+}) & ({
+	/**  Subscriptions: maximum units per post. */
+	subMax?: number | null,
+} & {
+	/**  Subscriptions: maximum units per post. */
+	sub_max?: number | null,
+}) & ({
+	/**  Subscriptions: how many existing posts to include. */
+	oldPosts?: number | null,
+} & {
+	/**  Subscriptions: how many existing posts to include. */
+	old_posts?: number | null,
+}) & ({
+	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+	typeOfTraffic?: number | null,
+} & {
+	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+	type_of_traffic?: number | null,
+}) & ({
+	/**  Web traffic: the Google keyword (with type 1). */
+	googleKeyword?: string | null,
+} & {
+	/**  Web traffic: the Google keyword (with type 1). */
+	google_keyword?: string | null,
+}) & ({
+	/**  Web traffic: the referring URL (with type 2). */
+	referringUrl?: string | null,
+} & {
+	/**  Web traffic: the referring URL (with type 2). */
+	referring_url?: string | null,
+});
+
+/**
+ *  The flat input of an order: only the fields the service type takes are set, the rest stay
+ *  `None`/empty. Lists hold one entry per element. Read in camelCase from the app and in the
+ *  stored parameters' snake_case (`sub_min`).
+ */
+export type OrderFields_Serialize = {
+	/**  Target link (every type but Subscriptions). */
+	link: string | null,
+	/**  Units (per run when drip-fed); may be left out where lines make it. */
+	quantity: number | null,
+	/**  Custom comments, one per entry. */
+	comments: string[],
+	/**  Usernames, one per entry. */
+	usernames: string[],
+	/**  Hashtags, one per entry. */
+	hashtags: string[],
+	/**  SEO keywords, one per entry. */
+	keywords: string[],
+	/**  Groups, one per entry. */
+	groups: string[],
+	/**  One hashtag (Mentions Hashtag). */
+	hashtag: string | null,
+	/**  One username (Mentions User Followers, Comment Likes, Comment Replies, Subscriptions). */
+	username: string | null,
+	/**  Media URL (Mentions Media Likers). */
+	media: string | null,
+	/**  Poll answer number (1-based). */
+	answerNumber: number | null,
+	/**  Drip-feed runs. */
+	runs: number | null,
+	/**  Drip-feed interval, in minutes. */
+	interval: number | null,
+	/**  Subscriptions: minimum units per post. */
+	subMin: number | null,
+	/**  Subscriptions: maximum units per post. */
+	subMax: number | null,
+	/**  Subscriptions: how many new posts (unset: unlimited). */
+	posts: number | null,
+	/**  Subscriptions: how many existing posts to include. */
+	oldPosts: number | null,
+	/**  Subscriptions: minutes to wait after a post. */
+	delay: number | null,
+	/**  Subscriptions: expiry date, `2026-12-25` or `25/12/2026`. */
+	expiry: string | null,
+	/**  Web traffic: country code or name. */
+	country: string | null,
+	/**  Web traffic: device 1-5. */
+	device: number | null,
+	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
+	typeOfTraffic: number | null,
+	/**  Web traffic: the Google keyword (with type 1). */
+	googleKeyword: string | null,
+	/**  Web traffic: the referring URL (with type 2). */
+	referringUrl: string | null,
+};
+
 /**  The list's filters; every one optional. */
 export type OrderFilter = OrderFilter_Serialize | OrderFilter_Deserialize;
 
 /**  The list's filters; every one optional. */
 export type OrderFilter_Deserialize = {
-	/**  Only these states (`pending`, `completed`…); all when empty. */
-	status?: string[],
+	/**  Only these states; all when empty. */
+	status?: OrderStatus[],
 	/**  Only this provider (by name). */
 	provider?: string | null,
 	/**  Only this provider service id. */
@@ -992,8 +1396,8 @@ export type OrderFilter_Deserialize = {
 
 /**  The list's filters; every one optional. */
 export type OrderFilter_Serialize = {
-	/**  Only these states (`pending`, `completed`…); all when empty. */
-	status: string[],
+	/**  Only these states; all when empty. */
+	status: OrderStatus[],
 	/**  Only this provider (by name). */
 	provider: string | null,
 	/**  Only this provider service id. */
@@ -1008,127 +1412,27 @@ export type OrderFilter_Serialize = {
 	includeArchived: boolean,
 };
 
-/**  A new order from the New order form: only the fields the service type takes are set. */
-export type OrderInput = OrderInput_Serialize | OrderInput_Deserialize;
+/**  A service type's form, as the UI's generated table holds it. */
+export type OrderForm = OrderForm_Serialize | OrderForm_Deserialize;
 
-/**  A new order from the New order form: only the fields the service type takes are set. */
-export type OrderInput_Deserialize = {
-	/**  The provider's name. */
-	provider?: string,
-	/**  The provider's service id. */
-	serviceId?: string,
-	/**  Target link. */
-	link?: string | null,
-	/**  Units (per run when drip-fed). */
-	quantity?: number | null,
-	/**  Custom comments, one per entry. */
-	comments?: string[],
-	/**  Usernames, one per entry. */
-	usernames?: string[],
-	/**  Hashtags, one per entry. */
-	hashtags?: string[],
-	/**  SEO keywords, one per entry. */
-	keywords?: string[],
-	/**  Groups, one per entry. */
-	groups?: string[],
-	/**  One hashtag. */
-	hashtag?: string | null,
-	/**  One username. */
-	username?: string | null,
-	/**  Media URL. */
-	media?: string | null,
-	/**  Poll answer number (1-based). */
-	answerNumber?: number | null,
-	/**  Drip-feed runs. */
-	runs?: number | null,
-	/**  Drip-feed interval in minutes. */
-	interval?: number | null,
-	/**  Subscriptions: minimum per post. */
-	subMin?: number | null,
-	/**  Subscriptions: maximum per post. */
-	subMax?: number | null,
-	/**  Subscriptions: new posts. */
-	posts?: number | null,
-	/**  Subscriptions: existing posts. */
-	oldPosts?: number | null,
-	/**  Subscriptions: delay in minutes. */
-	delay?: number | null,
-	/**  Subscriptions: expiry date. */
-	expiry?: string | null,
-	/**  Web traffic: country. */
-	country?: string | null,
-	/**  Web traffic: device 1-5. */
-	device?: number | null,
-	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
-	typeOfTraffic?: number | null,
-	/**  Web traffic: the Google keyword. */
-	googleKeyword?: string | null,
-	/**  Web traffic: the referring URL. */
-	referringUrl?: string | null,
-	/**  Made when the form opened: the same key always returns the same order. */
-	idempotencyKey?: string | null,
-	/**  Place even when the estimate exceeds the last known balance. */
-	force?: boolean,
+/**  A service type's form, as the UI's generated table holds it. */
+export type OrderForm_Deserialize = {
+	/**  The type's canonical name (`Custom Comments`). */
+	serviceType: string,
+	/**  The fields it takes, in form order. */
+	fields: FieldRule[],
+	/**  The list whose line count is the quantity, if any. */
+	quantityFrom?: OrderField | null,
 };
 
-/**  A new order from the New order form: only the fields the service type takes are set. */
-export type OrderInput_Serialize = {
-	/**  The provider's name. */
-	provider: string,
-	/**  The provider's service id. */
-	serviceId: string,
-	/**  Target link. */
-	link: string | null,
-	/**  Units (per run when drip-fed). */
-	quantity: number | null,
-	/**  Custom comments, one per entry. */
-	comments: string[],
-	/**  Usernames, one per entry. */
-	usernames: string[],
-	/**  Hashtags, one per entry. */
-	hashtags: string[],
-	/**  SEO keywords, one per entry. */
-	keywords: string[],
-	/**  Groups, one per entry. */
-	groups: string[],
-	/**  One hashtag. */
-	hashtag: string | null,
-	/**  One username. */
-	username: string | null,
-	/**  Media URL. */
-	media: string | null,
-	/**  Poll answer number (1-based). */
-	answerNumber: number | null,
-	/**  Drip-feed runs. */
-	runs: number | null,
-	/**  Drip-feed interval in minutes. */
-	interval: number | null,
-	/**  Subscriptions: minimum per post. */
-	subMin: number | null,
-	/**  Subscriptions: maximum per post. */
-	subMax: number | null,
-	/**  Subscriptions: new posts. */
-	posts: number | null,
-	/**  Subscriptions: existing posts. */
-	oldPosts: number | null,
-	/**  Subscriptions: delay in minutes. */
-	delay: number | null,
-	/**  Subscriptions: expiry date. */
-	expiry: string | null,
-	/**  Web traffic: country. */
-	country: string | null,
-	/**  Web traffic: device 1-5. */
-	device: number | null,
-	/**  Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer. */
-	typeOfTraffic: number | null,
-	/**  Web traffic: the Google keyword. */
-	googleKeyword: string | null,
-	/**  Web traffic: the referring URL. */
-	referringUrl: string | null,
-	/**  Made when the form opened: the same key always returns the same order. */
-	idempotencyKey: string | null,
-	/**  Place even when the estimate exceeds the last known balance. */
-	force: boolean,
+/**  A service type's form, as the UI's generated table holds it. */
+export type OrderForm_Serialize = {
+	/**  The type's canonical name (`Custom Comments`). */
+	serviceType: string,
+	/**  The fields it takes, in form order. */
+	fields: FieldRule[],
+	/**  The list whose line count is the quantity, if any. */
+	quantityFrom: OrderField | null,
 };
 
 /**  One page of orders, newest first. */
@@ -1185,6 +1489,35 @@ export type OrderRowView_Serialize = {
 	parentOrderId: number | null,
 } & OrderView_Serialize;
 
+/**  Where an order stands, locally. Stored as its snake-case name. */
+export type OrderStatus = 
+/**  Journaled; the `add` request is being sent. */
+"submitting" | 
+/**  The `add` request may have reached the provider; resolve it by hand. */
+"unknown" | 
+/**  The `add` request provably never left (after the automatic retries); safe to resubmit. */
+"not_sent" | 
+/**  The provider refused the order; nothing was charged. */
+"rejected" | 
+/**  Resolved by the user: an `unknown` order that was not placed. */
+"not_placed" | 
+/**  Accepted by the provider, not started. */
+"pending" | 
+/**  Being prepared by the provider. */
+"processing" | 
+/**  Delivery under way. */
+"in_progress" | 
+/**  A running subscription. */
+"active" | 
+/**  Fully delivered. */
+"completed" | 
+/**  Partly delivered, the rest refunded. */
+"partial" | 
+/**  Canceled and refunded. */
+"canceled" | 
+/**  Refunded. */
+"refunded";
+
 /**  An order as the result screen shows it. */
 export type OrderView = OrderView_Serialize | OrderView_Deserialize;
 
@@ -1210,8 +1543,8 @@ export type OrderView_Deserialize = {
 	charge?: string | null,
 	/**  The account currency. */
 	currency?: string | null,
-	/**  `submitting`, `unknown`, `not_sent`, `rejected`, `not_placed`, `pending`, … */
-	status: string,
+	/**  Where the order stands. */
+	status: OrderStatus,
 	/**  The provider's status text. */
 	rawStatus?: string | null,
 	/**  The typed reason when rejected (`insufficient_funds`, `bad_link`…). */
@@ -1246,8 +1579,8 @@ export type OrderView_Serialize = {
 	charge: string | null,
 	/**  The account currency. */
 	currency: string | null,
-	/**  `submitting`, `unknown`, `not_sent`, `rejected`, `not_placed`, `pending`, … */
-	status: string,
+	/**  Where the order stands. */
+	status: OrderStatus,
 	/**  The provider's status text. */
 	rawStatus: string | null,
 	/**  The typed reason when rejected (`insufficient_funds`, `bad_link`…). */
@@ -1890,9 +2223,21 @@ export type StatsView_Serialize = {
 /**  How many orders are in one state. */
 export type StatusCount = {
 	/**  The state. */
-	status: string,
+	status: OrderStatus,
 	/**  Orders in it. */
 	count: number,
+};
+
+/**  An order status and the groups the UI sorts it into. */
+export type StatusInfo = {
+	/**  The status. */
+	status: OrderStatus,
+	/**  Placed and not finished: status polling applies. */
+	open: boolean,
+	/**  Finished at the provider. */
+	terminal: boolean,
+	/**  Certainly not placed: it may be submitted again. */
+	notPlaced: boolean,
 };
 
 /**  The colour theme. */

@@ -3,7 +3,8 @@ import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { ServiceView_Serialize } from "../ipc/bindings";
+import { ORDER_FIELD_KINDS, ORDER_FORMS } from "../ipc/bindings";
+import type { OrderField, ServiceView_Serialize } from "../ipc/bindings";
 import { ipcError, renderScreen } from "../test/render";
 import { buildOrder, NewOrderScreen } from "./NewOrderScreen";
 
@@ -198,4 +199,28 @@ describe("the New order form", () => {
       username: "bob", comments: ["a", "b"],
     });
   });
+});
+
+describe("the New order form follows the generated order definition", () => {
+  // The table comes from Rust (ORDER_FORMS in the bindings): a type whose fields change there
+  // changes here with no edit in the UI, and this test checks the form shows exactly them.
+  const testIdOf = (f: OrderField) => (f === "runs" ? "of-dripfeed" : `of-${f}`);
+  // Shown once the choice they depend on is made (the traffic source's keyword or referrer).
+  const revealed: ReadonlySet<OrderField> = new Set(["googleKeyword", "referringUrl"]);
+  for (const form of Object.values(ORDER_FORMS)) {
+    it(`${form.serviceType || "an unknown type"}: exactly its fields`, async () => {
+      await renderScreen(<NewOrderScreen serviceRef={7} />, {
+        get_service: () => service(form.serviceType || "Story Poll"),
+        quote_order: () => QUOTE,
+      });
+      expect(await screen.findByTestId("order-form")).toBeTruthy();
+      const shown = new Set<OrderField>(form.fields.map((r) => r.field));
+      for (const f of Object.keys(ORDER_FIELD_KINDS) as OrderField[]) {
+        const el = screen.queryByTestId(testIdOf(f));
+        if (revealed.has(f) && shown.has(f)) continue;
+        expect({ field: f, shown: el !== null }).toEqual({ field: f, shown: shown.has(f) });
+      }
+      cleanup();
+    });
+  }
 });

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 
 import { Badge, Button, Card, ErrorBanner, Field, INPUT, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { OrderInput_Deserialize } from "../ipc/bindings";
+import type { NewOrder_Deserialize } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import type { UiError } from "../ipc/errors";
 import type { OrderView, ServiceView } from "../ipc/views";
@@ -15,7 +15,7 @@ import { newIdempotencyKey } from "../lib/idempotency";
 import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
-import { fieldsFor, linesOf, LIST_FIELDS } from "./fields";
+import { fieldsFor, linesOf, LIST_FIELDS, NUMBER_FIELDS, TEXT_FIELDS } from "./fields";
 import type { ListField, OrderField } from "./fields";
 import { OrderResult } from "./OrderResult";
 
@@ -167,11 +167,11 @@ export function buildOrder(
   dripfeed: boolean,
   key: string,
   force: boolean,
-): OrderInput_Deserialize {
+): NewOrder_Deserialize {
   const fields = fieldsFor(service.serviceType);
   const has = (f: OrderField) => fields.includes(f);
   const text = (f: keyof Values) => (v[f].trim() === "" ? null : v[f].trim());
-  const order: OrderInput_Deserialize = {
+  const order: NewOrder_Deserialize = {
     provider: service.provider,
     serviceId: service.serviceId,
     idempotencyKey: key,
@@ -180,12 +180,8 @@ export function buildOrder(
   if (has("link")) order.link = text("link") ?? "";
   if (has("quantity")) order.quantity = num(v.quantity);
   for (const f of LIST_FIELDS) if (has(f)) order[f] = linesOf(v[f]);
-  for (const f of ["hashtag", "username", "media", "expiry", "country", "googleKeyword", "referringUrl"] as const) {
-    if (has(f)) order[f] = text(f);
-  }
-  for (const f of ["answerNumber", "subMin", "subMax", "posts", "oldPosts", "delay", "device", "typeOfTraffic"] as const) {
-    if (has(f)) order[f] = num(v[f]);
-  }
+  for (const f of TEXT_FIELDS) if (f !== "link" && has(f)) order[f] = text(f);
+  for (const f of NUMBER_FIELDS) if (f !== "quantity" && has(f)) order[f] = num(v[f]);
   if (has("runs") && dripfeed) {
     order.runs = num(v.runs);
     order.interval = num(v.interval);

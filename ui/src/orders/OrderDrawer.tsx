@@ -12,9 +12,8 @@ import { KEYS } from "../ipc/useEngineEvents";
 import { formatAmount, formatCount, formatDateTime } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { ResolveUnknown, StatusBadge, useStatusText } from "./OrderResult";
+import { UNSETTLED_STATUSES } from "./statuses";
 
-/** Statuses whose last error still explains the order (once settled, it is history). */
-const UNSETTLED: readonly string[] = ["unknown", "not_sent", "not_placed", "rejected", "submitting"];
 
 export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }) {
   const { t } = useTranslation();
@@ -86,7 +85,7 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
         {detail.isError && <ErrorBanner error={toUiError(detail.error)} />}
         {o !== undefined && d !== undefined && (
           <>
-            {o.lastError !== null && UNSETTLED.includes(o.status) && (
+            {o.lastError !== null && UNSETTLED_STATUSES.includes(o.status) && (
               // The provider's or the network's own words, untranslated: kept behind a
               // disclosure; the translated state and what to do are said above and below.
               <details className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-xs text-fg-soft" data-testid="drawer-last-error">

@@ -10,21 +10,9 @@ import type { OrderView } from "../ipc/views";
 import { formatAmount, formatCount, formatDateTime } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useNavigate } from "../shell/navigation";
+import { isOrderStatus, PLACED_STATUSES, STATUS_TONE } from "./statuses";
+import type { OrderStatus } from "./statuses";
 
-const TONE: Record<string, "success" | "danger" | "warning" | "neutral" | "accent"> = {
-  pending: "accent",
-  in_progress: "accent",
-  processing: "accent",
-  completed: "success",
-  partial: "warning",
-  unknown: "warning",
-  submitting: "warning",
-  rejected: "danger",
-  not_sent: "danger",
-  not_placed: "neutral",
-  canceled: "neutral",
-  refunded: "neutral",
-};
 
 /** A translated order state (unknown raw states show as they are). */
 export function useStatusText(): (status: string) => string {
@@ -35,7 +23,7 @@ export function useStatusText(): (status: string) => string {
 export function StatusBadge({ status }: { status: string }) {
   const text = useStatusText();
   return (
-    <Badge tone={TONE[status] ?? "neutral"} testId="order-status">
+    <Badge tone={isOrderStatus(status) ? STATUS_TONE[status] : "neutral"} testId="order-status">
       {text(status)}
     </Badge>
   );
@@ -123,8 +111,8 @@ export function OrderResult({ order: initial, onNew }: { order: OrderView; onNew
   );
 }
 
-function explainKey(status: string): "placed" | "unknown" | "rejected" | "not_sent" | "other" {
-  if (["pending", "in_progress", "processing", "completed", "partial"].includes(status)) return "placed";
+function explainKey(status: OrderStatus): "placed" | "unknown" | "rejected" | "not_sent" | "other" {
+  if (PLACED_STATUSES.includes(status)) return "placed";
   if (status === "unknown" || status === "rejected" || status === "not_sent") return status;
   return "other";
 }

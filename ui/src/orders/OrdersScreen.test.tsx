@@ -4,7 +4,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { OrderRowView_Serialize } from "../ipc/bindings";
+import type { OrderRowView_Serialize, OrderStatus } from "../ipc/bindings";
 import { boxEveryElement } from "../test/layout";
 import { renderApp, renderScreen } from "../test/render";
 import { OrdersScreen, toOrderFilter } from "./OrdersScreen";
@@ -149,7 +149,7 @@ describe("the Orders screen", () => {
   });
 
   it("an engine event refreshes the list without polling", async () => {
-    let status = "in_progress";
+    let status: OrderStatus = "in_progress";
     await renderApp(undefined, {
       list_orders: () => ({ orders: [row(7, { status })], next: null }),
       order_counts: () => [{ status, count: 1 }],
@@ -166,7 +166,7 @@ describe("the Orders screen", () => {
   });
 
   it("the drawer shows the timeline, and resolves an unknown order with the provider's id", async () => {
-    let status = "unknown";
+    let status: OrderStatus = "unknown";
     const { calls } = await renderScreen(<OrdersScreen orderId={5} />, {
       list_orders: () => ({ orders: [row(5, { status, externalId: null, charge: null })], next: null }),
       order_counts: () => [{ status, count: 1 }],

@@ -22,6 +22,8 @@ import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { OrderDrawer } from "./OrderDrawer";
 import { StatusBadge, useStatusText } from "./OrderResult";
+import { STATUSES } from "./statuses";
+import type { OrderStatus } from "./statuses";
 
 /** Rows per page (keyset paging: every page costs the same, however deep). */
 export const PAGE_SIZE = 100;
@@ -33,25 +35,9 @@ const ROW_HEIGHT = 56;
 const PREFETCH_ROWS = 30;
 
 
-/** The chips, in lifecycle order. */
-export const STATUSES = [
-  "pending",
-  "processing",
-  "in_progress",
-  "active",
-  "completed",
-  "partial",
-  "canceled",
-  "refunded",
-  "unknown",
-  "submitting",
-  "rejected",
-  "not_sent",
-  "not_placed",
-] as const;
 
 interface Filters {
-  status: string[];
+  status: OrderStatus[];
   provider: string;
   serviceId: string;
   from: string;
@@ -115,7 +101,7 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
     staleTime: 5_000,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.orders) ?? [], [list.data]);
-  const countOf = (s: string) => counts.data?.find((c) => c.status === s)?.count ?? 0;
+  const countOf = (s: OrderStatus) => counts.data?.find((c) => c.status === s)?.count ?? 0;
   const total = counts.data?.reduce((sum, c) => sum + c.count, 0) ?? 0;
   // What the list holds under the current chips (null until the counts arrive).
   const matching = counts.data === undefined
@@ -135,7 +121,7 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
     setFilters((f) => ({ ...f, [key]: value }));
     setSelected(new Set());
   };
-  const toggleStatus = (s: string) => {
+  const toggleStatus = (s: OrderStatus) => {
     set("status", filters.status.includes(s) ? filters.status.filter((x) => x !== s) : [...filters.status, s]);
   };
 

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use smm_panel::OrderFormError;
 
 /// One invalid line of a mass order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,93 +27,10 @@ pub enum OrderError {
         /// The service id asked for.
         service_id: String,
     },
-    /// The service type needs a link and none was given.
-    #[error("this service needs a link")]
-    LinkMissing,
-    /// The link is not an http(s) URL.
-    #[error("\"{0}\" is not a link (http:// or https:// with a host)")]
-    LinkInvalid(String),
-    /// The service type needs a quantity and none was given.
-    #[error("this service needs a quantity")]
-    QuantityMissing,
-    /// The quantity is below the service's minimum.
-    #[error("quantity {quantity} is below the service minimum of {min}")]
-    QuantityBelowMin {
-        /// The quantity asked for.
-        quantity: u64,
-        /// The service minimum.
-        min: u64,
-    },
-    /// The quantity is above the service's maximum.
-    #[error("quantity {quantity} is above the service maximum of {max}")]
-    QuantityAboveMax {
-        /// The quantity asked for.
-        quantity: u64,
-        /// The service maximum.
-        max: u64,
-    },
-    /// A quantity was given that differs from the number of comments (one unit per comment).
-    #[error(
-        "quantity {quantity} differs from the {comments} comment(s) given (one unit per line)"
-    )]
-    QuantityMismatch {
-        /// The quantity given.
-        quantity: u64,
-        /// The number of comments.
-        comments: u64,
-    },
-    /// A field the service type needs is missing or empty.
-    #[error("this service type ({service_type}) needs {field}")]
-    FieldMissing {
-        /// The service type.
-        service_type: String,
-        /// The missing field.
-        field: &'static str,
-    },
-    /// A field was given that the service type does not take.
-    #[error("this service type ({service_type}) does not take {field}")]
-    FieldNotAllowed {
-        /// The service type.
-        service_type: String,
-        /// The extra field.
-        field: &'static str,
-    },
-    /// A list (comments, usernames…) has an empty entry or an entry spanning lines.
-    #[error("{field}: entry {entry} is empty or spans several lines")]
-    ListEntryInvalid {
-        /// The list.
-        field: &'static str,
-        /// 1-based entry number.
-        entry: usize,
-    },
-    /// A list or the whole order is larger than allowed.
-    #[error("{what} is too large: {size} (the limit is {limit})")]
-    TooLarge {
-        /// What is too large (`comments`, `the order`…).
-        what: &'static str,
-        /// Its size (lines or bytes, as the message says).
-        size: String,
-        /// The limit.
-        limit: String,
-    },
-    /// Drip-feed asked for a service that does not offer it.
-    #[error("this service does not offer drip-feed (runs and interval)")]
-    DripFeedUnsupported,
-    /// Drip-feed needs both runs and interval, runs at least 1.
-    #[error("drip-feed needs both --runs (at least 1) and --interval")]
-    DripFeedIncomplete,
-    /// The poll answer number must be at least 1.
-    #[error("the poll answer number starts at 1")]
-    AnswerNumberInvalid,
-    /// Subscription fields are inconsistent (min/max, delay, posts).
-    #[error("subscription: {0}")]
-    SubscriptionInvalid(String),
-    /// The subscription expiry is not a date.
-    #[error("\"{0}\" is not an expiry date (use 2026-12-25 or 25/12/2026)")]
-    ExpiryInvalid(String),
-    /// Web traffic options are inconsistent.
-    #[error("web traffic: {0}")]
-    TrafficInvalid(String),
+    /// The order's fields break a rule of the order definition (missing link, quantity out of
+    /// range, a field the type does not take…).
+    #[error(transparent)]
+    Form(#[from] OrderFormError),
     /// The idempotency key is empty, too long or has control characters.
     #[error("the idempotency key must be 1-200 printable characters")]
     IdempotencyKeyInvalid,
@@ -202,22 +120,7 @@ impl OrderError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::ServiceNotFound { .. } => "order.service_not_found",
-            Self::LinkMissing => "order.link_missing",
-            Self::LinkInvalid(_) => "order.link_invalid",
-            Self::QuantityMissing => "order.quantity_missing",
-            Self::QuantityBelowMin { .. } => "order.quantity_below_min",
-            Self::QuantityAboveMax { .. } => "order.quantity_above_max",
-            Self::QuantityMismatch { .. } => "order.quantity_mismatch",
-            Self::FieldMissing { .. } => "order.field_missing",
-            Self::FieldNotAllowed { .. } => "order.field_not_allowed",
-            Self::ListEntryInvalid { .. } => "order.list_entry_invalid",
-            Self::TooLarge { .. } => "order.too_large",
-            Self::DripFeedUnsupported => "order.dripfeed_unsupported",
-            Self::DripFeedIncomplete => "order.dripfeed_incomplete",
-            Self::AnswerNumberInvalid => "order.answer_number_invalid",
-            Self::SubscriptionInvalid(_) => "order.subscription_invalid",
-            Self::ExpiryInvalid(_) => "order.expiry_invalid",
-            Self::TrafficInvalid(_) => "order.traffic_invalid",
+            Self::Form(e) => e.code(),
             Self::IdempotencyKeyInvalid => "order.idempotency_key_invalid",
             Self::InsufficientBalance { .. } => "order.insufficient_balance",
             Self::RequestInvalid(_) => "order.request_invalid",

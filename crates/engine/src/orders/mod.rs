@@ -25,6 +25,7 @@ use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smm_panel::OrderFields;
 
 use crate::clock::from_millis;
 use crate::engine::Engine;
@@ -45,6 +46,7 @@ pub use track::{RefreshReport, RefreshScope};
 
 /// Where an order stands, locally. Stored as its snake-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Journaled; the `add` request is being sent.
@@ -185,63 +187,19 @@ impl FromStr for OrderStatus {
     }
 }
 
-/// What a new order needs. Only the fields the service type takes may be set; the rest stay
-/// `None`/empty. Lists (comments, usernames…) hold one entry per element.
+/// What a new order needs: where, the type's fields ([`OrderFields`], the order definition),
+/// and how to place it. Read in camelCase over IPC, fields flattened.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", default)]
 pub struct NewOrder {
     /// The provider's name.
     pub provider: String,
     /// The provider's service id (as synced in the catalog).
     pub service_id: String,
-    /// Target link (every type but Subscriptions).
-    pub link: Option<String>,
-    /// Units (per run when drip-fed); for Custom Comments it may be left out (one per comment).
-    pub quantity: Option<u64>,
-    /// Custom comments, one per entry.
-    pub comments: Vec<String>,
-    /// Mentions usernames, one per entry.
-    pub usernames: Vec<String>,
-    /// Hashtags, one per entry (Mentions with Hashtags).
-    pub hashtags: Vec<String>,
-    /// SEO keywords, one per entry.
-    pub keywords: Vec<String>,
-    /// Groups, one per entry (Invites from Groups).
-    pub groups: Vec<String>,
-    /// One hashtag (Mentions Hashtag).
-    pub hashtag: Option<String>,
-    /// One username (Mentions User Followers, Comment Likes, Comment Replies, Subscriptions).
-    pub username: Option<String>,
-    /// Media URL (Mentions Media Likers).
-    pub media: Option<String>,
-    /// Poll answer number (1-based).
-    pub answer_number: Option<u32>,
-    /// Drip-feed runs.
-    pub runs: Option<u64>,
-    /// Drip-feed interval, in minutes.
-    pub interval: Option<u64>,
-    /// Subscriptions: minimum units per post.
-    pub sub_min: Option<u64>,
-    /// Subscriptions: maximum units per post.
-    pub sub_max: Option<u64>,
-    /// Subscriptions: how many new posts (unset: unlimited).
-    pub posts: Option<u64>,
-    /// Subscriptions: how many existing posts to include.
-    pub old_posts: Option<u64>,
-    /// Subscriptions: minutes to wait after a post.
-    pub delay: Option<u32>,
-    /// Subscriptions: expiry date, `2026-12-25` or `25/12/2026`.
-    pub expiry: Option<String>,
-    /// Web traffic: country code or name.
-    pub country: Option<String>,
-    /// Web traffic: device 1-5.
-    pub device: Option<u8>,
-    /// Web traffic: 1 Google keyword, 2 custom referrer, 3 blank referrer.
-    pub type_of_traffic: Option<u8>,
-    /// Web traffic: the Google keyword (with type 1).
-    pub google_keyword: Option<String>,
-    /// Web traffic: the referring URL (with type 2).
-    pub referring_url: Option<String>,
+    /// The fields of the service's type (link, quantity, comments…).
+    #[serde(flatten)]
+    pub fields: OrderFields,
     /// The same key always returns the same order (generated when not given).
     pub idempotency_key: Option<String>,
     /// Place even when the estimated cost exceeds the last known balance.
@@ -259,8 +217,11 @@ impl NewOrder {
         NewOrder {
             provider: provider.into(),
             service_id: service_id.into(),
-            link: Some(link.into()),
-            quantity: Some(quantity),
+            fields: OrderFields {
+                link: Some(link.into()),
+                quantity: Some(quantity),
+                ..OrderFields::default()
+            },
             ..NewOrder::default()
         }
     }

@@ -4,7 +4,7 @@ use rusqlite::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
-use smm_panel::{Delivery, PanelError, PlacedOrder};
+use smm_panel::{quantity_from, Delivery, OrderFields, PanelError, PlacedOrder};
 
 use super::error::OrderError;
 use super::validate::{self, Checked};
@@ -17,9 +17,7 @@ use crate::providers::{Provider, ProviderCall};
 /// The largest order request (comments, usernames…), in bytes.
 pub const MAX_ORDER_BYTES: usize = smm_panel::MAX_ORDER_BYTES;
 /// The most entries in one list (comments, usernames, keywords…).
-pub const MAX_LIST_ENTRIES: usize = 10_000;
-/// The longest link or single text field, in bytes.
-pub(crate) const MAX_LINK_BYTES: usize = 2048;
+pub const MAX_LIST_ENTRIES: usize = smm_panel::MAX_LIST_ENTRIES;
 /// The longest idempotency key, in characters.
 const MAX_KEY_CHARS: usize = 200;
 
@@ -94,7 +92,7 @@ impl Engine {
             service_name: checked.service.name.clone(),
             service_type: checked.service.type_name.clone(),
             quantity: checked.quantity,
-            runs: new.runs,
+            runs: new.fields.runs,
             estimated_cost: checked.estimated_cost,
             currency: provider.currency,
             balance: available,
@@ -114,6 +112,24 @@ impl Engine {
     /// Submits again an order that was certainly not placed (`not_placed`, `not_sent`,
     /// `rejected`), as a new attempt linked to it. Repeating the call returns the same attempt.
     pub async fn resubmit_order(&self, id: i64, force: bool) -> Result<Order> {
+        self.resubmit_order_with(id, &OrderFields::default(), force)
+            .await
+    }
+
+    /// [`Engine::resubmit_order`] with the fields set in `changes` replacing the stored ones
+    /// (a corrected link, say).
+    pub async fn resubmit_order_with(
+        &self,
+        id: i64,
+        changes: &OrderFields,
+        force: bool,
+    ) -> Result<Order> {
+        let new = self.resubmission(id, changes, force)?;
+        self.place(new, Some(id)).await
+    }
+
+    /// The new attempt a resubmission of order `id` would place (for a quote); writes nothing.
+    pub fn resubmission(&self, id: i64, changes: &OrderFields, force: bool) -> Result<NewOrder> {
         let old = self.order(id)?;
         if !old.status.is_not_placed() {
             return Err(OrderError::NotResubmittable {
@@ -123,25 +139,21 @@ impl Engine {
             .into());
         }
         let provider = self.provider_by_id(old.provider_id)?;
-        let mut new = NewOrder {
+        let mut fields = OrderFields::from_stored(&old.params);
+        fields.link.clone_from(&old.link);
+        // Where lines make the quantity it is derived again, never stored twice.
+        let service_type = smm_panel::ServiceType::parse(&old.service_type);
+        fields.quantity = old
+            .quantity
+            .filter(|_| quantity_from(&service_type).is_none());
+        fields.overlay(changes);
+        Ok(NewOrder {
             provider: provider.name,
             service_id: old.service_id.clone(),
-            link: old.link.clone(),
-            quantity: old.quantity,
+            fields,
             idempotency_key: Some(format!("{}/resubmit", old.idempotency_key)),
             force,
-            ..NewOrder::default()
-        };
-        validate::restore(&mut new, &old.params);
-        if matches!(
-            smm_panel::ServiceType::parse(&old.service_type),
-            smm_panel::ServiceType::CustomComments
-                | smm_panel::ServiceType::CommentReplies
-                | smm_panel::ServiceType::MentionsCustomList
-        ) {
-            new.quantity = None;
-        }
-        self.place(new, Some(id)).await
+        })
     }
 
     fn check_new_order(&self, new: &NewOrder) -> Result<(Provider, Checked)> {

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use smm_engine::orders::Resolution;
+use smm_engine::OrderFields;
 use smm_engine::{NewOrder, OrderStatus};
 use smm_panel::sim::Fault;
 use smm_panel::Action;
@@ -38,15 +39,18 @@ async fn accepted_order_is_pending_with_the_provider_id_and_a_timeline() {
 async fn drip_feed_and_custom_comments_cost_what_the_provider_charges() {
     let desk = desk().await;
     let mut drip = default_order("https://instagram.com/p/drip", 100);
-    drip.runs = Some(5);
-    drip.interval = Some(10);
+    drip.fields.runs = Some(5);
+    drip.fields.interval = Some(10);
     let o = desk.engine.place_order(drip).await.unwrap();
     assert_eq!(o.estimated_cost, d("0.45"));
     let comments = NewOrder {
         provider: "sim".into(),
         service_id: COMMENTS_SVC.into(),
-        link: Some("https://instagram.com/p/c".into()),
-        comments: vec!["great".into(), "love it 😍".into(), "wow".into()],
+        fields: OrderFields {
+            link: Some("https://instagram.com/p/c".into()),
+            comments: vec!["great".into(), "love it 😍".into(), "wow".into()],
+            ..OrderFields::default()
+        },
         ..NewOrder::default()
     };
     let c = desk.engine.place_order(comments).await.unwrap();
@@ -197,6 +201,49 @@ async fn not_placed_resolution_allows_one_linked_resubmission() {
 }
 
 #[tokio::test]
+async fn a_resubmission_takes_corrected_fields_and_checks_them_first() {
+    let desk = desk().await;
+    desk.sim.set_fault_times(Action::Add, Fault::Html200, 1);
+    let o = desk
+        .engine
+        .place_order(default_order("https://instagram.com/p/typo", 200))
+        .await
+        .unwrap();
+    desk.engine
+        .resolve_order(o.id, Resolution::NotPlaced)
+        .await
+        .unwrap();
+    // A bad correction is refused before anything is written or sent.
+    let bad = OrderFields {
+        quantity: Some(1),
+        ..OrderFields::default()
+    };
+    let e = desk.engine.resubmit_order_with(o.id, &bad, false).await;
+    assert_eq!(e.unwrap_err().code(), "order.quantity_below_min");
+    assert_eq!(desk.sim.counters().get(Action::Add), 1);
+    // The quote of a resubmission shows the new fields; the stored ones fill the rest.
+    let fix = OrderFields {
+        link: Some("https://instagram.com/p/fixed".into()),
+        ..OrderFields::default()
+    };
+    let next = desk.engine.resubmission(o.id, &fix, false).unwrap();
+    assert_eq!(
+        next.fields.link.as_deref(),
+        Some("https://instagram.com/p/fixed")
+    );
+    assert_eq!(next.fields.quantity, Some(200));
+    let retry = desk
+        .engine
+        .resubmit_order_with(o.id, &fix, false)
+        .await
+        .unwrap();
+    assert_eq!(retry.parent_order_id, Some(o.id));
+    assert_eq!(retry.link.as_deref(), Some("https://instagram.com/p/fixed"));
+    assert_eq!(retry.quantity, Some(200));
+    assert_eq!(desk.sim.counters().get(Action::Add), 2);
+}
+
+#[tokio::test]
 async fn same_idempotency_key_is_one_order_and_one_add_even_concurrently() {
     let desk = desk().await;
     let mut o = default_order("https://instagram.com/p/key", 100);
@@ -210,7 +257,7 @@ async fn same_idempotency_key_is_one_order_and_one_add_even_concurrently() {
     desk.sim
         .set_fault(Action::Add, Fault::Latency(Duration::from_millis(150)));
     o.idempotency_key = Some("client-key-2".into());
-    o.link = Some("https://instagram.com/p/key2".into());
+    o.fields.link = Some("https://instagram.com/p/key2".into());
     let (a, b) = tokio::join!(
         desk.engine.place_order(o.clone()),
         desk.engine.place_order(o.clone())
@@ -446,8 +493,11 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
     let comments = |n: usize, line: &str| NewOrder {
         provider: "sim".into(),
         service_id: COMMENTS_SVC.into(),
-        link: Some("https://instagram.com/p/c".into()),
-        comments: vec![line.to_string(); n],
+        fields: OrderFields {
+            link: Some("https://instagram.com/p/c".into()),
+            comments: vec![line.to_string(); n],
+            ..OrderFields::default()
+        },
         ..NewOrder::default()
     };
     let cases: Vec<(&str, NewOrder)> = vec![
@@ -468,57 +518,81 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
         (
             "order.link_missing",
             NewOrder {
-                link: None,
+                fields: OrderFields {
+                    link: None,
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.link_invalid",
             NewOrder {
-                link: Some("not a link".into()),
+                fields: OrderFields {
+                    link: Some("not a link".into()),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.link_invalid",
             NewOrder {
-                link: Some("ftp://x.com/a".into()),
+                fields: OrderFields {
+                    link: Some("ftp://x.com/a".into()),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.quantity_missing",
             NewOrder {
-                quantity: None,
+                fields: OrderFields {
+                    quantity: None,
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.quantity_below_min",
             NewOrder {
-                quantity: Some(9),
+                fields: OrderFields {
+                    quantity: Some(9),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.quantity_above_max",
             NewOrder {
-                quantity: Some(100_001),
+                fields: OrderFields {
+                    quantity: Some(100_001),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.dripfeed_incomplete",
             NewOrder {
-                runs: Some(3),
+                fields: OrderFields {
+                    runs: Some(3),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.dripfeed_incomplete",
             NewOrder {
-                runs: Some(0),
-                interval: Some(5),
+                fields: OrderFields {
+                    runs: Some(0),
+                    interval: Some(5),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
@@ -526,15 +600,21 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
             "order.dripfeed_unsupported",
             NewOrder {
                 service_id: PLAIN_SVC.into(),
-                runs: Some(2),
-                interval: Some(5),
+                fields: OrderFields {
+                    runs: Some(2),
+                    interval: Some(5),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.field_not_allowed",
             NewOrder {
-                comments: vec!["x".into()],
+                fields: OrderFields {
+                    comments: vec!["x".into()],
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
@@ -542,14 +622,20 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
             "order.field_missing",
             NewOrder {
                 service_id: COMMENTS_SVC.into(),
-                quantity: None,
+                fields: OrderFields {
+                    quantity: None,
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
         (
             "order.quantity_mismatch",
             NewOrder {
-                quantity: Some(5),
+                fields: OrderFields {
+                    quantity: Some(5),
+                    ..comments(3, "hi").fields.clone()
+                },
                 ..comments(3, "hi")
             },
         ),
@@ -568,7 +654,10 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
             "order.answer_number_invalid",
             NewOrder {
                 service_id: POLL_SVC.into(),
-                answer_number: Some(0),
+                fields: OrderFields {
+                    answer_number: Some(0),
+                    ..base.fields.clone()
+                },
                 ..base.clone()
             },
         ),
@@ -583,12 +672,15 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
             "order.subscription_invalid",
             NewOrder {
                 service_id: SUBS_SVC.into(),
-                link: None,
-                quantity: None,
-                username: Some("someone".into()),
-                sub_min: Some(50),
-                sub_max: Some(100),
-                delay: Some(7),
+                fields: OrderFields {
+                    link: None,
+                    quantity: None,
+                    username: Some("someone".into()),
+                    sub_min: Some(50),
+                    sub_max: Some(100),
+                    delay: Some(7),
+                    ..OrderFields::default()
+                },
                 ..NewOrder::default()
             }
             .with_provider(),
@@ -597,11 +689,14 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
             "order.expiry_invalid",
             NewOrder {
                 service_id: SUBS_SVC.into(),
-                username: Some("someone".into()),
-                sub_min: Some(50),
-                sub_max: Some(100),
-                delay: Some(30),
-                expiry: Some("31/02/2027".into()),
+                fields: OrderFields {
+                    username: Some("someone".into()),
+                    sub_min: Some(50),
+                    sub_max: Some(100),
+                    delay: Some(30),
+                    expiry: Some("31/02/2027".into()),
+                    ..OrderFields::default()
+                },
                 ..NewOrder::default()
             }
             .with_provider(),
@@ -633,8 +728,11 @@ async fn every_bad_input_has_its_own_code_and_writes_nothing() {
     let ok = desk
         .engine
         .place_order(NewOrder {
-            answer_number: Some(2),
             service_id: POLL_SVC.into(),
+            fields: OrderFields {
+                answer_number: Some(2),
+                ..base.fields.clone()
+            },
             ..base
         })
         .await
