@@ -339,6 +339,29 @@ impl OrderRequest {
         )
     }
 
+    /// An order not validated yet (the order form checks its size first, for its own error).
+    pub(crate) fn unchecked(service: &str, details: OrderDetails) -> Self {
+        OrderRequest {
+            service: service.trim().to_owned(),
+            details,
+        }
+    }
+
+    /// Validates an order made by [`OrderRequest::unchecked`].
+    pub(crate) fn checked(self) -> Result<Self, PanelError> {
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The size of the form body besides `key` and `action`, in bytes (about: separators
+    /// counted, escapes not).
+    pub fn wire_size(&self) -> usize {
+        self.form_params()
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum()
+    }
+
     /// The provider's service id.
     pub fn service(&self) -> &str {
         &self.service
@@ -676,11 +699,7 @@ impl OrderRequest {
                 return bad("the quantity must be at least 1".into());
             }
         }
-        let size: usize = self
-            .form_params()
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 2)
-            .sum();
+        let size = self.wire_size();
         if size > MAX_ORDER_BYTES {
             return bad(format!(
                 "the order is {size} bytes; the limit is {MAX_ORDER_BYTES}"

@@ -744,13 +744,8 @@ impl OrderFields {
             },
         };
         let (details, units, runs) = form.details(drip)?;
-        let request = OrderRequest::new(service_id, details)
-            .map_err(|e| OrderFormError::RequestInvalid(e.to_string()))?;
-        let bytes: usize = request
-            .form_params()
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 2)
-            .sum();
+        let request = OrderRequest::unchecked(service_id, details);
+        let bytes = request.wire_size();
         if bytes > MAX_ORDER_BYTES {
             return Err(OrderFormError::TooLarge {
                 what: "the order",
@@ -758,6 +753,9 @@ impl OrderFields {
                 limit: format!("{MAX_ORDER_BYTES} bytes"),
             });
         }
+        let request = request
+            .checked()
+            .map_err(|e| OrderFormError::RequestInvalid(e.to_string()))?;
         let estimated_cost = match units {
             Some(u) if !t.is_flat_priced() => estimate_cost(service.rate, t, u, runs),
             _ => service.rate,
@@ -1418,6 +1416,31 @@ mod tests {
         let kinds = serde_json::to_value(field_kinds()).unwrap();
         assert_eq!(kinds["delay"]["kind"], "choice");
         assert_eq!(kinds["comments"]["maxEntries"], MAX_LIST_ENTRIES);
+    }
+
+    #[test]
+    fn an_order_over_the_body_limit_says_so() {
+        let half = vec!["x".repeat(1000); (MAX_ORDER_BYTES / 1001) - 1];
+        let o = OrderFields {
+            link: link(),
+            quantity: Some(100),
+            usernames: half.clone(),
+            hashtags: half,
+            ..OrderFields::default()
+        };
+        let err = o
+            .build("7", &ServiceType::MentionsWithHashtags, &limits())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                OrderFormError::TooLarge {
+                    what: "the order",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]
