@@ -722,8 +722,18 @@ fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliEr
     if a.place.dry_run {
         return quote(engine, &new, out);
     }
-    let order = crate::block_on(engine.place_order(new))??;
-    out.print(&order, || describe(&order));
+    let placed = crate::block_on(engine.place_order_reported(new))??;
+    let order = &placed.order;
+    out.print(&placed, || {
+        let mut text = describe(order);
+        if !placed.sent {
+            text.push_str(&format!(
+                "\nnothing new was sent: this idempotency key already names order #{}",
+                order.id
+            ));
+        }
+        text
+    });
     Ok(outcome_code([order.status]))
 }
 
@@ -804,15 +814,29 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
             "batch {}: {} accepted, {} failed, {} unknown",
             report.batch_key, report.accepted, report.failed, report.unknown
         );
+        if report.already_placed > 0 {
+            t.push_str(&format!(
+                "; {} line(s) already placed by an earlier run: nothing new was sent for them",
+                report.already_placed
+            ));
+        }
         for r in &report.results {
             match (&r.order, &r.error) {
-                (Some(o), _) => t.push_str(&format!(
-                    "\nline {}: order #{} {} {}",
-                    r.line,
-                    o.id,
-                    o.status,
-                    o.external_id.as_deref().unwrap_or("")
-                )),
+                (Some(o), _) => {
+                    t.push_str(&format!("\nline {}: order #{} {}", r.line, o.id, o.status));
+                    if let Some(id) = &o.external_id {
+                        t.push_str(&format!(" {id}"));
+                    }
+                    // Why it was not placed, in the provider's or the engine's words.
+                    if !(o.status.is_open() || o.status.is_terminal()) {
+                        if let Some(e) = &o.last_error {
+                            t.push_str(&format!(": {e}"));
+                        }
+                    }
+                    if !r.sent {
+                        t.push_str(" (already placed: nothing new was sent)");
+                    }
+                }
                 (None, Some(e)) => {
                     t.push_str(&format!("\nline {}: {} [{}]", r.line, e.message, e.code))
                 }

@@ -314,10 +314,25 @@ fn orders_from_the_command_line() {
         1,
     );
     assert_eq!(report["accepted"], 2);
+    assert_eq!(report["already_placed"], 2);
+    assert_eq!(report["results"][0]["sent"], false);
     assert_eq!(
         sim.handle.counters().get(Action::Add),
         4,
         "the re-run placed nothing"
+    );
+    let text = run(
+        d,
+        &["mass-order", "--provider", "sim", f, "--valid-only"],
+        None,
+    );
+    assert!(
+        text.stdout
+            .contains("2 line(s) already placed by an earlier run: nothing new was sent")
+            && text
+                .stdout
+                .contains("(already placed: nothing new was sent)"),
+        "{text:?}"
     );
 
     // Balance, stats, export.
@@ -368,6 +383,57 @@ fn orders_from_the_command_line() {
     ];
     json(d, &args, 0);
     assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 5);
+}
+
+#[test]
+fn an_idempotency_key_names_one_order_and_refuses_other_details() {
+    let sim = Sim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(&sim, d, "4");
+    let add = |link: &str, quantity: &str| {
+        let mut args = vec!["order", "add", "--provider", "sim", "--service", SVC];
+        args.extend_from_slice(&["--idempotency-key", "shop-order-42"]);
+        args.extend_from_slice(&["--link", link, "--quantity", quantity]);
+        args.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let first = add("https://instagram.com/p/idem", "100");
+    let first: Vec<&str> = first.iter().map(String::as_str).collect();
+    let placed = json(d, &first, 0);
+    assert_eq!(placed["sent"], true);
+    let id = placed["id"].as_i64().unwrap();
+
+    // The same key with the same details: the same order, and nothing new was sent.
+    let again = json(d, &first, 0);
+    assert_eq!(
+        (again["id"].as_i64(), &again["sent"]),
+        (Some(id), &Value::Bool(false))
+    );
+    let text = run(d, &first, None);
+    assert!(
+        text.stdout.contains(&format!(
+            "nothing new was sent: this idempotency key already names order #{id}"
+        )),
+        "{text:?}"
+    );
+
+    // The same key with another link and quantity: a specific error naming the order and what
+    // differs; nothing is sent.
+    let other = add("https://instagram.com/p/other", "200");
+    let mut args = vec!["--json"];
+    args.extend(other.iter().map(String::as_str));
+    let r = run(d, &args, None);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert_eq!(r.error_code(), "order.idempotency_conflict");
+    assert!(
+        r.stderr.contains(&format!("order #{id}")) && r.stderr.contains("link, quantity"),
+        "{r:?}"
+    );
+    assert_eq!(
+        sim.handle.counters().get(Action::Add),
+        1,
+        "one add at the provider"
+    );
 }
 
 #[test]

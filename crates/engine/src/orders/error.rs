@@ -31,6 +31,16 @@ pub enum OrderError {
     /// range, a field the type does not take…).
     #[error(transparent)]
     Form(#[from] OrderFormError),
+    /// The idempotency key already names an order with other details; nothing was sent.
+    #[error("idempotency key \"{key}\" already names order #{order}, which differs in: {}; nothing was sent (a new order needs a new key)", .differs.join(", "))]
+    IdempotencyConflict {
+        /// The key.
+        key: String,
+        /// The order it names.
+        order: i64,
+        /// What the new request asks differently (`link`, `quantity`, `comments`…).
+        differs: Vec<String>,
+    },
     /// The idempotency key is empty, too long or has control characters.
     #[error("the idempotency key must be 1-200 printable characters")]
     IdempotencyKeyInvalid,
@@ -122,6 +132,7 @@ impl OrderError {
             Self::ServiceNotFound { .. } => "order.service_not_found",
             Self::Form(e) => e.code(),
             Self::IdempotencyKeyInvalid => "order.idempotency_key_invalid",
+            Self::IdempotencyConflict { .. } => "order.idempotency_conflict",
             Self::InsufficientBalance { .. } => "order.insufficient_balance",
             Self::RequestInvalid(_) => "order.request_invalid",
             Self::NotFound(_) => "order.not_found",

@@ -86,6 +86,9 @@ pub struct MassLineResult {
     pub order: Option<Order>,
     /// Why the line failed before an order existed.
     pub error: Option<ErrorBody>,
+    /// Whether this run sent the line's `add` (false: an earlier run placed it; nothing new
+    /// was sent).
+    pub sent: bool,
 }
 
 /// Progress of a mass order, reported after each line.
@@ -114,6 +117,8 @@ pub struct MassOrderReport {
     pub failed: usize,
     /// Lines whose outcome is unknown (resolve them).
     pub unknown: usize,
+    /// Lines an earlier run of the same batch already placed: nothing new was sent for them.
+    pub already_placed: usize,
 }
 
 /// Parses `service_id|link|quantity` lines; blank lines and lines starting with `#` are
@@ -310,16 +315,18 @@ impl Engine {
                 new.force = true;
                 let line = q.line.line;
                 tasks.spawn(async move {
-                    match engine.place_order(new).await {
-                        Ok(o) => MassLineResult {
+                    match engine.place_order_reported(new).await {
+                        Ok(p) => MassLineResult {
                             line,
-                            order: Some(o),
+                            order: Some(p.order),
                             error: None,
+                            sent: p.sent,
                         },
                         Err(e) => MassLineResult {
                             line,
                             order: None,
                             error: Some(e.to_body()),
+                            sent: false,
                         },
                     }
                 });
@@ -356,6 +363,10 @@ impl Engine {
             failed: results.len() - accepted - unknown,
             accepted,
             unknown,
+            already_placed: results
+                .iter()
+                .filter(|r| r.order.is_some() && !r.sent)
+                .count(),
             results,
             skipped: preview.errors,
         })

@@ -39,7 +39,7 @@ pub use mass::{
     parse_mass_order, MassLine, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport,
     MassProgress, MAX_MASS_ORDER_LINES,
 };
-pub use place::{OrderQuote, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
+pub use place::{OrderQuote, Placement, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
 pub use refill::{Refill, RefillOutcome, RefillStatus};
 pub use resolve::{Resolution, ResolveHelp};
 pub use track::{RefreshReport, RefreshScope};

@@ -4,7 +4,9 @@ use rusqlite::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
-use smm_panel::{quantity_from, Delivery, OrderFields, PanelError, PlacedOrder};
+use smm_panel::{
+    quantity_from, Delivery, OrderFields, PanelError, PlacedOrder, ServiceLimits, ServiceType,
+};
 
 use super::error::OrderError;
 use super::validate::{self, Checked};
@@ -106,6 +108,13 @@ impl Engine {
     /// `rejected`, `not_sent` (never left, after automatic retries) or `unknown` (may have
     /// been placed: never resent automatically, see [`Engine::resolve_order`]).
     pub async fn place_order(&self, new: NewOrder) -> Result<Order> {
+        Ok(self.place(new, None).await?.order)
+    }
+
+    /// [`Engine::place_order`], also telling whether this call sent anything: a key that
+    /// already names the same order answers it with `sent: false`; a key that names an order
+    /// with other details is [`OrderError::IdempotencyConflict`] (nothing is sent).
+    pub async fn place_order_reported(&self, new: NewOrder) -> Result<Placement> {
         self.place(new, None).await
     }
 
@@ -125,7 +134,7 @@ impl Engine {
         force: bool,
     ) -> Result<Order> {
         let new = self.resubmission(id, changes, force)?;
-        self.place(new, Some(id)).await
+        Ok(self.place(new, Some(id)).await?.order)
     }
 
     /// The new attempt a resubmission of order `id` would place (for a quote); writes nothing.
@@ -142,7 +151,7 @@ impl Engine {
         let mut fields = OrderFields::from_stored(&old.params);
         fields.link.clone_from(&old.link);
         // Where lines make the quantity it is derived again, never stored twice.
-        let service_type = smm_panel::ServiceType::parse(&old.service_type);
+        let service_type = ServiceType::parse(&old.service_type);
         fields.quantity = old
             .quantity
             .filter(|_| quantity_from(&service_type).is_none());
@@ -168,13 +177,13 @@ impl Engine {
         Ok((provider, checked))
     }
 
-    async fn place(&self, new: NewOrder, parent: Option<i64>) -> Result<Order> {
+    async fn place(&self, new: NewOrder, parent: Option<i64>) -> Result<Placement> {
         let key = match &new.idempotency_key {
             Some(k) => check_key(k)?,
             None => generate_key()?,
         };
         if let Some(existing) = self.order_by_idempotency_key(&key)? {
-            return Ok(existing);
+            return replay(&key, existing, &new);
         }
         let (provider, checked) = self.check_new_order(&new)?;
         if !new.force {
@@ -192,7 +201,7 @@ impl Engine {
         let client = self.client_for(&provider)?;
         let id = match self.journal(&key, &provider, &checked, parent)? {
             Ok(id) => id,
-            Err(existing) => return Ok(*existing),
+            Err(existing) => return replay(&key, *existing, &new),
         };
         // Under the provider's limits, shared with the scheduler's jobs (the user goes first).
         let call = self
@@ -202,7 +211,7 @@ impl Engine {
         self.emit(crate::events::EngineEvent::OrdersChanged {
             ids: vec![order.id],
         });
-        Ok(order)
+        Ok(Placement { order, sent: true })
     }
 
     /// Journal first: commits the order in state `submitting`. `Err(existing)` when another
@@ -359,4 +368,77 @@ impl Engine {
         );
         Ok(order)
     }
+}
+
+/// An order placed, or answered again under its idempotency key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Placement {
+    /// The order.
+    #[serde(flatten)]
+    pub order: Order,
+    /// Whether this call journaled it and sent the `add` (false: the key already named it,
+    /// nothing new was sent).
+    pub sent: bool,
+}
+
+/// The answer to a key that already names `existing`: the same order when `new` asks for the
+/// same thing, a conflict naming what differs otherwise. Nothing is sent either way.
+fn replay(key: &str, existing: Order, new: &NewOrder) -> Result<Placement> {
+    let differs = differences(&existing, new);
+    if differs.is_empty() {
+        return Ok(Placement {
+            order: existing,
+            sent: false,
+        });
+    }
+    Err(OrderError::IdempotencyConflict {
+        key: key.to_string(),
+        order: existing.id,
+        differs,
+    }
+    .into())
+}
+
+/// What `new` asks for differently from `existing`, field by field (empty: the same order).
+/// `new` is normalized by the order definition against the service as it was ordered, with
+/// its limits lifted: a replay is compared, not checked again.
+fn differences(existing: &Order, new: &NewOrder) -> Vec<String> {
+    let mut differs = Vec::new();
+    if new.provider.trim() != existing.provider {
+        differs.push("provider".to_string());
+    }
+    if new.service_id.trim() != existing.service_id {
+        differs.push("service".to_string());
+    }
+    let loose = ServiceLimits {
+        min: 0,
+        max: u64::MAX,
+        dripfeed: true,
+        rate: existing.service_rate,
+    };
+    let t = ServiceType::parse(&existing.service_type);
+    let Ok(built) = new.fields.build(&existing.service_id, &t, &loose) else {
+        differs.push("fields".to_string());
+        return differs;
+    };
+    if built.link != existing.link {
+        differs.push("link".to_string());
+    }
+    if built.quantity != existing.quantity {
+        differs.push("quantity".to_string());
+    }
+    let empty = serde_json::Map::new();
+    let (was, now) = (
+        existing.params.as_object().unwrap_or(&empty),
+        built.params.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = was.keys().chain(now.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        if was.get(k) != now.get(k) {
+            differs.push(k.clone());
+        }
+    }
+    differs
 }
