@@ -137,7 +137,8 @@ impl Engine {
 
     /// "Test connection": asks the provider for its balance and stores it (the provider's
     /// balance and currency, a balance snapshot, the call in the API log). Works for disabled
-    /// providers too, so a key can be checked before the provider is enabled.
+    /// providers too, so a key can be checked before the provider is enabled. A balance below
+    /// the provider's threshold raises the low-balance alert; one back above clears it.
     pub async fn test_provider(&self, name: &str) -> Result<BalanceCheck> {
         let provider = self.provider(name)?;
         let client = self.client_for(&provider)?;
@@ -157,7 +158,7 @@ impl Engine {
         let now = to_millis(checked_at);
         let currency = balance.currency.clone().or(provider.currency.clone());
         let amount = money::to_text(balance.amount);
-        self.store().write(|tx| {
+        let id = self.store().write(|tx| {
             // The provider may have been removed meanwhile: then nothing is stored.
             let current = by_name(tx, name)?;
             tx.execute(
@@ -175,8 +176,12 @@ impl Engine {
                     now
                 ],
             )?;
-            Ok(())
+            Ok(current.id)
         })?;
+        // Every recorded balance meets the low-balance check here, once: the CLI, the app's
+        // check now, a provider test and the background job alike. The threshold as stored
+        // now, with the currency just fetched.
+        self.check_low_balance(&self.provider_by_id(id)?, balance.amount)?;
         Ok(BalanceCheck {
             provider: provider.name,
             balance: balance.amount.normalize(),

@@ -97,9 +97,6 @@ async fn balance(engine: &Engine, provider_id: i64) -> Result<JobResult> {
     engine.emit(EngineEvent::BalanceChanged {
         provider: provider.name.clone(),
     });
-    // The threshold as stored now, with the currency just fetched.
-    let provider = engine.provider_by_id(provider_id)?;
-    engine.check_low_balance(&provider, check.balance)?;
     Ok(Ok(format!(
         "{}: balance {} {}",
         provider.name,

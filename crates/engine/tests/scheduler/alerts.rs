@@ -110,6 +110,38 @@ async fn low_balance_fires_once_and_again_after_recovery() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn every_balance_read_meets_the_low_balance_check() {
+    // Seen on a real panel: a threshold of 150, `smmdesk balance` read 97.58 and no alert came,
+    // because only the background job checked.
+    let desk = desk().await;
+    let e = &desk.engine;
+    e.update_provider(
+        "sim",
+        ProviderUpdate {
+            low_balance_threshold: Some(Some(d("150"))),
+            ..ProviderUpdate::default()
+        },
+    )
+    .unwrap();
+    desk.sim.set_balance(d("97.58"));
+    e.check_balance("sim").await.unwrap();
+    assert_eq!(
+        count(e, AlertKind::LowBalance),
+        (1, 0),
+        "a manual read alerts"
+    );
+    e.test_provider("sim").await.unwrap();
+    assert_eq!(count(e, AlertKind::LowBalance), (1, 0), "once");
+    desk.sim.set_balance(d("150"));
+    e.check_balance("sim").await.unwrap();
+    assert_eq!(
+        count(e, AlertKind::LowBalance),
+        (0, 1),
+        "cleared back at the threshold"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn order_stuck_and_order_finished() {
     let desk = desk().await;
     let e = &desk.engine;
