@@ -10,7 +10,7 @@ use smm_engine::{Order, OrderQuery, OrderStatus};
 use tauri::State;
 
 use super::orders::OrderView;
-use super::time;
+use super::{blocking, parse_optional_time, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -34,16 +34,6 @@ pub struct OrderFilter {
     pub include_archived: bool,
 }
 
-fn timestamp(field: &str, text: Option<&str>) -> Result<Option<jiff::Timestamp>, IpcError> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            t.parse::<jiff::Timestamp>()
-                .map_err(|_| IpcError::input(field, format!("{t:?} is not a time")))
-        })
-        .transpose()
-}
-
 fn text(value: Option<String>) -> Option<String> {
     value
         .map(|v| v.trim().to_string())
@@ -57,8 +47,8 @@ impl OrderFilter {
             status: self.status.clone(),
             provider: text(self.provider.clone()),
             service_id: text(self.service_id.clone()),
-            from: timestamp("from", self.from.as_deref())?,
-            to: timestamp("to", self.to.as_deref())?,
+            from: parse_optional_time("from", self.from.as_deref())?,
+            to: parse_optional_time("to", self.to.as_deref())?,
             link_contains: text(self.link.clone()),
             include_archived: self.include_archived,
             limit,
@@ -136,15 +126,6 @@ pub async fn list_orders(
         orders: page.orders.into_iter().map(OrderRowView::from).collect(),
         next: page.next,
     })
-}
-
-/// Runs store work on the blocking pool.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
-) -> Result<T, IpcError> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| IpcError::new(crate::error::codes::TASK_FAILED, e.to_string()))?
 }
 
 /// How many orders are in one state.
@@ -413,7 +394,7 @@ pub async fn export_orders_csv(
     let Some(path) = crate::dialogs::save_file(&app, "orders.csv", "CSV", &["csv"]).await else {
         return Ok(None);
     };
-    let rows = tauri::async_runtime::spawn_blocking({
+    let rows = blocking({
         let path = path.clone();
         move || -> Result<u64, IpcError> {
             let file = std::fs::File::create(&path)
@@ -422,8 +403,7 @@ pub async fn export_orders_csv(
             Ok(engine.export_orders_csv(&q, &mut out)?)
         }
     })
-    .await
-    .map_err(|e| IpcError::new(crate::error::codes::TASK_FAILED, e.to_string()))??;
+    .await?;
     tracing::info!(rows, path = %path.display(), "orders exported");
     Ok(Some(ExportView {
         path: path.display().to_string(),
