@@ -6,7 +6,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProviderReason {
-    /// The API key is wrong ("Invalid API key", "Incorrect API key").
+    /// The API key is wrong or its account cannot use the API ("Invalid API key", "Incorrect
+    /// API key", "API is disable for this user or user not found").
     InvalidKey,
     /// The account balance cannot pay for the order.
     InsufficientFunds,
@@ -78,6 +79,15 @@ impl ProviderReason {
         {
             return ProviderReason::InvalidKey;
         }
+        // SmartPanel-style panels: the key's user is unknown or has the API turned off. A bare
+        // "user not found" counts only with "api" beside it or alone (a link's user is not the
+        // key's).
+        if has("api is disable")
+            || has("api disabled")
+            || (has("user not found") && (has("api") || m == "user not found"))
+        {
+            return ProviderReason::InvalidKey;
+        }
         if has("rate limit") || has("too many requests") || has("slow down") {
             return ProviderReason::RateLimited;
         }
@@ -139,7 +149,14 @@ impl ProviderReason {
         if has("order not found") {
             return ProviderReason::UnknownOrder;
         }
-        if m == "incorrect request" || m == "incorrect request or action" {
+        if matches!(
+            m,
+            "incorrect request"
+                | "incorrect request or action"
+                | "request invalid"
+                | "invalid request"
+                | "this action is invalid"
+        ) {
             return ProviderReason::IncorrectRequest;
         }
         ProviderReason::Other(crate::error::snippet(
@@ -229,6 +246,24 @@ mod tests {
             ("Invalid API key", R::InvalidKey),
             ("Incorrect API key", R::InvalidKey),
             ("Invalid API key.", R::InvalidKey),
+            (
+                "API is disable for this user or user not found",
+                R::InvalidKey,
+            ),
+            (
+                "API is Disable for this user or User Not Found! Contact the Support",
+                R::InvalidKey,
+            ),
+            ("API is disabled for this user", R::InvalidKey),
+            ("API disabled", R::InvalidKey),
+            ("User not found", R::InvalidKey),
+            ("API user not found", R::InvalidKey),
+            (
+                "Instagram user not found",
+                R::Other("Instagram user not found".into()),
+            ),
+            ("Request Invalid", R::IncorrectRequest),
+            ("This action is Invalid", R::IncorrectRequest),
             ("Incorrect service ID", R::UnknownService),
             ("error.incorrect_service_id", R::UnknownService),
             ("Incorrect link", R::BadLink),
