@@ -1,6 +1,7 @@
 //! The HTTP client: form-encoded POSTs, failure classification, bounded retries.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -53,6 +54,7 @@ pub struct Client {
     services_read_timeout: Duration,
     retry: RetryPolicy,
     jitter: Mutex<SmallRng>,
+    noisy_replies: AtomicU64,
 }
 
 impl fmt::Debug for Client {
@@ -93,12 +95,19 @@ impl Client {
             services_read_timeout: config.services_read_timeout,
             retry: config.retry,
             jitter: Mutex::new(jitter),
+            noisy_replies: AtomicU64::new(0),
         })
     }
 
     /// The provider's API URL.
     pub fn url(&self) -> &str {
         self.url.as_str()
+    }
+
+    /// How many replies so far started with PHP notices before their JSON (the provider shows
+    /// PHP errors to API callers; see [`decode::php_notices`]).
+    pub fn noisy_replies(&self) -> u64 {
+        self.noisy_replies.load(Ordering::Relaxed)
     }
 
     /// The catalog (`services`). Retried on transient failures.
@@ -298,7 +307,9 @@ impl Client {
         let max_retry_after = self.retry.max_retry_after;
         let attempt = || async {
             let reply = self.send_once(action, params, timeout).await?;
-            decode(&reply.body).map_err(|e| self.finish_error(e, &reply))
+            let decoded = decode(&reply.body).map_err(|e| self.finish_error(e, &reply));
+            self.note_notices(action, &reply, decoded.is_ok());
+            decoded
         };
         attempt
             .retry(std::iter::from_fn(move || delays.pop()))
@@ -314,6 +325,19 @@ impl Client {
                 tracing::warn!(action = %action, error = %e, ?wait, "panel call failed; retrying");
             })
             .await
+    }
+
+    /// Counts and logs a reply that starts with PHP notices.
+    fn note_notices(&self, action: Action, reply: &Reply, decoded: bool) {
+        if let Some(notices) = decode::php_notices(&reply.body) {
+            self.noisy_replies.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                action = %action,
+                notices = notices.count,
+                decoded,
+                "the provider's reply starts with PHP notices before its JSON"
+            );
+        }
     }
 
     /// The delays of one call's retries, last first (popped from the end).

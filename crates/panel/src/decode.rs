@@ -4,7 +4,8 @@
 //! Rules (real panels' replies are in `tests/fixtures/`): ids become strings, money exact
 //! decimals, counts `Option<u64>`, flags bools; unknown fields are ignored; an object whose
 //! only key is `error` is a whole-call error; a body that is not JSON is
-//! [`PanelError::NonJson`].
+//! [`PanelError::NonJson`]. PHP's displayed notices before the JSON (see [`php_notices`]) are
+//! skipped when what follows them is one whole JSON value; any other mix stays not JSON.
 
 use std::fmt;
 
@@ -27,7 +28,16 @@ const SNIPPET_CHARS: usize = 200;
 /// logged); one bad row never loses the catalog.
 pub fn services(body: &[u8]) -> Result<Vec<Service>, PanelError> {
     let body = json_start(body)?;
-    let parsed: ServicesBody = serde_json::from_slice(body).map_err(|_| non_json(body))?;
+    let (parsed, body): (ServicesBody, &[u8]) = match serde_json::from_slice(body) {
+        Ok(parsed) => (parsed, body),
+        Err(_) => {
+            let json = php_notices(body).ok_or_else(|| non_json(body))?.json;
+            (
+                serde_json::from_slice(json).map_err(|_| non_json(body))?,
+                json,
+            )
+        }
+    };
     match parsed {
         ServicesBody::Rows(rows) => {
             let total = rows.len();
@@ -187,11 +197,103 @@ pub fn balance(body: &[u8]) -> Result<Balance, PanelError> {
 
 /// The provider's message when the body is a JSON object with an `error` text (any status).
 pub(crate) fn error_message(body: &[u8]) -> Option<String> {
-    let body = json_start(body).ok()?;
-    match serde_json::from_slice::<Value>(body).ok()? {
+    match parse(body).ok()?.0 {
         value @ Value::Object(_) => error_text(&value),
         _ => None,
     }
+}
+
+/// The PHP notices a reply starts with, and the JSON after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhpNotices<'b> {
+    /// How many notices (Notice, Warning, Deprecated, Strict Standards) came first.
+    pub count: usize,
+    /// The rest of the body, from the first `{` or `[` after the last notice.
+    pub json: &'b [u8],
+}
+
+/// PHP's displayed errors before a reply's JSON, as cheap hosting shows them
+/// (`<br />\n<b>Notice</b>:  Undefined index: x in <b>/var/www/api.php</b> on line <b>12</b><br />`,
+/// or the plain `Notice: … in /var/www/api.php on line 12`). `Some` only when the body starts
+/// with one or more whole notices of the kinds that let the script go on (Notice, Warning,
+/// Deprecated, Strict Standards), none holding a `{` or `[`, and what follows them starts with
+/// `{` or `[`. Whether that rest is one whole JSON value is for the decoder to find out.
+pub fn php_notices(body: &[u8]) -> Option<PhpNotices<'_>> {
+    let mut rest = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let mut count = 0;
+    loop {
+        rest = trim_start(rest);
+        if count > 0 && matches!(rest.first(), Some(b'{' | b'[')) {
+            return Some(PhpNotices { count, json: rest });
+        }
+        rest = one_notice(rest)?;
+        count += 1;
+    }
+}
+
+/// The levels PHP names in a displayed error that does not stop the script.
+const NOTICE_LEVELS: [&[u8]; 4] = [b"Notice", b"Warning", b"Deprecated", b"Strict Standards"];
+
+/// The body after one displayed notice at its start, or `None` when it does not start with one.
+fn one_notice(body: &[u8]) -> Option<&[u8]> {
+    let mut rest = strip_break(body).map_or(body, trim_start);
+    let html = match rest.strip_prefix(b"<b>") {
+        Some(r) => {
+            rest = r;
+            true
+        }
+        None => {
+            rest = rest.strip_prefix(b"PHP ").unwrap_or(rest);
+            false
+        }
+    };
+    let level = NOTICE_LEVELS.iter().find(|l| rest.starts_with(l))?;
+    rest = &rest[level.len()..];
+    if html {
+        rest = rest.strip_prefix(b"</b>")?;
+    }
+    rest = rest.strip_prefix(b":")?;
+    // The message and the file, on one line, up to " on line ".
+    let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    let at = find(&rest[..line_end], b" on line ")?;
+    let message = &rest[..at];
+    if find(message, b" in ").is_none() || message.iter().any(|b| matches!(b, b'{' | b'[')) {
+        return None;
+    }
+    rest = &rest[at + b" on line ".len()..];
+    if html {
+        rest = rest.strip_prefix(b"<b>")?;
+    }
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    rest = &rest[digits..];
+    if html {
+        rest = rest.strip_prefix(b"</b>")?;
+        rest = strip_break(rest).unwrap_or(rest);
+    }
+    Some(rest)
+}
+
+/// The body after an HTML line break (`<br />`, `<br/>`, `<br>`) at its start.
+fn strip_break(body: &[u8]) -> Option<&[u8]> {
+    [&b"<br />"[..], b"<br/>", b"<br>"]
+        .iter()
+        .find_map(|br| body.strip_prefix(*br))
+}
+
+fn trim_start(body: &[u8]) -> &[u8] {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    &body[start..]
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,10 +327,17 @@ fn unexpected(what: &str, body: &[u8]) -> PanelError {
     }
 }
 
+/// Parses a body as one JSON value, after PHP notices if it starts with some.
 fn parse(body: &[u8]) -> Result<(Value, &[u8]), PanelError> {
     let body = json_start(body)?;
-    let value = serde_json::from_slice(body).map_err(|_| non_json(body))?;
-    Ok((value, body))
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok((value, body)),
+        Err(_) => {
+            let json = php_notices(body).ok_or_else(|| non_json(body))?.json;
+            let value = serde_json::from_slice(json).map_err(|_| non_json(body))?;
+            Ok((value, json))
+        }
+    }
 }
 
 /// Parses a body that must be a JSON object.

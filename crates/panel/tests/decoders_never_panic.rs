@@ -1,5 +1,5 @@
-//! Property tests: arbitrary bytes, arbitrary JSON and mutated fixtures into every decoder
-//! never panic, and every error is short.
+//! Property tests: arbitrary bytes, arbitrary JSON, mutated fixtures and PHP notices before
+//! any of them into every decoder never panic, and every error is short.
 
 use proptest::prelude::*;
 use smm_panel::{decode, PanelError};
@@ -85,6 +85,54 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// One PHP notice as panels print it (HTML or plain), with an arbitrary message and line.
+fn php_notice() -> impl Strategy<Value = String> {
+    let level = prop_oneof![
+        Just("Notice"),
+        Just("Warning"),
+        Just("Deprecated"),
+        Just("Strict Standards"),
+        Just("Fatal error"),
+        Just("Parse error"),
+    ];
+    let message = prop_oneof![
+        "[a-zA-Z0-9 $:._\"-]{0,40}",
+        Just("Undefined index: {\"order\":1}".to_owned()),
+        Just("Array [0]".to_owned()),
+    ];
+    (level, message, "[a-z/._]{1,30}", 0u32..100_000, any::<bool>()).prop_map(
+        |(level, message, file, line, html)| {
+            if html {
+                format!("<br />\n<b>{level}</b>:  {message} in <b>{file}</b> on line <b>{line}</b><br />\n")
+            } else {
+                format!("\n{level}: {message} in {file} on line {line}\n")
+            }
+        },
+    )
+}
+
+/// Valid replies of several actions.
+const CLEAN: [&str; 4] = [
+    r#"[{"service":1,"name":"Followers","type":"Default","category":"A","rate":"0.90","min":"50","max":"10000"}]"#,
+    r#"{"order":23501}"#,
+    r#"{"balance":"100.84292","currency":"USD"}"#,
+    r#"{"error":"Incorrect order ID"}"#,
+];
+
+/// Notices that let the script go on, with a message free of JSON: the reply after them counts.
+fn harmless_notice() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![Just("Notice"), Just("Warning"), Just("Deprecated")],
+        "[a-zA-Z0-9 $:._\"-]{0,40}".prop_filter("a message without the line marker", |m| {
+            !m.contains(" on line ")
+        }),
+        0u32..100_000,
+    )
+        .prop_map(|(level, message, line)| {
+            format!("<br />\n<b>{level}</b>:  {message} in <b>/var/www/api.php</b> on line <b>{line}</b><br />\n")
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -121,6 +169,43 @@ proptest! {
         let end = cut.index(body.len() + 1);
         every_decoder(&body[..end]);
         every_decoder(&body);
+    }
+
+    #[test]
+    fn php_notices_before_anything_never_panic(
+        notices in prop::collection::vec(php_notice(), 0..40),
+        value in json_value(),
+        pick in 0usize..CLEAN.len(),
+        cut in any::<prop::sample::Index>(),
+        tail in prop::collection::vec(any::<u8>(), 0..16),
+    ) {
+        let prefix = notices.concat();
+        every_decoder(format!("{prefix}{value}").as_bytes());
+        let clean = format!("{prefix}{}", CLEAN[pick]);
+        every_decoder(clean.as_bytes());
+        let end = cut.index(clean.len() + 1);
+        every_decoder(&clean.as_bytes()[..end]);
+        let mut noisy = clean.into_bytes();
+        noisy.extend(tail);
+        every_decoder(&noisy);
+    }
+
+    #[test]
+    fn harmless_notices_do_not_change_what_a_reply_says(
+        notices in prop::collection::vec(harmless_notice(), 1..40),
+        pick in 0usize..CLEAN.len(),
+    ) {
+        let clean = CLEAN[pick];
+        let noisy = format!("{}{clean}", notices.concat());
+        let (clean, noisy) = (clean.as_bytes(), noisy.as_bytes());
+        prop_assert_eq!(decode::services(noisy), decode::services(clean));
+        prop_assert_eq!(decode::placed_order(noisy), decode::placed_order(clean));
+        prop_assert_eq!(decode::balance(noisy), decode::balance(clean));
+        prop_assert_eq!(
+            decode::cancels(noisy, &["1".to_owned()]),
+            decode::cancels(clean, &["1".to_owned()])
+        );
+        prop_assert_eq!(decode::php_notices(noisy).map(|n| n.count), Some(notices.len()));
     }
 
     #[test]

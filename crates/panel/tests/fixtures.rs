@@ -6,8 +6,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use smm_panel::{
-    decode, CancelAccepted, ItemError, OrderStatus, PanelError, ProviderReason, RefillStatus,
-    ServiceType,
+    decode, CancelAccepted, Delivery, ItemError, OrderFields, OrderFormError, OrderStatus,
+    PanelError, ProviderReason, RefillStatus, ServiceLimits, ServiceType,
 };
 
 const FIXTURES: &str = concat!(
@@ -56,7 +56,8 @@ const COVERED: &[&str] = &[
     "EX#1", "EX#2", "EX#3", "EX#4", "EX#5", "EX#6", "EX#7", "EX#8", "EX#9", "EX#10", "EX#11",
     "EX#12", "EX#13", "EX#14", "EX#15", "EX#16", "EX#17", "EX#18", "EX#21", "EX#22", "EX#25",
     "EX#26", "EX#27", "EX#29", "EX#32", "EX#33", "EX#34", "EX#35", "EX#36", "EX#37", "EX#38",
-    "EX#40", "EX#41", "EX#42", "EX#43",
+    "EX#40", "EX#41", "EX#42", "EX#43", "PHP#1", "PHP#2", "PHP#3", "PHP#4", "PHP#5", "PHP#6",
+    "PHP#7", "PHP#8", "PHP#9",
 ];
 
 #[test]
@@ -365,7 +366,7 @@ fn ex36_multi_refill_success_item() {
 fn ex37_invalid_key_is_a_whole_call_error() {
     let e = decode::balance(body("EX#37").as_bytes()).unwrap_err();
     assert_eq!(provider_reason(&e), ProviderReason::InvalidKey);
-    assert_eq!(e.delivery(), smm_panel::Delivery::Rejected);
+    assert_eq!(e.delivery(), Delivery::Rejected);
 }
 
 #[test]
@@ -413,6 +414,121 @@ fn ex42_invalid_json_is_a_clean_error() {
 fn ex43_incorrect_request() {
     let e = decode::placed_order(body("EX#43").as_bytes()).unwrap_err();
     assert_eq!(provider_reason(&e), ProviderReason::IncorrectRequest);
+}
+
+#[test]
+fn php01_user_not_found_is_an_invalid_key() {
+    let e = decode::balance(body("PHP#1").as_bytes()).unwrap_err();
+    assert_eq!(provider_reason(&e), ProviderReason::InvalidKey);
+    assert_eq!(e.delivery(), Delivery::Rejected);
+}
+
+#[test]
+fn php02_notices_before_an_accepted_add_are_skipped() {
+    let (text, entry) = fixtures().remove("PHP#2").unwrap();
+    assert_eq!(entry["content_type"], "text/html; charset=UTF-8");
+    let placed = decode::placed_order(text.as_bytes()).unwrap();
+    assert_eq!(placed.id, "183");
+    let notices = decode::php_notices(text.as_bytes()).expect("notices");
+    assert_eq!(notices.count, 12);
+    assert_eq!(notices.json, br#"{"order": 183}"#);
+}
+
+#[test]
+fn php03_strings_everywhere_null_category_and_a_dripfeed_service() {
+    let s = decode::services(body("PHP#3").as_bytes()).unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!((s[0].id.as_str(), s[1].id.as_str()), ("1", "2"));
+    assert_eq!(s[0].category, "", "a null category is no category");
+    assert_eq!(s[1].category, "Instagram");
+    assert_eq!((s[0].rate, s[1].rate), (dec("0.8000"), dec("0.1200")));
+    assert_eq!(
+        (s[0].min, s[0].max, s[1].min, s[1].max),
+        (100, 10000, 50, 5000)
+    );
+    assert_eq!(s[0].service_type, ServiceType::Default);
+    assert!(!s[0].dripfeed && !s[0].refill && !s[0].cancel);
+    assert!(s[1].dripfeed && s[1].refill && !s[1].cancel);
+    assert_eq!(s[0].description, None);
+    assert_eq!(s[1].description.as_deref(), Some("Needs runs and interval"));
+    // The drip-feed service takes runs and interval together, and only it takes them.
+    let limits = |i: usize| ServiceLimits {
+        min: s[i].min,
+        max: s[i].max,
+        dripfeed: s[i].dripfeed,
+        rate: s[i].rate,
+    };
+    let fields = |runs, interval| OrderFields {
+        link: Some("https://instagram.com/p/drip".into()),
+        quantity: Some(100),
+        runs,
+        interval,
+        ..OrderFields::default()
+    };
+    let build = |i: usize, f: &OrderFields| f.build(&s[i].id, &s[i].service_type, &limits(i));
+    assert_eq!(
+        build(1, &fields(Some(5), None)).unwrap_err(),
+        OrderFormError::DripFeedIncomplete
+    );
+    assert_eq!(
+        build(1, &fields(None, Some(10))).unwrap_err(),
+        OrderFormError::DripFeedIncomplete
+    );
+    assert_eq!(
+        build(0, &fields(Some(5), Some(10))).unwrap_err(),
+        OrderFormError::DripFeedUnsupported
+    );
+    let built = build(1, &fields(Some(5), Some(10))).unwrap();
+    let params = built.request.form_params();
+    for (k, v) in [("runs", "5"), ("interval", "10")] {
+        assert!(params.contains(&(k.into(), v.into())), "{params:?}");
+    }
+}
+
+#[test]
+fn php04_dripfeed_without_interval_is_refused_in_the_panels_words() {
+    let e = decode::placed_order(body("PHP#4").as_bytes()).unwrap_err();
+    assert_eq!(
+        provider_reason(&e),
+        ProviderReason::Other("Interval time is required".into())
+    );
+    assert_eq!(e.delivery(), Delivery::Rejected);
+}
+
+#[test]
+fn php05_status_with_strings_everywhere() {
+    let s = decode::order_state(body("PHP#5").as_bytes()).unwrap();
+    assert_eq!(s.status, OrderStatus::InProgress);
+    assert_eq!(s.raw_status, "In progress");
+    assert_eq!(s.charge, Some(dec("0.08")));
+    assert_eq!((s.start_count, s.remains), (Some(0), Some(100)));
+    assert_eq!(s.currency.as_deref(), Some("USD"));
+}
+
+#[test]
+fn php06_dripfeed_status_with_runs_and_child_orders() {
+    let s = decode::order_state(body("PHP#6").as_bytes()).unwrap();
+    assert_eq!(s.status, OrderStatus::InProgress);
+    assert_eq!(s.runs, Some(2));
+    assert_eq!(s.child_orders, ids(&["185", "186"]));
+}
+
+#[test]
+fn php07_balance_beside_status_success() {
+    let b = decode::balance(body("PHP#7").as_bytes()).unwrap();
+    assert_eq!(b.amount, dec("9.92"));
+    assert_eq!(b.currency.as_deref(), Some("USD"));
+}
+
+#[test]
+fn php08_and_php09_request_invalid_is_an_incorrect_request() {
+    let e = decode::refill_accepted(body("PHP#8").as_bytes()).unwrap_err();
+    assert_eq!(provider_reason(&e), ProviderReason::IncorrectRequest);
+    let e = decode::refills_accepted(body("PHP#8").as_bytes(), &ids(&["183"])).unwrap_err();
+    assert_eq!(provider_reason(&e), ProviderReason::IncorrectRequest);
+    let e = decode::cancels(body("PHP#9").as_bytes(), &ids(&["183"])).unwrap_err();
+    assert_eq!(provider_reason(&e), ProviderReason::IncorrectRequest);
+    assert_eq!(e.delivery(), Delivery::Rejected);
 }
 
 #[test]

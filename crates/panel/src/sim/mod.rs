@@ -82,6 +82,12 @@ pub struct Dialect {
     pub html_content_type: bool,
     /// Statuses in snake case (`in_progress`).
     pub snake_case_statuses: bool,
+    /// Answer a wrong key as SmartPanel-style panels do:
+    /// `{"error":"API is disable for this user or user not found"}`.
+    pub user_not_found_key_error: bool,
+    /// A panel without `refill`, `refill_status` and `cancel`: they answer
+    /// `{"error":"Request Invalid"}` (unprocessed).
+    pub without_refill_and_cancel: bool,
 }
 
 /// A fault the simulator injects into the replies of one action.
@@ -102,6 +108,12 @@ pub enum Fault {
     MalformedJson,
     /// Answer 200 with a PHP warning before the JSON (processed).
     PhpWarningBeforeJson,
+    /// Answer 200 with this many PHP notices (Notice, Warning, Deprecated in turn) before the
+    /// JSON, as a panel showing PHP errors does (processed).
+    PhpNotices(u32),
+    /// Answer 200 with a PHP notice whose text holds JSON, then the reply (processed): which
+    /// JSON is the reply cannot be told.
+    PhpNoticeHoldingJson,
     /// Answer this 5xx status with an HTML page (unprocessed).
     ServerError(u16),
     /// Answer 429, with `Retry-After` seconds when given (unprocessed).

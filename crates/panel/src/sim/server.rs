@@ -166,11 +166,18 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         _ => {}
     }
 
-    let reply: Value = if !key_ok {
+    let reply: Value = if !key_ok && dialect.user_not_found_key_error {
+        json!({ "error": "API is disable for this user or user not found" })
+    } else if !key_ok {
         json!({ "error": "Invalid API key" })
     } else {
         match action {
             None => json!({ "error": "Incorrect request" }),
+            Some(Action::Refill | Action::RefillStatus | Action::Cancel)
+                if dialect.without_refill_and_cancel =>
+            {
+                json!({ "error": "Request Invalid" })
+            }
             Some(action) => {
                 let mut state = shared.lock();
                 let now = state.clock.now();
@@ -185,6 +192,16 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         Some(Fault::EmptyBody) => json_bytes(Vec::new(), &dialect),
         Some(Fault::PhpWarningBeforeJson) => {
             let mut body = PHP_WARNING.as_bytes().to_vec();
+            body.extend(serde_json::to_vec(&reply).unwrap_or_default());
+            json_bytes(body, &dialect)
+        }
+        Some(Fault::PhpNotices(count)) => {
+            let mut body = php_notices(count).into_bytes();
+            body.extend(serde_json::to_vec(&reply).unwrap_or_default());
+            json_bytes(body, &dialect)
+        }
+        Some(Fault::PhpNoticeHoldingJson) => {
+            let mut body = PHP_NOTICE_HOLDING_JSON.as_bytes().to_vec();
             body.extend(serde_json::to_vec(&reply).unwrap_or_default());
             json_bytes(body, &dialect)
         }
@@ -290,6 +307,29 @@ const CLOUDFLARE_PAGE: &str = "<!DOCTYPE html><html lang=\"en-US\"><head><title>
 <meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\"><meta name=\"robots\" \
 content=\"noindex,nofollow\"></head><body><div class=\"main-wrapper\" role=\"main\"><div \
 class=\"main-content\"><h1>Checking if the site connection is secure</h1></div></div></body></html>";
+
+/// `count` displayed PHP notices, Notice, Warning and Deprecated in turn.
+fn php_notices(count: u32) -> String {
+    (0..count)
+        .map(|i| match i % 3 {
+            0 => format!(
+                "<br />\n<b>Notice</b>:  Undefined index: x{i} in <b>/var/www/api.php</b> on line <b>{}</b><br />\n",
+                12 + i
+            ),
+            1 => format!(
+                "<br />\n<b>Warning</b>:  Undefined array key \"runs\" in <b>/var/www/api.php</b> on line <b>{}</b><br />\n",
+                12 + i
+            ),
+            _ => format!(
+                "<br />\n<b>Deprecated</b>:  Function create_function() is deprecated in <b>/var/www/app/helpers.php</b> on line <b>{}</b><br />\n",
+                12 + i
+            ),
+        })
+        .collect()
+}
+
+const PHP_NOTICE_HOLDING_JSON: &str = "<br />\n<b>Notice</b>:  Undefined index: {\"order\":1} in \
+<b>/var/www/api.php</b> on line <b>12</b><br />\n";
 
 const PHP_WARNING: &str = "<br />\n<b>Warning</b>:  Undefined array key \"runs\" in \
 <b>/home/panel/public_html/app/api.php</b> on line <b>214</b><br />\n";

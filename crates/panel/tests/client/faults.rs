@@ -35,7 +35,7 @@ async fn add_failures_after_sending_are_maybe_sent_and_never_retried() {
         Fault::Hang,
         Fault::Html200,
         Fault::MalformedJson,
-        Fault::PhpWarningBeforeJson,
+        Fault::PhpNoticeHoldingJson,
         Fault::ServerError(502),
         Fault::ServerError(500),
         Fault::EmptyBody,
@@ -59,7 +59,7 @@ async fn add_failures_after_sending_are_maybe_sent_and_never_retried() {
                 }
                 other => panic!("{other:?}"),
             },
-            Fault::MalformedJson | Fault::PhpWarningBeforeJson => {
+            Fault::MalformedJson | Fault::PhpNoticeHoldingJson => {
                 assert!(matches!(e, PanelError::NonJson { .. }), "{e:?}")
             }
             Fault::ServerError(code) => match &e {

@@ -3,6 +3,7 @@
 mod actions;
 mod common;
 mod faults;
+mod php_panel;
 mod redaction;
 mod wire;
 
