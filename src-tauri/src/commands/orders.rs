@@ -190,6 +190,8 @@ pub struct MassResultView {
     pub order: Option<OrderView>,
     /// The error code when the line failed before an order existed.
     pub error_code: Option<String>,
+    /// Whether this run sent the line (false: an earlier run placed it; nothing new sent).
+    pub sent: bool,
 }
 
 impl From<MassLineResult> for MassResultView {
@@ -198,6 +200,7 @@ impl From<MassLineResult> for MassResultView {
             line: r.line,
             order: r.order.map(OrderView::from),
             error_code: r.error.map(|e| e.code.to_string()),
+            sent: r.sent,
         }
     }
 }
@@ -243,6 +246,9 @@ pub struct MassReportView {
     /// Lines whose outcome is unknown.
     #[specta(type = u32)]
     pub unknown: usize,
+    /// Lines an earlier run of the same batch placed: nothing new was sent for them.
+    #[specta(type = u32)]
+    pub already_placed: usize,
 }
 
 impl From<MassOrderReport> for MassReportView {
@@ -253,6 +259,7 @@ impl From<MassOrderReport> for MassReportView {
             accepted: r.accepted,
             failed: r.failed,
             unknown: r.unknown,
+            already_placed: r.already_placed,
         }
     }
 }

@@ -830,6 +830,8 @@ export type MassReportView_Deserialize = {
 	failed: number,
 	/**  Lines whose outcome is unknown. */
 	unknown: number,
+	/**  Lines an earlier run of the same batch placed: nothing new was sent for them. */
+	alreadyPlaced: number,
 };
 
 /**  What a mass order did. */
@@ -844,6 +846,8 @@ export type MassReportView_Serialize = {
 	failed: number,
 	/**  Lines whose outcome is unknown. */
 	unknown: number,
+	/**  Lines an earlier run of the same batch placed: nothing new was sent for them. */
+	alreadyPlaced: number,
 };
 
 /**  One placed (or failed) mass-order line. */
@@ -857,6 +861,8 @@ export type MassResultView_Deserialize = {
 	order?: OrderView_Deserialize | null,
 	/**  The error code when the line failed before an order existed. */
 	errorCode?: string | null,
+	/**  Whether this run sent the line (false: an earlier run placed it; nothing new sent). */
+	sent: boolean,
 };
 
 /**  One placed (or failed) mass-order line. */
@@ -867,6 +873,8 @@ export type MassResultView_Serialize = {
 	order: OrderView_Serialize | null,
 	/**  The error code when the line failed before an order existed. */
 	errorCode: string | null,
+	/**  Whether this run sent the line (false: an earlier run placed it; nothing new sent). */
+	sent: boolean,
 };
 
 /**  An amount in one currency (a decimal string). */

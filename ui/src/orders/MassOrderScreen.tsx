@@ -184,6 +184,11 @@ export function MassOrderScreen() {
           {report && (
             <p className="border-t border-line px-5 py-3 text-sm" data-testid="mass-report" data-accepted={report.accepted} data-failed={report.failed} data-unknown={report.unknown}>
               {t("mass.report", { accepted: formatCount(report.accepted, language), failed: formatCount(report.failed, language), unknown: formatCount(report.unknown, language) })}
+              {report.alreadyPlaced > 0 && (
+                <span className="block text-fg-soft" data-testid="mass-already-placed">
+                  {t("mass.alreadyPlaced", { n: formatCount(report.alreadyPlaced, language) })}
+                </span>
+              )}
             </p>
           )}
           {place.isError && <ErrorBanner error={toUiError(place.error)} />}
