@@ -75,6 +75,8 @@ fn notify(app: &AppHandle, alert: &Alert) {
         (AlertKind::OrderStuck, true) => "طلب متوقف",
         (AlertKind::ProviderFailing, false) => "Provider failing",
         (AlertKind::ProviderFailing, true) => "مزوّد لا يستجيب",
+        (AlertKind::KeyRejected, false) => "API key refused",
+        (AlertKind::KeyRejected, true) => "رُفض مفتاح API",
         (AlertKind::ServiceChanged, false) => "Service changed",
         (AlertKind::ServiceChanged, true) => "تغيّرت خدمة",
         (AlertKind::ServiceRemoved, false) => "Service removed",

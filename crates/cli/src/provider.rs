@@ -186,6 +186,16 @@ fn details(p: &Provider) -> String {
         ),
         ("demo", p.is_demo.to_string()),
         ("last error", opt(p.last_error.clone())),
+        (
+            "noisy replies",
+            match p.noisy_reply_at {
+                Some(at) => format!(
+                    "{} (PHP notices before the JSON; last {at})",
+                    p.noisy_replies
+                ),
+                None => "0".into(),
+            },
+        ),
     ]
     .iter()
     .map(|(k, v)| format!("{k:<18} {v}"))

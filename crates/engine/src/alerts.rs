@@ -29,6 +29,7 @@ const ORDERED_WITHIN_MS: i64 = 30 * 24 * 3600 * 1000;
 
 /// What an alert is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     /// A provider's balance fell below its threshold.
@@ -39,6 +40,8 @@ pub enum AlertKind {
     OrderStuck,
     /// A provider failed several calls in a row.
     ProviderFailing,
+    /// A provider refused its API key (wrong, revoked or API access disabled).
+    KeyRejected,
     /// The price, min or max of a recently ordered service changed.
     ServiceChanged,
     /// A recently ordered service was removed by the provider.
@@ -47,11 +50,12 @@ pub enum AlertKind {
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 6] = [
+    pub const ALL: [AlertKind; 7] = [
         AlertKind::LowBalance,
         AlertKind::OrderFinished,
         AlertKind::OrderStuck,
         AlertKind::ProviderFailing,
+        AlertKind::KeyRejected,
         AlertKind::ServiceChanged,
         AlertKind::ServiceRemoved,
     ];
@@ -63,6 +67,7 @@ impl AlertKind {
             AlertKind::OrderFinished => "order_finished",
             AlertKind::OrderStuck => "order_stuck",
             AlertKind::ProviderFailing => "provider_failing",
+            AlertKind::KeyRejected => "key_rejected",
             AlertKind::ServiceChanged => "service_changed",
             AlertKind::ServiceRemoved => "service_removed",
         }
@@ -161,6 +166,9 @@ fn message(kind: AlertKind, provider: Option<&str>, p: &Value) -> String {
         ),
         AlertKind::ProviderFailing => {
             format!("{provider}: the last {} calls failed", n("calls"))
+        }
+        AlertKind::KeyRejected => {
+            format!("{provider}: the provider refused the API key: check the key in its settings")
         }
         AlertKind::ServiceChanged => format!(
             "{provider}: service {} ({}) changed: rate {} → {}, min {} → {}, max {} → {}",
@@ -400,6 +408,26 @@ impl Engine {
                 json!({ "calls": n }),
             )?;
         }
+        Ok(())
+    }
+
+    /// After a provider call that was answered about the key: a refused key raises "key
+    /// rejected" (once, until a call succeeds again), a successful call clears it.
+    pub(crate) fn note_key_answer(&self, provider: &Provider, rejected: bool) -> Result<()> {
+        let subject = format!("provider:{}", provider.id);
+        if !rejected {
+            self.clear_alert(AlertKind::KeyRejected, &subject)?;
+            return Ok(());
+        }
+        self.raise_alert(
+            AlertKind::KeyRejected,
+            Subject {
+                key: subject,
+                provider_id: Some(provider.id),
+                ..Subject::default()
+            },
+            json!({}),
+        )?;
         Ok(())
     }
 

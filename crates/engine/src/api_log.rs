@@ -25,12 +25,29 @@ pub struct ApiCall {
     pub outcome: String,
     /// The HTTP status, when the failure carried one.
     pub http_status: Option<u16>,
+    /// Why it failed, as a stable code (`provider.invalid_key`, `timeout`, `non_json`…).
+    pub error_code: Option<String>,
 }
 
-/// The outcome class and HTTP status of a call's result.
-pub fn classify<T>(result: &Result<T, PanelError>) -> (&'static str, Option<u16>) {
+/// How a call ended, for its log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    /// `ok`, `rejected`, `never_sent` or `maybe_sent`.
+    pub outcome: &'static str,
+    /// The HTTP status, when the failure carried one.
+    pub http_status: Option<u16>,
+    /// The failure's stable code.
+    pub error_code: Option<String>,
+}
+
+/// The outcome class, HTTP status and error code of a call's result.
+pub fn classify<T>(result: &Result<T, PanelError>) -> Classified {
     match result {
-        Ok(_) => ("ok", None),
+        Ok(_) => Classified {
+            outcome: "ok",
+            http_status: None,
+            error_code: None,
+        },
         Err(e) => {
             let outcome = match e.delivery() {
                 Delivery::NeverSent => "never_sent",
@@ -47,7 +64,11 @@ pub fn classify<T>(result: &Result<T, PanelError>) -> (&'static str, Option<u16>
                 }
                 _ => None,
             };
-            (outcome, status)
+            Classified {
+                outcome,
+                http_status: status,
+                error_code: Some(e.code()),
+            }
         }
     }
 }
@@ -55,8 +76,8 @@ pub fn classify<T>(result: &Result<T, PanelError>) -> (&'static str, Option<u16>
 /// Appends one call to the log.
 pub fn record(conn: &Connection, call: &ApiCall) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO api_calls (provider_id, action, started_at, duration_ms, outcome, http_status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO api_calls (provider_id, action, started_at, duration_ms, outcome, \
+         http_status, error_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         call.provider_id,
@@ -64,7 +85,8 @@ pub fn record(conn: &Connection, call: &ApiCall) -> Result<()> {
         to_millis(call.started_at),
         call.duration_ms,
         call.outcome,
-        call.http_status
+        call.http_status,
+        call.error_code
     ])?;
     Ok(())
 }
@@ -74,8 +96,8 @@ impl Engine {
     pub fn recent_api_calls(&self, provider_id: Option<i64>, limit: u32) -> Result<Vec<ApiCall>> {
         self.store().read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT provider_id, action, started_at, duration_ms, outcome, http_status \
-                 FROM api_calls WHERE ?1 IS NULL OR provider_id = ?1 \
+                "SELECT provider_id, action, started_at, duration_ms, outcome, http_status, \
+                 error_code FROM api_calls WHERE ?1 IS NULL OR provider_id = ?1 \
                  ORDER BY started_at DESC, id DESC LIMIT ?2",
             )?;
             let rows = stmt.query_map(params![provider_id, limit], |r| {
@@ -86,6 +108,7 @@ impl Engine {
                     duration_ms: r.get(3)?,
                     outcome: r.get(4)?,
                     http_status: r.get(5)?,
+                    error_code: r.get(6)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)

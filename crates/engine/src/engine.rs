@@ -1,6 +1,8 @@
 //! [`Engine`]: the one handle the desktop app and the command line call.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 
 use smm_panel::RetryPolicy;
 
@@ -57,6 +59,8 @@ pub(crate) struct Inner {
     pub(crate) applied_restore: Option<crate::data::AppliedRestore>,
     /// A staged restore could not be applied (another program had the folder open).
     pub(crate) restore_blocked: bool,
+    /// Per provider: replies with PHP notices before their JSON, not stored yet.
+    pub(crate) noisy_replies: Mutex<HashMap<i64, Arc<AtomicU64>>>,
     /// The shared lock on the data folder (see [`crate::data`]), held while the engine lives.
     _folder_lock: crate::data::FolderLock,
 }
@@ -123,6 +127,7 @@ impl Engine {
                 clock: options.clock,
                 paths: paths.clone(),
                 retry: options.retry,
+                noisy_replies: Default::default(),
                 background: crate::scheduler::Background::default(),
                 applied_restore,
                 restore_blocked,

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use backon::Retryable;
@@ -54,7 +54,7 @@ pub struct Client {
     services_read_timeout: Duration,
     retry: RetryPolicy,
     jitter: Mutex<SmallRng>,
-    noisy_replies: AtomicU64,
+    noisy_replies: Arc<AtomicU64>,
 }
 
 impl fmt::Debug for Client {
@@ -95,7 +95,7 @@ impl Client {
             services_read_timeout: config.services_read_timeout,
             retry: config.retry,
             jitter: Mutex::new(jitter),
-            noisy_replies: AtomicU64::new(0),
+            noisy_replies: config.noisy_replies,
         })
     }
 

@@ -1,6 +1,8 @@
 //! Provider connection settings: URL, key, user agent, timeouts and retry policy.
 
 use std::net::IpAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
@@ -32,6 +34,10 @@ pub struct ProviderConfig {
     pub services_read_timeout: Duration,
     /// Retries of idempotent calls.
     pub retry: RetryPolicy,
+    /// Counts replies that started with PHP notices before their JSON (see
+    /// [`Client::noisy_replies`](crate::Client::noisy_replies)). Clients built from clones of
+    /// one configuration share it, so a caller can keep one counter per provider.
+    pub noisy_replies: Arc<AtomicU64>,
 }
 
 impl ProviderConfig {
@@ -46,6 +52,7 @@ impl ProviderConfig {
             read_timeout: Duration::from_secs(30),
             services_read_timeout: Duration::from_secs(120),
             retry: RetryPolicy::default(),
+            noisy_replies: Arc::default(),
         }
     }
 

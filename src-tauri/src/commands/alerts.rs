@@ -1,7 +1,7 @@
 //! The Alerts inbox: list, unread count, mark read.
 
 use serde::Serialize;
-use smm_engine::{Alert, AlertQuery};
+use smm_engine::{Alert, AlertKind, AlertQuery};
 use tauri::State;
 
 use super::time;
@@ -15,9 +15,8 @@ pub struct AlertView {
     /// The alert's id.
     #[specta(type = u32)]
     pub id: i64,
-    /// `low_balance`, `order_finished`, `order_stuck`, `provider_failing`,
-    /// `service_changed`, `service_removed`.
-    pub kind: String,
+    /// What it is about.
+    pub kind: AlertKind,
     /// The provider's name, when it concerns one.
     pub provider: Option<String>,
     /// The order's local id, when it concerns one.
@@ -42,7 +41,7 @@ impl From<Alert> for AlertView {
     fn from(a: Alert) -> Self {
         Self {
             id: a.id,
-            kind: a.kind.as_str().into(),
+            kind: a.kind,
             provider: a.provider,
             order_id: a.order_id,
             service_ref: a.service_ref,

@@ -55,6 +55,11 @@ pub struct ProviderView {
     pub services: u64,
     /// When the catalog was last synced (RFC 3339).
     pub catalog_synced_at: Option<String>,
+    /// Replies that carried PHP notices before their JSON (the JSON was still read).
+    #[specta(type = u32)]
+    pub noisy_replies: u64,
+    /// When the last such reply came (RFC 3339).
+    pub noisy_reply_at: Option<String>,
 }
 
 impl ProviderView {
@@ -73,6 +78,8 @@ impl ProviderView {
             is_demo: p.is_demo,
             services,
             catalog_synced_at: p.catalog_synced_at.map(time),
+            noisy_replies: p.noisy_replies,
+            noisy_reply_at: p.noisy_reply_at.map(time),
         }
     }
 }

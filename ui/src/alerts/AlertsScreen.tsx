@@ -1,6 +1,7 @@
-// Alerts: the engine's inbox (low balance, finished or stuck orders, failing providers, price
-// changes), read/unread, each linking to its order, provider or service. Newest first, a page
-// at a time (keyset on the alert id), so a long-running install with thousands stays quick.
+// Alerts: the engine's inbox (low balance, finished or stuck orders, failing providers, a refused
+// key, price changes; `AlertKind` from the bindings), read/unread, each linking to its order,
+// provider or service. Newest first, a page at a time (keyset on the alert id), so a
+// long-running install with thousands stays quick.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +9,7 @@ import { useTranslation } from "react-i18next";
 import { Segmented } from "../components/Segmented";
 import { Badge, Button, EmptyState, ErrorBanner, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { AlertView_Serialize as AlertView } from "../ipc/bindings";
+import type { AlertKind, AlertView_Serialize as AlertView } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
 import { formatAgo, formatAmount, formatCount, formatDateTime } from "../lib/format";
@@ -19,12 +20,6 @@ import { useNavigate } from "../shell/navigation";
 /** Alerts per page. */
 export const ALERTS_PAGE = 100;
 
-const KINDS = ["low_balance", "order_finished", "order_stuck", "provider_failing", "service_changed", "service_removed"] as const;
-type Kind = (typeof KINDS)[number];
-
-function kindOf(kind: string): Kind | null {
-  return (KINDS as readonly string[]).includes(kind) ? (kind as Kind) : null;
-}
 
 /** The translated text of an alert, built from its kind and parameters (never the English one-liner). */
 export function useAlertText(): (a: AlertView) => string {
@@ -32,8 +27,7 @@ export function useAlertText(): (a: AlertView) => string {
   const { language } = usePreferences();
   const status = useStatusText();
   return (a) => {
-    const kind = kindOf(a.kind);
-    if (kind === null) return a.message;
+    const kind = a.kind;
     let p: Record<string, unknown> = {};
     try {
       p = JSON.parse(a.params) as Record<string, unknown>;
@@ -125,7 +119,7 @@ export function AlertsScreen() {
               <span aria-hidden className={`mt-1.5 size-2 shrink-0 rounded-full ${a.readAt === null ? "bg-accent" : "bg-transparent"}`} />
               <div className="min-w-0 flex-1">
                 <div className="flex flex-wrap items-center gap-2">
-                  <Badge tone={tone(a.kind)}>{kindOf(a.kind) === null ? a.kind : t(`alerts.kinds.${a.kind as Kind}`)}</Badge>
+                  <Badge tone={tone(a.kind)}>{t(`alerts.kinds.${a.kind}`)}</Badge>
                   {a.clearedAt !== null && <Badge>{t("alerts.cleared")}</Badge>}
                   <span className="text-xs text-muted" title={formatDateTime(a.createdAt, language)}>{formatAgo(a.createdAt, language)}</span>
                 </div>
@@ -158,19 +152,19 @@ export function AlertsScreen() {
   );
 }
 
-function tone(kind: string): "warning" | "danger" | "success" | "accent" {
-  switch (kind) {
-    case "low_balance":
-    case "order_stuck":
-      return "warning";
-    case "provider_failing":
-    case "service_removed":
-      return "danger";
-    case "order_finished":
-      return "success";
-    default:
-      return "accent";
-  }
+/** Every kind's badge tone (a `Record` over the generated union: none can be forgotten). */
+const TONE: Record<AlertKind, "warning" | "danger" | "success" | "accent"> = {
+  low_balance: "warning",
+  order_stuck: "warning",
+  provider_failing: "danger",
+  key_rejected: "danger",
+  service_removed: "danger",
+  order_finished: "success",
+  service_changed: "accent",
+};
+
+function tone(kind: AlertKind): "warning" | "danger" | "success" | "accent" {
+  return TONE[kind];
 }
 
 /** The unread count for the navigation. */

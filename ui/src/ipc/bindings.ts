@@ -191,6 +191,23 @@ export type ActionOutcomeView_Serialize = {
 	errorCode: string | null,
 };
 
+/**  What an alert is about. */
+export type AlertKind = 
+/**  A provider's balance fell below its threshold. */
+"low_balance" | 
+/**  An order finished (completed, partial or canceled). */
+"order_finished" | 
+/**  An open order made no progress for a while. */
+"order_stuck" | 
+/**  A provider failed several calls in a row. */
+"provider_failing" | 
+/**  A provider refused its API key (wrong, revoked or API access disabled). */
+"key_rejected" | 
+/**  The price, min or max of a recently ordered service changed. */
+"service_changed" | 
+/**  A recently ordered service was removed by the provider. */
+"service_removed";
+
 /**  One alert. */
 export type AlertView = AlertView_Serialize | AlertView_Deserialize;
 
@@ -198,11 +215,8 @@ export type AlertView = AlertView_Serialize | AlertView_Deserialize;
 export type AlertView_Deserialize = {
 	/**  The alert's id. */
 	id: number,
-	/**
-	 *  `low_balance`, `order_finished`, `order_stuck`, `provider_failing`,
-	 *  `service_changed`, `service_removed`.
-	 */
-	kind: string,
+	/**  What it is about. */
+	kind: AlertKind,
 	/**  The provider's name, when it concerns one. */
 	provider?: string | null,
 	/**  The order's local id, when it concerns one. */
@@ -225,11 +239,8 @@ export type AlertView_Deserialize = {
 export type AlertView_Serialize = {
 	/**  The alert's id. */
 	id: number,
-	/**
-	 *  `low_balance`, `order_finished`, `order_stuck`, `provider_failing`,
-	 *  `service_changed`, `service_removed`.
-	 */
-	kind: string,
+	/**  What it is about. */
+	kind: AlertKind,
 	/**  The provider's name, when it concerns one. */
 	provider: string | null,
 	/**  The order's local id, when it concerns one. */
@@ -1809,6 +1820,10 @@ export type ProviderView_Deserialize = {
 	services: number,
 	/**  When the catalog was last synced (RFC 3339). */
 	catalogSyncedAt?: string | null,
+	/**  Replies that carried PHP notices before their JSON (the JSON was still read). */
+	noisyReplies: number,
+	/**  When the last such reply came (RFC 3339). */
+	noisyReplyAt?: string | null,
 };
 
 /**  A provider as the Providers screen shows it: the key only as `••••1234`. */
@@ -1839,6 +1854,10 @@ export type ProviderView_Serialize = {
 	services: number,
 	/**  When the catalog was last synced (RFC 3339). */
 	catalogSyncedAt: string | null,
+	/**  Replies that carried PHP notices before their JSON (the JSON was still read). */
+	noisyReplies: number,
+	/**  When the last such reply came (RFC 3339). */
+	noisyReplyAt: string | null,
 };
 
 /**

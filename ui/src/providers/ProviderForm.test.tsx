@@ -22,6 +22,8 @@ const DEMO: ProviderView_Serialize = {
   balance: "1000",
   balanceCheckedAt: "2026-11-24T12:00:00Z",
   lastError: null,
+  noisyReplies: 0,
+  noisyReplyAt: null,
   isDemo: true,
   services: 300,
   catalogSyncedAt: "2026-11-24T12:00:00Z",

@@ -233,6 +233,11 @@ function ProviderRow({ provider: p, onEdit }: { provider: ProviderView; onEdit: 
           {t("providers.lastError")}
         </p>
       )}
+      {p.noisyReplies > 0 && p.noisyReplyAt !== null && (
+        <p className="text-xs text-warning" data-testid="provider-noisy">
+          {t("providers.noisy", { n: formatCount(p.noisyReplies, language), ago: formatAgo(p.noisyReplyAt, language) })}
+        </p>
+      )}
       {confirming && (
         <ConfirmDialog
           title={t("providers.deleteTitle", { name: p.displayName })}

@@ -25,6 +25,7 @@ export const GROUPS: readonly { id: "jobs" | "alerts" | "retention"; keys: reado
       "alerts.order_stuck.after_secs",
       "alerts.provider_failing.enabled",
       "alerts.provider_failing.calls",
+      "alerts.key_rejected.enabled",
       "alerts.service_changed.enabled",
       "alerts.service_removed.enabled",
     ],

@@ -2,6 +2,8 @@
 //! timing, API log, "provider failing"), and "test connection".
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::time::Instant;
 
 use jiff::Timestamp;
@@ -16,6 +18,9 @@ use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
 use crate::providers::{by_name, Provider};
+
+/// The error code of a call the provider refused because of the key.
+const KEY_REJECTED_CODE: &str = "provider.invalid_key";
 
 /// One provider call as made: the client's result and its API log entry, not stored yet.
 #[derive(Debug)]
@@ -49,6 +54,7 @@ impl Engine {
             config.user_agent = ua.clone();
         }
         config.retry = self.inner.retry.clone();
+        config.noisy_replies = self.noisy_replies(provider.id);
         Client::new(config).map_err(|source| EngineError::Panel {
             provider: provider.name.clone(),
             source,
@@ -72,34 +78,70 @@ impl Engine {
         let started_at = self.now();
         let timer = Instant::now();
         let result = call().await;
-        let (outcome, http_status) = api_log::classify(&result);
+        let class = api_log::classify(&result);
         let entry = ApiCall {
             provider_id: provider.id,
             action: action.to_string(),
             started_at,
             duration_ms: i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX),
-            outcome: outcome.to_string(),
-            http_status,
+            outcome: class.outcome.to_string(),
+            http_status: class.http_status,
+            error_code: class.error_code,
         };
         ProviderCall { result, entry }
     }
 
+    /// The counter of noisy replies (PHP notices before the JSON) that every client of this
+    /// provider adds to; [`Engine::record_call`] moves it into the provider's row.
+    fn noisy_replies(&self, provider_id: i64) -> Arc<AtomicU64> {
+        let mut counters = self
+            .inner
+            .noisy_replies
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        counters.entry(provider_id).or_default().clone()
+    }
+
     /// Stores a call in the API log in the same transaction as what `record` writes (both or
-    /// neither), then counts it for the "provider failing" alert.
+    /// neither), with the provider's noisy replies since the last call; then counts it for the
+    /// "provider failing" alert and raises or clears "key rejected".
     pub(crate) fn record_call<R>(
         &self,
         provider: &Provider,
         entry: &ApiCall,
         record: impl FnOnce(&Transaction<'_>) -> Result<R>,
     ) -> Result<R> {
+        let counter = self.noisy_replies(provider.id);
+        let noisy = counter.swap(0, Ordering::Relaxed);
         let recorded = self.store().write(|tx| {
             api_log::record(tx, entry)?;
+            if noisy > 0 {
+                tx.execute(
+                    "UPDATE providers SET noisy_replies = noisy_replies + ?2, noisy_reply_at = ?3 \
+                     WHERE id = ?1",
+                    params![provider.id, noisy as i64, to_millis(entry.started_at)],
+                )?;
+            }
             record(tx)
+        });
+        let recorded = recorded.inspect_err(|_| {
+            // Not stored: counted again with the next call.
+            counter.fetch_add(noisy, Ordering::Relaxed);
         })?;
         // "Provider failing" counts calls the provider did not answer.
         let answered = matches!(entry.outcome.as_str(), "ok" | "rejected");
         if let Err(e) = self.note_provider_call(provider.id, answered) {
             tracing::warn!(provider = %provider.name, "provider failing alert: {e}");
+        }
+        let key = match (entry.outcome.as_str(), entry.error_code.as_deref()) {
+            (_, Some(KEY_REJECTED_CODE)) => Some(true),
+            ("ok", _) => Some(false),
+            _ => None,
+        };
+        if let Some(rejected) = key {
+            if let Err(e) = self.note_key_answer(provider, rejected) {
+                tracing::warn!(provider = %provider.name, "key rejected alert: {e}");
+            }
         }
         Ok(recorded)
     }

@@ -67,6 +67,11 @@ pub struct Provider {
     pub updated_at: Timestamp,
     /// When it was removed (orders and history stay readable).
     pub removed_at: Option<Timestamp>,
+    /// Replies that carried PHP notices before their JSON (the provider shows PHP errors to
+    /// API callers; the JSON after them was decoded). 0 for a clean provider.
+    pub noisy_replies: u64,
+    /// When the last such reply came.
+    pub noisy_reply_at: Option<Timestamp>,
 }
 
 /// What a new provider needs.
@@ -145,7 +150,7 @@ pub struct ProviderUpdate {
 const COLUMNS: &str = "id, name, display_name, api_url, key_last4, active, priority, currency, \
      last_balance, balance_checked_at, last_error, user_agent, max_concurrency, \
      requests_per_minute, is_demo, low_balance_threshold, catalog_synced_at, created_at, \
-     updated_at, removed_at";
+     updated_at, removed_at, noisy_replies, noisy_reply_at";
 
 fn opt_money(text: Option<String>) -> rusqlite::Result<Option<Decimal>> {
     text.map(|t| {
@@ -178,6 +183,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Provider> {
         created_at: from_millis(r.get(17)?),
         updated_at: from_millis(r.get(18)?),
         removed_at: r.get::<_, Option<i64>>(19)?.map(from_millis),
+        noisy_replies: r.get::<_, i64>(20)?.max(0) as u64,
+        noisy_reply_at: r.get::<_, Option<i64>>(21)?.map(from_millis),
     })
 }
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_scheduler_alerts.sql"),
     include_str!("migrations/0005_live_order_indexes.sql"),
     include_str!("migrations/0006_order_link_search.sql"),
+    include_str!("migrations/0007_provider_replies.sql"),
 ];
 
 /// The newest schema version this binary knows.

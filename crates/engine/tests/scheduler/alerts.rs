@@ -291,3 +291,77 @@ async fn changes_to_recently_ordered_services() {
     run(e, JobKind::CatalogSync).await;
     assert_eq!(count(e, AlertKind::ServiceChanged), (1, 0));
 }
+
+fn set_key(e: &smm_engine::Engine, key: smm_panel::ApiKey) {
+    e.update_provider(
+        "sim",
+        ProviderUpdate {
+            api_key: Some(key),
+            ..ProviderUpdate::default()
+        },
+    )
+    .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_key_alerts_once_and_clears_when_the_key_works() {
+    let desk = desk().await;
+    let e = &desk.engine;
+    set_key(e, smm_panel::ApiKey::new("a-key-the-panel-does-not-know"));
+    for _ in 0..3 {
+        let run = run(e, JobKind::Balance).await;
+        assert_eq!(run.error.unwrap().code, "panel.rejected.invalid_key");
+    }
+    assert_eq!(count(e, AlertKind::KeyRejected), (1, 0), "raised once");
+    let alert = &e.list_alerts(&AlertQuery::default()).unwrap()[0];
+    assert!(
+        alert.message.contains("refused the API key"),
+        "{}",
+        alert.message
+    );
+    let calls = e.recent_api_calls(None, 1).unwrap();
+    assert_eq!(calls[0].outcome, "rejected");
+    assert_eq!(calls[0].error_code.as_deref(), Some("provider.invalid_key"));
+    // A refused key is an answer: the provider is not "failing".
+    assert_eq!(count(e, AlertKind::ProviderFailing), (0, 0));
+
+    set_key(e, desk.sim.key());
+    assert!(run(e, JobKind::Balance).await.error.is_none());
+    assert_eq!(count(e, AlertKind::KeyRejected), (0, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_php_panels_wrong_key_wording_is_a_refused_key_too() {
+    let sim = sim(SimConfig {
+        services: 5,
+        ..SimConfig::default()
+    })
+    .await;
+    sim.set_dialect(smm_panel::sim::Dialect {
+        user_not_found_key_error: true,
+        ..smm_panel::sim::Dialect::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let e = open_at(dir.path(), start());
+    add_sim_provider(&e, &sim, "sim", 4, 10_000).await;
+    set_key(&e, smm_panel::ApiKey::new("wrong"));
+    run(&e, JobKind::Balance).await;
+    assert_eq!(count(&e, AlertKind::KeyRejected), (1, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn noisy_replies_are_counted_on_the_provider() {
+    let desk = desk().await;
+    let e = &desk.engine;
+    assert_eq!(e.provider("sim").unwrap().noisy_replies, 0);
+    desk.sim.set_fault(Action::Balance, Fault::PhpNotices(3));
+    assert!(
+        run(e, JobKind::Balance).await.error.is_none(),
+        "the JSON after the notices is read"
+    );
+    desk.sim.clear_faults();
+    run(e, JobKind::Balance).await;
+    let p = e.provider("sim").unwrap();
+    assert_eq!(p.noisy_replies, 1);
+    assert!(p.noisy_reply_at.is_some());
+}

@@ -25,8 +25,8 @@
 //! `ACTION` is a wire name (`add`, `status`, `balance`, …). `FAULT` is one of
 //! `reset-after-accept` (the order is placed, the connection is closed without a reply),
 //! `reset-before-process` (closed without processing), `hang`, `html-200`, `malformed-json`,
-//! `php-warning`, `empty-body`, `rate-limit-text`, `429`, `5xx` (an HTTP 500..599 status), or
-//! `latency-MS`.
+//! `php-warning`, `php-notices-N` (N PHP notices before the JSON), `php-notice-holding-json`,
+//! `empty-body`, `rate-limit-text`, `429`, `5xx` (an HTTP 500..599 status), or `latency-MS`.
 
 use std::io::{BufRead, Write};
 use std::time::Duration;
@@ -155,6 +155,7 @@ fn parse_fault(name: &str) -> Option<Fault> {
         "html-200" => Fault::Html200,
         "malformed-json" => Fault::MalformedJson,
         "php-warning" => Fault::PhpWarningBeforeJson,
+        "php-notice-holding-json" => Fault::PhpNoticeHoldingJson,
         "empty-body" => Fault::EmptyBody,
         "rate-limit-text" => Fault::RateLimitText,
         "429" => Fault::TooManyRequests {
@@ -163,6 +164,8 @@ fn parse_fault(name: &str) -> Option<Fault> {
         _ => {
             if let Some(ms) = name.strip_prefix("latency-") {
                 Fault::Latency(Duration::from_millis(ms.parse().ok()?))
+            } else if let Some(n) = name.strip_prefix("php-notices-") {
+                Fault::PhpNotices(n.parse().ok()?)
             } else {
                 let code: u16 = name.parse().ok()?;
                 if !(500..600).contains(&code) {
