@@ -29,6 +29,7 @@ check: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	@scripts/check-guards.sh
+	@scripts/check-openapi.sh
 
 ui-check: deps
 	cd ui && npm run --silent typecheck && npm run --silent lint

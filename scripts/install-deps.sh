@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev xvfb xauth webkit2gtk-driver imagemagick
+  python3-venv
 )
 TAURI_DRIVER_VERSION=2.1.0
 
@@ -51,4 +52,13 @@ if [ -f ui/package-lock.json ]; then
     (cd ui && npm ci --no-audit --no-fund --loglevel=error)
     cp ui/package-lock.json "$stamp"
   fi
+fi
+
+# The OpenAPI validator `make check` runs over the local API's document (PyPI, in a venv).
+OPENAPI_VALIDATOR_VERSION=0.9.0
+venv=target/pyenv
+if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+  echo "install-deps: openapi-spec-validator $OPENAPI_VALIDATOR_VERSION (python venv in $venv)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
 fi

@@ -42,6 +42,8 @@ pub enum Command {
     Demo(crate::stats_cmd::DemoArgs),
     /// Run the scheduler (status, catalog, balance, cleanup) until Ctrl-C, SIGTERM or --for
     Daemon(crate::daemon_cmd::DaemonArgs),
+    /// Serve the local API (for your own site, bot or script) and run the scheduler
+    Serve(crate::serve_cmd::ServeArgs),
     /// Job health per job and provider (`jobs run <job>` runs one now)
     Jobs(crate::daemon_cmd::JobsArgs),
     /// The alerts inbox (`alerts read [IDS]` marks read)

@@ -11,6 +11,7 @@ mod input;
 mod order_cmd;
 mod output;
 mod provider;
+mod serve_cmd;
 mod services;
 mod stats_cmd;
 
@@ -61,6 +62,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Stats(a) => stats_cmd::stats(&engine, a, out),
         Command::Demo(a) => stats_cmd::demo(&engine, a, out),
         Command::Daemon(a) => daemon_cmd::daemon(&engine, a, out),
+        Command::Serve(a) => serve_cmd::serve(&engine, a, out),
         Command::Jobs(a) => daemon_cmd::jobs(&engine, a, out),
         Command::Alerts(a) => daemon_cmd::alerts(&engine, a, out),
         Command::Backup(a) => data_cmd::backup(&engine, a, out),

@@ -262,3 +262,85 @@ fn the_daemon_stops_cleanly_on_sigterm() {
         assert_ne!(j["state"], "running", "{j}");
     }
 }
+
+/// One HTTP/1.1 request to the local API; returns the status and the body.
+fn http(url: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    use std::io::Read;
+    let host = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let status = reply[9..12].parse().unwrap();
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_runs_the_local_api_with_a_token_shown_once() {
+    use std::io::{BufRead, BufReader};
+    let sim = sim();
+    let dir = desk(&sim);
+    let d = dir.path();
+    let mut child = command(d, &["--json", "serve", "--port", "0"])
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let started: Value = serde_json::from_str(&first).unwrap();
+    let url = started["url"].as_str().unwrap().to_string();
+    let token = started["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("smmd_") && token.len() == 69, "{token}");
+    let (status, body) = http(&url, "/api/smm/providers", Some(&token));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"name\":\"sim\""), "{body}");
+    assert!(
+        !body.contains(sim.handle.key().expose()),
+        "no key in {body}"
+    );
+    assert_eq!(http(&url, "/api/smm/providers", None).0, 401);
+    assert_eq!(http(&url, "/api/health", None).0, 200);
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    // A second start keeps the token (and does not print it); --new-token replaces it.
+    let (code, out, _) = run(d, &["--json", "serve", "--port", "0", "--for", "1"], None);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().next().unwrap().contains("\"token\":null"),
+        "{out}"
+    );
+    // Only the token's hash is kept: no file of the data folder holds the token.
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    files(d, &mut all);
+    assert!(!all.is_empty());
+    for f in all {
+        let bytes = std::fs::read(&f).unwrap();
+        let found = bytes.windows(token.len()).any(|w| w == token.as_bytes());
+        assert!(!found, "the token is in {}", f.display());
+    }
+}

@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document, generated from the routes and their types (never written by hand).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{ErrorBody, ErrorDetail};
+use crate::routes::{self, Lines, PlaceOrderBody, ProviderBody, ProviderRef, ProviderUpdateBody};
+use crate::views::*;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The token from SMM Desk (Settings › Local API, or `smmdesk serve --new-token`)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "SMM Desk local API",
+        description = "Place and track SMM orders through SMM Desk from your own site, bot or \
+                       script: the journal, idempotency and exact money of the app. Money is a \
+                       decimal string. An order whose outcome is unknown answers 202: never resend it.",
+        license(name = "MIT")
+    ),
+    paths(
+        routes::health,
+        routes::openapi,
+        routes::list_providers,
+        routes::add_provider,
+        routes::update_provider,
+        routes::delete_provider,
+        routes::toggle_provider,
+        routes::sync_provider,
+        routes::list_services,
+        routes::place_order,
+        routes::list_orders,
+        routes::get_order,
+        routes::refresh_order,
+        routes::refill_order,
+        routes::cancel_order,
+        routes::balances,
+        routes::stats,
+    ),
+    components(schemas(
+        ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
+        OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
+        BalancePoint, HealthView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
+        Lines
+    )),
+    modifiers(&BearerToken)
+)]
+struct ApiDoc;
+
+/// The document as JSON text.
+pub fn document() -> String {
+    ApiDoc::openapi()
+        .to_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// The document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
