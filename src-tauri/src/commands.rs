@@ -50,20 +50,25 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
 /// The saved language, theme and digit style, or `null` when the user has not chosen yet.
 #[tauri::command]
 #[specta::specta]
-pub fn get_ui_settings(state: State<'_, AppState>) -> Option<UiSettings> {
-    settings::load(&state.paths.config_dir)
+pub async fn get_ui_settings(state: State<'_, AppState>) -> Result<Option<UiSettings>, IpcError> {
+    let config_dir = state.paths.config_dir.clone();
+    blocking(move || Ok(settings::load(&config_dir))).await
 }
 
 /// Saves the language, theme and digit style; returns what was saved.
 #[tauri::command]
 #[specta::specta]
-pub fn set_ui_settings(
+pub async fn set_ui_settings(
     state: State<'_, AppState>,
     settings: UiSettings,
 ) -> Result<UiSettings, IpcError> {
-    settings::save(&state.paths.config_dir, &settings)?;
-    tracing::info!(language = ?settings.language, theme = ?settings.theme, digits = ?settings.digits, "UI settings saved");
-    Ok(settings)
+    let config_dir = state.paths.config_dir.clone();
+    blocking(move || {
+        settings::save(&config_dir, &settings)?;
+        tracing::info!(language = ?settings.language, theme = ?settings.theme, digits = ?settings.digits, "UI settings saved");
+        Ok(settings)
+    })
+    .await
 }
 
 /// Every command, for the invoke handler and the TypeScript export.
@@ -203,7 +208,9 @@ pub(crate) fn parse_optional_time(
         .transpose()
 }
 
-/// Runs store work on the blocking pool; a task that panicked is `app.task_failed`.
+/// Runs blocking work (SQLite, files) on the blocking pool, off the window's thread; a task
+/// that panicked is `app.task_failed`. Every command that does I/O is an `async fn` calling
+/// this (`tests/commands_off_main_thread.rs`).
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {

@@ -4,7 +4,7 @@ use serde::Serialize;
 use smm_engine::{Alert, AlertKind, AlertQuery};
 use tauri::State;
 
-use super::time;
+use super::{blocking, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -57,7 +57,7 @@ impl From<Alert> for AlertView {
 /// The inbox, newest first (`before_id` pages on).
 #[tauri::command]
 #[specta::specta]
-pub fn list_alerts(
+pub async fn list_alerts(
     state: State<'_, AppState>,
     unread_only: bool,
     before_id: Option<u32>,
@@ -68,23 +68,29 @@ pub fn list_alerts(
         before_id: before_id.map(i64::from),
         limit: limit.unwrap_or(100),
     };
-    let alerts = state.engine()?.list_alerts(&q)?;
-    Ok(alerts.into_iter().map(AlertView::from).collect())
+    let engine = state.engine()?;
+    blocking(move || {
+        let alerts = engine.list_alerts(&q)?;
+        Ok(alerts.into_iter().map(AlertView::from).collect())
+    })
+    .await
 }
 
 /// How many alerts are unread.
 #[tauri::command]
 #[specta::specta]
-pub fn unread_alert_count(state: State<'_, AppState>) -> Result<u32, IpcError> {
-    let n = state.engine()?.unread_alert_count()?;
+pub async fn unread_alert_count(state: State<'_, AppState>) -> Result<u32, IpcError> {
+    let engine = state.engine()?;
+    let n = blocking(move || Ok(engine.unread_alert_count()?)).await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Marks alerts read (all unread ones when `ids` is empty); returns how many changed.
 #[tauri::command]
 #[specta::specta]
-pub fn mark_alerts_read(state: State<'_, AppState>, ids: Vec<u32>) -> Result<u32, IpcError> {
+pub async fn mark_alerts_read(state: State<'_, AppState>, ids: Vec<u32>) -> Result<u32, IpcError> {
     let ids: Vec<i64> = ids.into_iter().map(i64::from).collect();
-    let n = state.engine()?.mark_alerts_read(&ids)?;
+    let engine = state.engine()?;
+    let n = blocking(move || Ok(engine.mark_alerts_read(&ids)?)).await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }

@@ -7,7 +7,7 @@ use smm_engine::catalog::{
 use smm_engine::{CatalogDiff, CatalogService, Platform, ServiceQuery};
 use tauri::State;
 
-use super::{money, parse_money, time};
+use super::{blocking, money, parse_money, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -329,11 +329,13 @@ pub async fn sync_catalog(state: State<'_, AppState>, name: String) -> Result<Di
 /// Searches the catalog (one page).
 #[tauri::command]
 #[specta::specta]
-pub fn list_services(
+pub async fn list_services(
     state: State<'_, AppState>,
     filter: ServiceFilter,
 ) -> Result<ServicePageView, IpcError> {
-    let page = state.engine()?.list_services(&filter.into_query()?)?;
+    let q = filter.into_query()?;
+    let engine = state.engine()?;
+    let page = blocking(move || Ok(engine.list_services(&q)?)).await?;
     Ok(ServicePageView {
         total: page.total,
         services: page.services.into_iter().map(ServiceView::from).collect(),
@@ -343,29 +345,37 @@ pub fn list_services(
 /// One service by its local id.
 #[tauri::command]
 #[specta::specta]
-pub fn get_service(state: State<'_, AppState>, id: i32) -> Result<ServiceView, IpcError> {
-    Ok(state.engine()?.service(id.into())?.into())
+pub async fn get_service(state: State<'_, AppState>, id: i32) -> Result<ServiceView, IpcError> {
+    let engine = state.engine()?;
+    Ok(blocking(move || Ok(engine.service(id.into())?))
+        .await?
+        .into())
 }
 
 /// The latest catalog changes (newest first, at most 1000).
 #[tauri::command]
 #[specta::specta]
-pub fn catalog_changes(state: State<'_, AppState>) -> Result<Vec<ChangeView>, IpcError> {
-    let changes = state.engine()?.catalog_changes(&ChangeQuery {
-        limit: Some(1000),
-        ..ChangeQuery::default()
-    })?;
+pub async fn catalog_changes(state: State<'_, AppState>) -> Result<Vec<ChangeView>, IpcError> {
+    let engine = state.engine()?;
+    let changes = blocking(move || {
+        Ok(engine.catalog_changes(&ChangeQuery {
+            limit: Some(1000),
+            ..ChangeQuery::default()
+        })?)
+    })
+    .await?;
     Ok(changes.into_iter().map(ChangeView::from).collect())
 }
 
 /// The categories (of one provider, or all) with their service counts.
 #[tauri::command]
 #[specta::specta]
-pub fn catalog_categories(
+pub async fn catalog_categories(
     state: State<'_, AppState>,
     provider: Option<String>,
 ) -> Result<Vec<CategoryView>, IpcError> {
-    let cats = state.engine()?.catalog_categories(provider.as_deref())?;
+    let engine = state.engine()?;
+    let cats = blocking(move || Ok(engine.catalog_categories(provider.as_deref())?)).await?;
     Ok(cats
         .into_iter()
         .map(|c| CategoryView {
@@ -378,7 +388,7 @@ pub fn catalog_categories(
 /// The same offer compared across providers, the cheapest marked.
 #[tauri::command]
 #[specta::specta]
-pub fn compare_offers(
+pub async fn compare_offers(
     state: State<'_, AppState>,
     search: Option<String>,
     platform: Option<String>,
@@ -389,6 +399,7 @@ pub fn compare_offers(
         search: some(search),
         limit: Some(100),
     };
-    let groups = state.engine()?.compare_offers(&q)?;
+    let engine = state.engine()?;
+    let groups = blocking(move || Ok(engine.compare_offers(&q)?)).await?;
     Ok(groups.into_iter().map(OfferGroupView::from).collect())
 }

@@ -289,12 +289,19 @@ pub(crate) fn state_name(s: JobState) -> &'static str {
 /// Every provider's balance, threshold and health.
 #[tauri::command]
 #[specta::specta]
-pub fn provider_balances(state: State<'_, AppState>) -> Result<Vec<ProviderBalanceView>, IpcError> {
+pub async fn provider_balances(
+    state: State<'_, AppState>,
+) -> Result<Vec<ProviderBalanceView>, IpcError> {
     let engine = state.engine()?;
-    let health = engine.provider_health()?;
-    let jobs = engine.job_health()?;
-    Ok(engine
-        .list_providers()?
+    let (providers, health, jobs) = blocking(move || {
+        Ok((
+            engine.list_providers()?,
+            engine.provider_health()?,
+            engine.job_health()?,
+        ))
+    })
+    .await?;
+    Ok(providers
         .into_iter()
         .map(|p| {
             let h = health.iter().find(|h| h.provider == p.name);
@@ -325,7 +332,7 @@ pub fn provider_balances(state: State<'_, AppState>) -> Result<Vec<ProviderBalan
 /// Sets (or with `null`, clears) a provider's low-balance threshold.
 #[tauri::command]
 #[specta::specta]
-pub fn set_low_balance_threshold(
+pub async fn set_low_balance_threshold(
     state: State<'_, AppState>,
     provider: String,
     threshold: Option<String>,
@@ -334,12 +341,16 @@ pub fn set_low_balance_threshold(
         .filter(|t| !t.trim().is_empty())
         .map(|t| parse_money("threshold", &t))
         .transpose()?;
-    state.engine()?.update_provider(
-        &provider,
-        smm_engine::ProviderUpdate {
-            low_balance_threshold: Some(threshold),
-            ..Default::default()
-        },
-    )?;
-    Ok(())
+    let engine = state.engine()?;
+    blocking(move || {
+        engine.update_provider(
+            &provider,
+            smm_engine::ProviderUpdate {
+                low_balance_threshold: Some(threshold),
+                ..Default::default()
+            },
+        )?;
+        Ok(())
+    })
+    .await
 }

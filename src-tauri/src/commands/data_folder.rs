@@ -7,7 +7,7 @@ use serde::Serialize;
 use smm_engine::data::{self, MoveMode};
 use smm_engine::paths::{AppPaths, DataDirSource};
 use smm_engine::KeyStoreChoice;
-use tauri::State;
+use tauri::{Manager, State};
 
 use super::blocking;
 use crate::error::IpcError;
@@ -52,11 +52,17 @@ fn view(state: &AppState) -> DataFolderView {
     }
 }
 
+/// [`view`] on the blocking pool (it looks on disk for a staged restore).
+async fn view_off_main(app: &tauri::AppHandle) -> Result<DataFolderView, IpcError> {
+    let app = app.clone();
+    blocking(move || Ok(view(&app.state::<AppState>()))).await
+}
+
 /// The data folder, why it is the one it is, and the state of a restore.
 #[tauri::command]
 #[specta::specta]
-pub fn data_folder(state: State<'_, AppState>) -> DataFolderView {
-    view(&state)
+pub async fn data_folder(app: tauri::AppHandle) -> Result<DataFolderView, IpcError> {
+    view_off_main(&app).await
 }
 
 /// A backup file that passed every check, shown in the confirmation.
@@ -112,6 +118,7 @@ pub async fn choose_backup_file(
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_database(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     path: String,
 ) -> Result<DataFolderView, IpcError> {
@@ -125,15 +132,16 @@ pub async fn restore_database(
         )?)
     })
     .await?;
-    Ok(view(&state))
+    view_off_main(&app).await
 }
 
 /// Drops a staged restore.
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_restore(state: State<'_, AppState>) -> Result<DataFolderView, IpcError> {
-    data::cancel_restore(&state.paths)?;
-    Ok(view(&state))
+pub async fn cancel_restore(app: tauri::AppHandle) -> Result<DataFolderView, IpcError> {
+    let paths = app.state::<AppState>().paths.clone();
+    blocking(move || Ok(data::cancel_restore(&paths)?)).await?;
+    view_off_main(&app).await
 }
 
 /// End-to-end tests only: `restart_app` quits instead of starting the app again (a relaunched
@@ -178,11 +186,14 @@ pub async fn choose_data_folder(
         return Ok(None);
     };
     let under = AppPaths::under(path.clone());
-    let holds_data = under.database_file().exists()
-        || under
-            .config_dir
-            .join(smm_engine::secrets::KEY_FILE_NAME)
-            .exists();
+    let holds_data = blocking(move || {
+        Ok(under.database_file().exists()
+            || under
+                .config_dir
+                .join(smm_engine::secrets::KEY_FILE_NAME)
+                .exists())
+    })
+    .await?;
     Ok(Some(FolderChoiceView {
         path: path.display().to_string(),
         holds_data,
@@ -264,30 +275,38 @@ pub struct StartupProblemView {
 /// Why the engine could not be opened, or `null` when it was.
 #[tauri::command]
 #[specta::specta]
-pub fn startup_problem(state: State<'_, AppState>) -> Option<StartupProblemView> {
-    let error = state.engine().err()?;
-    let folder_choice = error.code.starts_with("data_dir.pointer_");
-    let pointer = AppPaths::pointer_file();
-    let chosen_folder = pointer
-        .as_ref()
-        .filter(|_| folder_choice)
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty());
-    Some(StartupProblemView {
-        folder_choice,
-        data_dir: state.paths.data_dir.display().to_string(),
-        pointer_file: pointer.map(|p| p.display().to_string()),
-        chosen_folder,
-        error,
+pub async fn startup_problem(
+    state: State<'_, AppState>,
+) -> Result<Option<StartupProblemView>, IpcError> {
+    let Err(error) = state.engine() else {
+        return Ok(None);
+    };
+    let data_dir = state.paths.data_dir.display().to_string();
+    blocking(move || {
+        let folder_choice = error.code.starts_with("data_dir.pointer_");
+        let pointer = AppPaths::pointer_file();
+        let chosen_folder = pointer
+            .as_ref()
+            .filter(|_| folder_choice)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .map(|text| text.trim().to_string())
+            .filter(|text| !text.is_empty());
+        Ok(Some(StartupProblemView {
+            folder_choice,
+            data_dir,
+            pointer_file: pointer.map(|p| p.display().to_string()),
+            chosen_folder,
+            error,
+        }))
     })
+    .await
 }
 
 /// Forgets the data folder chosen in Settings (deletes the pointer file; the folder itself is
 /// left as it is) and restarts over the default folder. Only while that choice is the problem.
 #[tauri::command]
 #[specta::specta]
-pub fn use_default_data_folder(
+pub async fn use_default_data_folder(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
 ) -> Result<(), IpcError> {
@@ -301,20 +320,25 @@ pub fn use_default_data_folder(
             "the data folder is usable; change it in Settings instead",
         ));
     }
-    if let Some(pointer) = AppPaths::pointer_file() {
-        match std::fs::remove_file(&pointer) {
-            Ok(()) => {
-                tracing::warn!(pointer = %pointer.display(), "chosen data folder forgotten: back to the default folder")
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(IpcError::from(smm_engine::paths::PathsError::Pointer {
-                    file: pointer,
-                    source,
-                }))
-            }
-        }
-    }
+    blocking(forget_chosen_folder).await?;
     restart_app(app);
     Ok(())
+}
+
+/// Deletes the pointer file (a missing one is fine).
+fn forget_chosen_folder() -> Result<(), IpcError> {
+    let Some(pointer) = AppPaths::pointer_file() else {
+        return Ok(());
+    };
+    match std::fs::remove_file(&pointer) {
+        Ok(()) => {
+            tracing::warn!(pointer = %pointer.display(), "chosen data folder forgotten: back to the default folder");
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(IpcError::from(smm_engine::paths::PathsError::Pointer {
+            file: pointer,
+            source,
+        })),
+    }
 }

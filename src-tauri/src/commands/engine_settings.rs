@@ -6,6 +6,7 @@ use smm_engine::scheduler::timing;
 use smm_engine::AlertKind;
 use tauri::State;
 
+use super::blocking;
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -69,15 +70,18 @@ fn all(engine: &smm_engine::Engine) -> Result<Vec<EngineSettingView>, IpcError> 
 /// The engine's settings with their defaults.
 #[tauri::command]
 #[specta::specta]
-pub fn engine_settings(state: State<'_, AppState>) -> Result<Vec<EngineSettingView>, IpcError> {
-    all(&state.engine()?)
+pub async fn engine_settings(
+    state: State<'_, AppState>,
+) -> Result<Vec<EngineSettingView>, IpcError> {
+    let engine = state.engine()?;
+    blocking(move || all(&engine)).await
 }
 
 /// Changes one engine setting (checked against its kind) and makes the scheduler re-read
 /// its schedule; returns every setting.
 #[tauri::command]
 #[specta::specta]
-pub fn set_engine_setting(
+pub async fn set_engine_setting(
     state: State<'_, AppState>,
     key: String,
     value: String,
@@ -101,10 +105,14 @@ pub fn set_engine_setting(
     } else {
         return Err(IpcError::input("key", format!("{key:?} is not a setting")));
     }
-    engine.set_setting(&key, value)?;
-    engine.reschedule_jobs();
-    tracing::info!(%key, %value, "engine setting changed");
-    all(&engine)
+    let value = value.to_string();
+    blocking(move || {
+        engine.set_setting(&key, &value)?;
+        engine.reschedule_jobs();
+        tracing::info!(%key, %value, "engine setting changed");
+        all(&engine)
+    })
+    .await
 }
 
 /// Where the master key lives.
@@ -165,7 +173,7 @@ pub async fn backup_database(
         std::fs::remove_file(&path)
             .map_err(|e| IpcError::new("io.failed", format!("replacing the backup file: {e}")))?;
     }
-    let bytes = super::blocking({
+    let bytes = blocking({
         let path = path.clone();
         move || Ok(engine.store().backup_to(&path)?)
     })

@@ -6,7 +6,7 @@ use smm_engine::JobKind;
 use tauri::State;
 
 use super::dashboard::state_name;
-use super::time;
+use super::{blocking, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -42,17 +42,17 @@ pub struct JobHealthView {
 /// The health of every job: per provider (by display name), then cleanup.
 #[tauri::command]
 #[specta::specta]
-pub fn job_health(state: State<'_, AppState>) -> Result<Vec<JobHealthView>, IpcError> {
+pub async fn job_health(state: State<'_, AppState>) -> Result<Vec<JobHealthView>, IpcError> {
     let engine = state.engine()?;
-    let providers = engine.list_providers()?;
+    let (providers, jobs) =
+        blocking(move || Ok((engine.list_providers()?, engine.job_health()?))).await?;
     let display = |name: &str| {
         providers
             .iter()
             .find(|p| p.name == name)
             .map(|p| p.display_name.clone())
     };
-    let mut out: Vec<JobHealthView> = engine
-        .job_health()?
+    let mut out: Vec<JobHealthView> = jobs
         .into_iter()
         .map(|j| JobHealthView {
             job: j.job.as_str().into(),
@@ -101,9 +101,14 @@ pub async fn run_job_now(
             "this job runs per provider: name one",
         ));
     }
-    let provider = provider.as_deref().filter(|_| kind.per_provider());
-    if !engine.wake_job(kind, provider)? {
-        engine.run_job(kind, provider).await?;
+    let provider = provider.filter(|_| kind.per_provider());
+    let woken = blocking({
+        let (engine, provider) = (engine.clone(), provider.clone());
+        move || Ok(engine.wake_job(kind, provider.as_deref())?)
+    })
+    .await?;
+    if !woken {
+        engine.run_job(kind, provider.as_deref()).await?;
     }
     Ok(())
 }

@@ -222,13 +222,24 @@ pub struct OrderDetailView {
 /// One order's detail.
 #[tauri::command]
 #[specta::specta]
-pub fn order_detail(state: State<'_, AppState>, id: i32) -> Result<OrderDetailView, IpcError> {
+pub async fn order_detail(
+    state: State<'_, AppState>,
+    id: i32,
+) -> Result<OrderDetailView, IpcError> {
     let engine = state.engine()?;
     let id = i64::from(id);
+    let (order, events, refills, cancels) = blocking(move || {
+        Ok((
+            engine.order(id)?,
+            engine.order_events(id)?,
+            engine.order_refills(id)?,
+            engine.cancel_requests(id)?,
+        ))
+    })
+    .await?;
     Ok(OrderDetailView {
-        order: engine.order(id)?.into(),
-        events: engine
-            .order_events(id)?
+        order: order.into(),
+        events: events
             .into_iter()
             .map(|e| OrderEventView {
                 at: time(e.at),
@@ -237,8 +248,7 @@ pub fn order_detail(state: State<'_, AppState>, id: i32) -> Result<OrderDetailVi
                 detail: e.detail.to_string(),
             })
             .collect(),
-        refills: engine
-            .order_refills(id)?
+        refills: refills
             .into_iter()
             .map(|r| RefillView {
                 id: r.id,
@@ -248,8 +258,7 @@ pub fn order_detail(state: State<'_, AppState>, id: i32) -> Result<OrderDetailVi
                 requested_at: time(r.requested_at),
             })
             .collect(),
-        cancels: engine
-            .cancel_requests(id)?
+        cancels: cancels
             .into_iter()
             .map(|c| CancelRequestView {
                 id: c.id,

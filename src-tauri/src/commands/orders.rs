@@ -10,7 +10,7 @@ use smm_engine::{NewOrder, Order, OrderStatus};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{money, time};
+use super::{blocking, money, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -267,9 +267,13 @@ impl From<MassOrderReport> for MassReportView {
 /// Checks an order and estimates its cost; writes nothing.
 #[tauri::command]
 #[specta::specta]
-pub fn quote_order(state: State<'_, AppState>, order: NewOrder) -> Result<QuoteView, IpcError> {
+pub async fn quote_order(
+    state: State<'_, AppState>,
+    order: NewOrder,
+) -> Result<QuoteView, IpcError> {
+    let engine = state.engine()?;
     // `OrderQuote` is not re-exported by the engine, so its fields are read here.
-    let q = state.engine()?.quote_order(&order)?;
+    let q = blocking(move || Ok(engine.quote_order(&order)?)).await?;
     Ok(QuoteView {
         quantity: q.quantity,
         runs: q.runs,
@@ -300,12 +304,14 @@ pub async fn refresh_order(state: State<'_, AppState>, id: i32) -> Result<OrderV
 /// Checks every line of a mass order against the catalog; writes nothing.
 #[tauri::command]
 #[specta::specta]
-pub fn check_mass_order(
+pub async fn check_mass_order(
     state: State<'_, AppState>,
     provider: String,
     text: String,
 ) -> Result<MassPreviewView, IpcError> {
-    Ok(state.engine()?.check_mass_order(&provider, &text)?.into())
+    let engine = state.engine()?;
+    let preview = blocking(move || Ok(engine.check_mass_order(&provider, &text)?)).await?;
+    Ok(preview.into())
 }
 
 /// Places the valid lines of a mass order, reporting each line on `progress`.

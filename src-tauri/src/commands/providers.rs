@@ -1,11 +1,11 @@
 //! Provider commands: presets, list, add, edit, enable/disable, remove, test, sync, demo.
 
 use serde::{Deserialize, Serialize};
-use smm_engine::{ApiKey, NewProvider, Provider, ProviderUpdate, ServiceQuery};
+use smm_engine::{ApiKey, Engine, NewProvider, Provider, ProviderUpdate, ServiceQuery};
 use tauri::State;
 
 use super::catalog::DiffView;
-use super::{money, time};
+use super::{blocking, money, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -136,9 +136,9 @@ pub struct DemoView {
     pub diff: DiffView,
 }
 
-fn view(state: &AppState, p: Provider) -> Result<ProviderView, IpcError> {
-    let services = state
-        .engine()?
+/// A provider with its count of live services (a query: call it on the blocking pool).
+fn view(engine: &Engine, p: Provider) -> Result<ProviderView, IpcError> {
+    let services = engine
         .list_services(&ServiceQuery {
             provider: Some(p.name.clone()),
             limit: Some(1),
@@ -168,29 +168,37 @@ pub fn provider_presets(state: State<'_, AppState>) -> Result<Vec<PresetView>, I
 /// Every live provider, highest priority first.
 #[tauri::command]
 #[specta::specta]
-pub fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderView>, IpcError> {
-    let providers = state.engine()?.list_providers()?;
-    providers.into_iter().map(|p| view(&state, p)).collect()
+pub async fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderView>, IpcError> {
+    let engine = state.engine()?;
+    blocking(move || {
+        let providers = engine.list_providers()?;
+        providers.into_iter().map(|p| view(&engine, p)).collect()
+    })
+    .await
 }
 
 /// Adds a provider; every field is checked by the engine before anything is written.
 #[tauri::command]
 #[specta::specta]
-pub fn add_provider(
+pub async fn add_provider(
     state: State<'_, AppState>,
     input: ProviderInput,
 ) -> Result<ProviderView, IpcError> {
     let mut new = NewProvider::new(input.name, input.api_url, ApiKey::new(input.api_key));
     new.display_name = Some(input.display_name).filter(|d| !d.trim().is_empty());
     new.priority = input.priority.into();
-    let p = state.engine()?.add_provider(new)?;
-    view(&state, p)
+    let engine = state.engine()?;
+    blocking(move || {
+        let p = engine.add_provider(new)?;
+        view(&engine, p)
+    })
+    .await
 }
 
 /// Changes a provider's display name, URL, priority and (when given) key.
 #[tauri::command]
 #[specta::specta]
-pub fn update_provider(
+pub async fn update_provider(
     state: State<'_, AppState>,
     name: String,
     edit: ProviderEdit,
@@ -202,28 +210,40 @@ pub fn update_provider(
         priority: Some(edit.priority.into()),
         ..ProviderUpdate::default()
     };
-    let p = state.engine()?.update_provider(&name, update)?;
-    view(&state, p)
+    let engine = state.engine()?;
+    blocking(move || {
+        let p = engine.update_provider(&name, update)?;
+        view(&engine, p)
+    })
+    .await
 }
 
 /// Enables or disables a provider.
 #[tauri::command]
 #[specta::specta]
-pub fn set_provider_active(
+pub async fn set_provider_active(
     state: State<'_, AppState>,
     name: String,
     active: bool,
 ) -> Result<ProviderView, IpcError> {
-    let p = state.engine()?.set_provider_active(&name, active)?;
-    view(&state, p)
+    let engine = state.engine()?;
+    blocking(move || {
+        let p = engine.set_provider_active(&name, active)?;
+        view(&engine, p)
+    })
+    .await
 }
 
 /// Removes a provider; its orders and history are kept.
 #[tauri::command]
 #[specta::specta]
-pub fn remove_provider(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    state.engine()?.remove_provider(&name)?;
-    Ok(())
+pub async fn remove_provider(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    let engine = state.engine()?;
+    blocking(move || {
+        engine.remove_provider(&name)?;
+        Ok(())
+    })
+    .await
 }
 
 /// "Test connection": asks the provider for its balance.
@@ -248,7 +268,11 @@ pub async fn start_demo(state: State<'_, AppState>) -> Result<DemoView, IpcError
     let engine = state.engine()?;
     let mut running = state.demo.lock().await;
     let demo = engine.start_demo(state.demo_services).await?;
-    let provider = view(&state, demo.provider.clone())?;
+    let provider = blocking({
+        let (engine, p) = (engine.clone(), demo.provider.clone());
+        move || view(&engine, p)
+    })
+    .await?;
     let diff = DiffView::from(&demo.diff);
     // Replacing a previous run stops its server.
     *running = Some(demo);
