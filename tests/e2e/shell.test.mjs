@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { launch, shellReady } from "./webdriver.mjs";
+import { launch, shellReady, tempDataDir } from "./webdriver.mjs";
 
 const SCREENS = ["dashboard", "providers", "catalog", "newOrder", "massOrder", "orders", "alerts", "settings"];
 const TITLES = {
@@ -150,4 +150,34 @@ test("the language and theme survive a restart", async (t) => {
   assert.deepEqual(await again.htmlLangDir(), { lang: "ar", dir: "rtl", dark: true });
   assert.equal(await again.text("[data-testid=screen-title]"), "لوحة المعلومات");
   await again.screenshot("ar-dashboard-after-restart");
+});
+
+test("Settings says where a key-file master key lives and what it means for backups, in both languages", async (t) => {
+  // The key store is forced to the file so the test does not depend on the machine's keychain.
+  const dataDir = tempDataDir("key-file");
+  const { session } = await launch(t, "key-file", dataDir, { SMM_DESK_KEY_STORE: "file" });
+  await session.goTo("settings");
+  const keyFile = join(dataDir, "config", "master.key");
+  await session.waitFor("the key file in Settings", async () => (await session.text("[data-testid=key-store]")).includes(keyFile));
+  const show = "document.querySelector('[data-testid=key-file-note]').scrollIntoView({ block: 'center' }); return true;";
+  await session.waitFor("the key-file note", () => session.find("[data-testid=key-file-note]"));
+  assert.equal(await session.execute("return document.querySelectorAll('[data-testid=key-file-note]').length;"), 1);
+  // SMM_DESK_DATA_DIR puts the config folder, and so the key file, inside the data folder.
+  assert.equal(
+    await session.execute("return document.querySelector('[data-testid=key-file-note]').dataset.inDataFolder;"),
+    "true",
+  );
+  const en = await session.text("[data-testid=key-file-note]");
+  assert.match(en, /The master key is a file on this computer/);
+  assert.match(en, /a copy of the whole folder carries the key/);
+  await session.execute(show);
+  await session.screenshot("en-settings-key-file");
+
+  await switchLanguage(session, "ar");
+  await session.waitFor("the Arabic note", async () =>
+    (await session.text("[data-testid=key-file-note]")).includes("المفتاح الرئيسي ملف على هذا الجهاز"),
+  );
+  await session.execute(show);
+  await session.screenshot("ar-settings-key-file");
+  assert.deepEqual(await cspViolations(session), []);
 });

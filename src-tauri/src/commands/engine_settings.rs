@@ -123,6 +123,8 @@ pub struct KeyStoreView {
     pub kind: String,
     /// The key file, when it is one.
     pub path: Option<String>,
+    /// The key file is inside the data folder (a copy of the folder carries the key).
+    pub in_data_folder: bool,
 }
 
 /// Where the master key that encrypts the API keys lives.
@@ -133,10 +135,12 @@ pub fn key_store(state: State<'_, AppState>) -> Result<KeyStoreView, IpcError> {
         smm_engine::KeyStore::Keychain => KeyStoreView {
             kind: "keychain".into(),
             path: None,
+            in_data_folder: false,
         },
         smm_engine::KeyStore::KeyFile(p) => KeyStoreView {
             kind: "key_file".into(),
             path: Some(p.display().to_string()),
+            in_data_folder: p.starts_with(&state.paths.data_dir),
         },
     })
 }

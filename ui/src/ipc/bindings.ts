@@ -727,6 +727,8 @@ export type KeyStoreView_Deserialize = {
 	kind: string,
 	/**  The key file, when it is one. */
 	path?: string | null,
+	/**  The key file is inside the data folder (a copy of the folder carries the key). */
+	inDataFolder: boolean,
 };
 
 /**  Where the master key lives. */
@@ -735,6 +737,8 @@ export type KeyStoreView_Serialize = {
 	kind: string,
 	/**  The key file, when it is one. */
 	path: string | null,
+	/**  The key file is inside the data folder (a copy of the folder carries the key). */
+	inDataFolder: boolean,
 };
 
 /**  The language of the interface. */

@@ -205,15 +205,33 @@ function KeyStoreRow({ Row }: { Row: RowType }) {
   const { t } = useTranslation();
   const ks = useQuery({ queryKey: ["key_store"], queryFn: () => commands.keyStore() });
   return (
-    <Row label={t("settings.masterKey")} hint={t("settings.masterKeyHint")}>
-      <span className="max-w-md text-end text-sm text-fg" data-testid="key-store" data-kind={ks.data?.kind ?? ""}>
-        {ks.data === undefined ? "…" : ks.data.kind === "keychain" ? t("settings.keychain") : (
-          <>
-            {t("settings.keyFile")}{" "}
-            <span dir="ltr" className="font-mono text-[13px] break-all">{ks.data.path}</span>
-          </>
-        )}
-      </span>
-    </Row>
+    <>
+      <Row label={t("settings.masterKey")} hint={t("settings.masterKeyHint")}>
+        <span className="max-w-md text-end text-sm text-fg" data-testid="key-store" data-kind={ks.data?.kind ?? ""}>
+          {ks.data === undefined ? "…" : ks.data.kind === "keychain" ? t("settings.keychain") : (
+            <>
+              {t("settings.keyFile")}{" "}
+              <span dir="ltr" className="font-mono text-[13px] break-all">{ks.data.path}</span>
+            </>
+          )}
+        </span>
+      </Row>
+      {ks.data?.kind === "key_file" && <KeyFileNote inDataFolder={ks.data.inDataFolder} />}
+    </>
+  );
+}
+
+/** Without a keychain the master key is a file: what that means for backups (said here only). */
+function KeyFileNote({ inDataFolder }: { inDataFolder: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="px-5 py-4">
+      <div role="note" className="flex flex-col gap-1.5 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm text-fg"
+        data-testid="key-file-note" data-in-data-folder={inDataFolder}>
+        <strong className="font-semibold">{t("settings.keyFileNoteTitle")}</strong>
+        <p>{t("settings.keyFileNote")}</p>
+        <p>{inDataFolder ? t("settings.keyFileInDataFolder") : t("settings.keyFileApart")}</p>
+      </div>
+    </div>
   );
 }

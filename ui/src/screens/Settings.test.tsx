@@ -111,6 +111,37 @@ describe("job intervals in friendly units", () => {
   });
 });
 
+describe("where the master key lives", () => {
+  it("says once, in Settings, that a key file must be backed up and kept apart from the data", async () => {
+    await renderScreen(<Settings />, {
+      key_store: () => ({ kind: "key_file", path: "/home/u/.config/smm-desk/master.key", inDataFolder: false }),
+    });
+    const note = await screen.findByTestId("key-file-note");
+    expect(screen.getByTestId("key-store").textContent).toContain("/home/u/.config/smm-desk/master.key");
+    expect(note.textContent).toContain("No system keychain is in use");
+    expect(note.textContent).toContain("can open neither your data nor its backups");
+    expect(note.textContent).toContain("whoever has both can read your API keys");
+    expect(screen.getAllByTestId("key-file-note")).toHaveLength(1);
+  });
+
+  it("warns that a copy of the data folder carries a key file kept inside it, in Arabic too", async () => {
+    await renderScreen(<Settings />, {
+      key_store: () => ({ kind: "key_file", path: "/data/smm/config/master.key", inDataFolder: true }),
+    }, "ar");
+    const note = await screen.findByTestId("key-file-note");
+    expect(note.textContent).toContain("المفتاح الرئيسي ملف على هذا الجهاز");
+    expect(note.textContent).toContain("داخل مجلد البيانات");
+  });
+
+  it("says nothing more when the key is in the system keychain", async () => {
+    await renderScreen(<Settings />, { key_store: () => ({ kind: "keychain", path: null, inDataFolder: false }) });
+    await waitFor(() => {
+      expect(screen.getByTestId("key-store").dataset.kind).toBe("keychain");
+    });
+    expect(screen.queryByTestId("key-file-note")).toBeNull();
+  });
+});
+
 describe("the digit style", () => {
   it("writes numbers, money and durations with Arabic-Indic digits when chosen, in either language", () => {
     expect(formatCount(1234, "en")).toBe("1,234");

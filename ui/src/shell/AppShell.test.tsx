@@ -102,7 +102,7 @@ describe("the app shell", () => {
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return Promise.reject({ code: "settings.not_saved", message: "disk full" });
       }
-      if (cmd === "key_store") return { kind: "keychain", path: null };
+      if (cmd === "key_store") return { kind: "keychain", path: null, inDataFolder: false };
       if (cmd === "engine_settings" || cmd === "job_health") return [];
       return null;
     });

@@ -63,7 +63,7 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
       case "data_folder":
         return { dataDir: "/tmp/smm-test", source: "env", changeable: false, restorePending: false, restoreBlocked: false, restoredPrevious: null };
       case "key_store":
-        return { kind: "key_file", path: "/tmp/smm-test/config/master.key" };
+        return { kind: "key_file", path: "/tmp/smm-test/config/master.key", inDataFolder: true };
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
