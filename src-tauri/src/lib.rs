@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod error;
 pub mod events;
 pub mod settings;
+pub mod window_state;
 
 use smm_engine::demo::{DemoPanel, DEFAULT_DEMO_SERVICES};
 use smm_engine::paths::{AppPaths, DataDirSource, PathsError};
@@ -128,11 +129,7 @@ pub fn run(paths: AppPaths, data_folder_problem: Option<PathsError>) -> tauri::R
                 .callback(|app, _args, _cwd| focus_main_window(app))
                 .build(),
         )
-        .plugin(
-            tauri_plugin_window_state::Builder::new()
-                .with_filename(window_state_file.to_string_lossy())
-                .build(),
-        )
+        .plugin(window_state::plugin(&window_state_file))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
@@ -189,7 +186,8 @@ fn fnv1a(path: &std::path::Path) -> u64 {
 }
 
 /// Creates the main window from its `tauri.conf.json` entry, with the webview's own storage
-/// under the data folder so each data folder (and each test) is isolated.
+/// under the data folder so each data folder (and each test) is isolated; the window-state
+/// plugin gives it its size and place from the last run.
 fn open_main_window(app: &tauri::App, webview_dir: std::path::PathBuf) -> tauri::Result<()> {
     let config = app
         .config()
@@ -199,8 +197,9 @@ fn open_main_window(app: &tauri::App, webview_dir: std::path::PathBuf) -> tauri:
         .find(|w| w.label == MAIN_WINDOW)
         .cloned()
         .expect("tauri.conf.json declares the main window");
-    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+    let window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
         .data_directory(webview_dir)
         .build()?;
+    window_state::save_when_settled(&window);
     Ok(())
 }

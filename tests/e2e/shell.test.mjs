@@ -152,6 +152,29 @@ test("the language and theme survive a restart", async (t) => {
   await again.screenshot("ar-dashboard-after-restart");
 });
 
+test("the window keeps its size across launches", async (t) => {
+  const { driver, session, dataDir } = await launch(t, "window-size");
+  await session.cmd("POST", "/window/rect", { width: 1000, height: 700 });
+  const resized = await session.cmd("GET", "/window/rect");
+  assert.deepEqual([resized.width, resized.height], [1000, 700], "the window took the new size");
+  // Written shortly after the resize, not only on a clean exit (a killed app keeps it too).
+  const stateFile = join(dataDir, "config", "window-state.json");
+  await session.waitFor("the saved window size", () => {
+    try {
+      const saved = JSON.parse(readFileSync(stateFile, "utf8")).main;
+      return saved.width === 1000 && saved.height === 700;
+    } catch {
+      return false;
+    }
+  });
+  await session.close();
+
+  const again = await driver.newSession();
+  await shellReady(again);
+  const rect = await again.cmd("GET", "/window/rect");
+  assert.deepEqual([rect.width, rect.height], [1000, 700], "the size of the last run");
+});
+
 test("Settings says where a key-file master key lives and what it means for backups, in both languages", async (t) => {
   // The key store is forced to the file so the test does not depend on the machine's keychain.
   const dataDir = tempDataDir("key-file");
