@@ -1,12 +1,15 @@
 # SMM Desk — the two commands a new user needs:
 #   make run    install what is missing, build the UI and the app, start SMM Desk
 #   make test   every check and test: fmt, clippy, guards, Rust tests, UI checks and tests, end-to-end
+# And for shipping (README › Install):
+#   make package       the release .deb: target/release/bundle/deb/
+#   make package-test  that .deb, unpacked, started over WebDriver (not part of `make test`)
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps ui app check guards rust-test ui-check ui-test e2e
+.PHONY: run test deps ui app check guards rust-test ui-check ui-test e2e package package-test
 
 deps:
 	@scripts/install-deps.sh
@@ -45,3 +48,19 @@ e2e: app
 
 test: check ui-check rust-test ui-test e2e
 	@echo "make test: all checks and tests passed"
+
+# The release build in production mode (the UI embedded and served over Tauri's own protocol,
+# which plain `cargo build` does not switch on), by the Tauri CLI from ui/node_modules, with the
+# workspace's [profile.release]; then the .deb. smmdesk is built first: the package takes it
+# from target/release (bundle.linux.deb.files in src-tauri/tauri.conf.json) into /usr/bin.
+TAURI := ui/node_modules/.bin/tauri
+package: ui
+	$(CARGO) build --release --locked -p smm-cli
+	rm -f target/release/bundle/deb/*.deb
+	$(TAURI) build --bundles deb --ci -- --locked
+	@ls -l target/release/bundle/deb/*.deb
+
+# The package as a user gets it (tests/package/run.sh). Separate from `make test`: a cold
+# release build alone takes longer than CI can spare (figures in README › Install).
+package-test: package
+	timeout -k 10 900 tests/package/run.sh

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # End-to-end tests of the real desktop app: node --test → tauri-driver → WebKitWebDriver →
-# target/debug/smm-desk, all under Xvfb. Screenshots land in target/e2e-screenshots/.
+# target/debug/smm-desk (or $SMM_E2E_APP), all under Xvfb. Screenshots land in
+# target/e2e-screenshots/ (or $SMM_E2E_SCREENSHOTS).
 #
 # Expects the UI and the app to be built (`make e2e` does both). Every tauri-driver the tests
 # start (with the app and WebKitWebDriver in its process group) is killed on exit, however the
 # run ends; temporary data folders are removed unless the run failed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-APP="$ROOT/target/debug/smm-desk"
+# SMM_E2E_APP: another build of the app (tests/package/run.sh passes the packaged one).
+APP="${SMM_E2E_APP:-$ROOT/target/debug/smm-desk}"
 [ -x "$APP" ] || { echo "e2e: $APP is missing: run 'make app' first" >&2; exit 1; }
-[ -f "$ROOT/ui/dist/index.html" ] || { echo "e2e: ui/dist is missing: run 'make ui' first" >&2; exit 1; }
+[ -n "${SMM_E2E_APP:-}" ] || [ -f "$ROOT/ui/dist/index.html" ] || { echo "e2e: ui/dist is missing: run 'make ui' first" >&2; exit 1; }
 command -v tauri-driver >/dev/null || export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || { echo "e2e: tauri-driver is not installed" >&2; exit 1; }
 
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/smm-desk-e2e.XXXXXX")
 export SMM_E2E_APP="$APP"
-export SMM_E2E_SCREENSHOTS="$ROOT/target/e2e-screenshots"
+export SMM_E2E_SCREENSHOTS="${SMM_E2E_SCREENSHOTS:-$ROOT/target/e2e-screenshots}"
 export SMM_E2E_PIDS="$RUN_DIR/pids"
 export SMM_E2E_TMP="$RUN_DIR/data"
 mkdir -p "$SMM_E2E_PIDS" "$SMM_E2E_TMP"
