@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what SMM Desk needs to build, run and test, and only what is missing:
-# Debian packages (Tauri/WebKit, Xvfb, WebKitWebDriver), tauri-driver, and the UI's npm packages.
+# Debian packages (Tauri/WebKit, Xvfb, WebKitWebDriver, the colour emoji font), tauri-driver, and
+# the UI's npm packages.
 # Idempotent: a second run changes nothing and takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev xvfb xauth webkit2gtk-driver imagemagick
   python3-venv
+  fonts-noto-color-emoji
 )
 TAURI_DRIVER_VERSION=2.1.0
 

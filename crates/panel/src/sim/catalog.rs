@@ -192,17 +192,19 @@ const QUALITIES: [&str; 8] = [
     "Active Users",
     "Bot",
     "Premium",
-    "Non-Drop",
+    "Non-Drop ♻️",
     "Targeted",
 ];
+// Real catalogs are full of emoji (flags, ♻️ with its variation selector, ⚡): the demo
+// shows them too, so the UI's emoji font fallback is seen (and tested end to end).
 const ORIGINS: [&str; 7] = [
     "Worldwide",
     "USA",
     "Arab",
-    "Brazil",
+    "Brazil 🇧🇷",
     "India",
     "Europe",
-    "Turkey",
+    "Turkey 🇹🇷",
 ];
 const SPEEDS: [&str; 6] = ["1K", "5K", "10K", "50K", "100K", "500K"];
 const STARTS: [&str; 4] = ["0-1h", "0-6h", "Instant", "0-24h"];
