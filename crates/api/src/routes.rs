@@ -695,6 +695,14 @@ pub async fn refresh_order(
     Ok(Json(blocking(&s.engine, move |e| detail(e, id)).await?))
 }
 
+/// The one outcome of a refill or cancel request for one order.
+fn only_outcome<T: serde::Serialize>(mut outcomes: Vec<T>) -> ApiResult<Json<serde_json::Value>> {
+    let outcome = outcomes
+        .pop()
+        .ok_or_else(|| EngineError::Internal("no outcome for the order".into()))?;
+    Ok(Json(serde_json::to_value(outcome).unwrap_or_default()))
+}
+
 /// Asks the provider to refill the order.
 #[utoipa::path(post, path = "/api/smm/orders/{id}/refill", security(("token" = [])),
     params(("id" = i64, Path, description = "The order's id")),
@@ -704,11 +712,7 @@ pub async fn refill_order(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let engine = s.engine.clone();
-    let mut outcomes = detached(async move { engine.request_refill(&[id]).await }).await?;
-    let outcome = outcomes
-        .pop()
-        .ok_or_else(|| EngineError::Internal("no outcome".into()))?;
-    Ok(Json(serde_json::to_value(outcome).unwrap_or_default()))
+    only_outcome(detached(async move { engine.request_refill(&[id]).await }).await?)
 }
 
 /// Asks the provider to cancel the order.
@@ -720,11 +724,7 @@ pub async fn cancel_order(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let engine = s.engine.clone();
-    let mut outcomes = detached(async move { engine.cancel_orders(&[id]).await }).await?;
-    let outcome = outcomes
-        .pop()
-        .ok_or_else(|| EngineError::Internal("no outcome".into()))?;
-    Ok(Json(serde_json::to_value(outcome).unwrap_or_default()))
+    only_outcome(detached(async move { engine.cancel_orders(&[id]).await }).await?)
 }
 
 // ---------------------------------------------------------------------------------------------
