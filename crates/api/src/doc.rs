@@ -53,11 +53,12 @@ impl Modify for BearerToken {
         routes::cancel_order,
         routes::balances,
         routes::stats,
+        crate::events::events,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
         OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
-        BalancePoint, HealthView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
+        BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
         Lines
     )),
     modifiers(&BearerToken)

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::routing::{get, patch, post, put};
 use axum::Router;
 use serde::Serialize;
@@ -21,6 +21,7 @@ use smm_engine::{Engine, EngineError};
 
 pub mod doc;
 pub mod error;
+pub mod events;
 mod guard;
 pub mod routes;
 pub mod token;
@@ -42,6 +43,9 @@ pub struct ApiConfig {
     pub rate_per_second: u32,
     /// Requests in a burst.
     pub rate_burst: u32,
+    /// Web pages allowed to call the API from a browser (`https://shop.example`): without
+    /// any, no CORS header is ever sent and browsers refuse cross-origin calls.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ApiConfig {
@@ -50,6 +54,7 @@ impl Default for ApiConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
             rate_per_second: 20,
             rate_burst: 60,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -77,6 +82,9 @@ pub struct ApiState {
     rate: Arc<guard::RateLimit>,
     token_hash: Arc<RwLock<Option<String>>>,
     recent: Arc<Mutex<VecDeque<RequestNote>>>,
+    cors_origins: Arc<Vec<HeaderValue>>,
+    /// Turns true when the server shuts down: event streams end, so shutdown never waits on them.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl ApiState {
@@ -115,10 +123,93 @@ fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
     hosts
 }
 
-/// Every route, behind the guard.
+/// A web origin as browsers send it: `http(s)://host[:port]`, nothing after.
+fn cors_origin(text: &str) -> Result<HeaderValue, EngineError> {
+    let invalid = |why: &str| {
+        EngineError::Input {
+        field: "cors_origin",
+        message: format!("\"{text}\" is not a web origin ({why}); write it like https://shop.example or http://localhost:3000"),
+    }
+    };
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| invalid("it must start with https:// or http://"))?;
+    // `[::1]:3000`, `localhost:3000`, `shop.example`.
+    let (host, port) = match rest.strip_prefix('[') {
+        Some(v6) => {
+            let (ip, after) = v6
+                .split_once(']')
+                .ok_or_else(|| invalid("an IPv6 address needs its closing ]"))?;
+            if ip.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(invalid("not an IPv6 address"));
+            }
+            match after {
+                "" => ("ipv6", None),
+                a => (
+                    "ipv6",
+                    Some(
+                        a.strip_prefix(':')
+                            .ok_or_else(|| invalid("nothing may follow the address but :port"))?,
+                    ),
+                ),
+            }
+        }
+        None => match rest.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        },
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    if !host_ok {
+        return Err(invalid(
+            "a host of letters, digits, dots and dashes, with no path, query or user",
+        ));
+    }
+    if let Some(p) = port {
+        if p.parse::<u16>().map_or(true, |p| p == 0) {
+            return Err(invalid("the port must be 1-65535"));
+        }
+    }
+    HeaderValue::from_str(&text.to_ascii_lowercase()).map_err(|_| invalid("not a header value"))
+}
+
+/// The CORS layer for the origins the user listed (none: no layer, no CORS header).
+fn cors(origins: &[HeaderValue]) -> Option<tower_http::cors::CorsLayer> {
+    use axum::http::header;
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("idempotency-key"),
+            ])
+            .expose_headers([header::RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// Every route, behind the guard (and, when origins are listed, the CORS layer in front of it,
+/// which answers browsers' preflight requests).
 pub fn router(state: ApiState) -> Router {
     use routes::*;
-    Router::new()
+    let cors = cors(&state.cors_origins);
+    let router = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
         .route("/api/smm/providers", get(list_providers).post(add_provider))
@@ -136,13 +227,18 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/smm/orders/{id}/cancel", post(cancel_order))
         .route("/api/smm/balances", get(balances))
         .route("/api/smm/stats", get(stats))
+        .route("/api/smm/events", get(events::events))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
         ))
-        .with_state(state)
+        .with_state(state);
+    match cors {
+        Some(layer) => router.layer(layer),
+        None => router,
+    }
 }
 
 async fn not_found() -> error::ApiError {
@@ -168,6 +264,11 @@ impl Server {
         if !addr.ip().is_loopback() {
             tracing::warn!(%addr, "the local API listens beyond this computer: put a TLS reverse proxy in front");
         }
+        let cors_origins = config
+            .cors_origins
+            .iter()
+            .map(|o| cors_origin(o))
+            .collect::<Result<Vec<_>, _>>()?;
         let token_hash = token::stored_hash(&engine)?;
         let state = ApiState {
             engine,
@@ -178,6 +279,8 @@ impl Server {
             )),
             token_hash: Arc::new(RwLock::new(token_hash)),
             recent: Arc::default(),
+            cors_origins: Arc::new(cors_origins),
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         };
         Ok(Server { listener, state })
     }
@@ -203,8 +306,12 @@ impl Server {
     ) -> Result<(), EngineError> {
         let addr = self.addr();
         tracing::info!(%addr, "local API serving");
+        let stopping = self.state.stopping.clone();
         axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                stopping.send_replace(true);
+            })
             .await
             .map_err(|e| EngineError::io(format!("serving on {addr}"), e))
     }

@@ -2,6 +2,7 @@
 //! exact decimal strings, times as RFC 3339. Never a key: a provider shows only its hint.
 
 use serde::Serialize;
+use smm_engine::alerts::Alert;
 use smm_engine::{CatalogService, Order, OrderEvent, Provider};
 use utoipa::ToSchema;
 
@@ -392,5 +393,45 @@ mod tests {
     fn camel_case() {
         assert_eq!(super::camel("service_id"), "serviceId");
         assert_eq!(super::camel("limit"), "limit");
+    }
+}
+
+/// An alert (low balance, order finished or stuck, provider failing, key refused, service
+/// changed or removed).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertView {
+    /// The alert's id.
+    pub id: i64,
+    /// `low_balance`, `order_finished`, `order_stuck`, `provider_failing`, `key_rejected`,
+    /// `service_changed` or `service_removed`.
+    pub kind: String,
+    /// The provider's name, when it concerns one.
+    pub provider: Option<String>,
+    /// The order's local id, when it concerns one.
+    pub order_id: Option<i64>,
+    /// Details (amounts as decimal strings).
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
+    /// An English one-liner.
+    pub message: String,
+    /// When it was raised.
+    pub created_at: String,
+}
+
+impl From<Alert> for AlertView {
+    fn from(a: Alert) -> Self {
+        AlertView {
+            id: a.id,
+            kind: serde_json::to_value(a.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            provider: a.provider,
+            order_id: a.order_id,
+            params: a.params,
+            message: a.message,
+            created_at: text(a.created_at),
+        }
     }
 }

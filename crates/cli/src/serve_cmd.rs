@@ -26,6 +26,10 @@ pub struct ServeArgs {
     /// Create a new token (the old one stops working at once) and print it, once
     #[arg(long)]
     pub new_token: bool,
+    /// Let web pages from this origin call the API from a browser (`https://shop.example`);
+    /// repeat for more. Without it no CORS header is sent
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
     /// Stop after this many seconds (default: run until Ctrl-C or SIGTERM)
     #[arg(long = "for", value_name = "SECONDS")]
     pub for_secs: Option<u64>,
@@ -36,6 +40,7 @@ pub fn serve(engine: &Engine, a: ServeArgs, out: &Output) -> Result<ExitCode, Cl
     let ip = a.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let config = ApiConfig {
         addr: SocketAddr::new(ip, a.port),
+        cors_origins: a.cors_origins.clone(),
         ..ApiConfig::default()
     };
     crate::block_on(async {

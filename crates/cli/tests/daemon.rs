@@ -344,3 +344,34 @@ fn serve_runs_the_local_api_with_a_token_shown_once() {
         assert!(!found, "the token is in {}", f.display());
     }
 }
+
+#[test]
+fn serve_refuses_a_cors_origin_that_is_not_an_origin() {
+    let sim = sim();
+    let dir = desk(&sim);
+    let d = dir.path();
+    for bad in ["shop.example", "https://shop.example/orders"] {
+        let (code, out, err) = run(
+            d,
+            &["serve", "--port", "0", "--for", "1", "--cors-origin", bad],
+            None,
+        );
+        assert_ne!(code, 0, "{bad}: {out}");
+        assert!(err.contains("is not a web origin"), "{bad}: {err}");
+        assert!(!out.contains("local API on"), "it never started: {out}");
+    }
+    let (code, out, err) = run(
+        d,
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--for",
+            "1",
+            "--cors-origin",
+            "https://shop.example",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+}
