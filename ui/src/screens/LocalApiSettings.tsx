@@ -206,20 +206,20 @@ function Requests({ running }: { running: boolean }) {
         <table className="w-full text-sm" data-testid="api-requests">
           <thead className="text-xs text-muted">
             <tr>
-              <th className="py-1 text-start font-medium">{t("localApi.method")}</th>
-              <th className="py-1 text-start font-medium">{t("localApi.path")}</th>
-              <th className="py-1 text-start font-medium">{t("localApi.status")}</th>
-              <th className="py-1 text-start font-medium">{t("localApi.time")}</th>
+              <th className="py-1 pe-4 text-start font-medium">{t("localApi.method")}</th>
+              <th className="py-1 pe-4 text-start font-medium">{t("localApi.path")}</th>
+              <th className="py-1 pe-4 text-start font-medium">{t("localApi.status")}</th>
+              <th className="py-1 pe-4 text-start font-medium">{t("localApi.time")}</th>
               <th className="py-1 text-end font-medium">{t("localApi.took")}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r, i) => (
               <tr key={`${r.at}-${String(i)}`} className="border-t border-line" data-testid="api-request-row" data-method={r.method} data-path={r.path} data-status={r.status}>
-                <td className="py-1.5 font-mono text-[13px]" dir="ltr">{r.method}</td>
-                <td className="py-1.5"><Mono>{r.path}</Mono></td>
-                <td className={`py-1.5 font-mono text-[13px] ${r.status >= 400 ? "text-danger" : "text-success"}`}>{r.status}</td>
-                <td className="py-1.5 whitespace-nowrap text-fg-soft">{formatDateTime(r.at, language)}</td>
+                <td className="py-1.5 pe-4"><Mono>{r.method}</Mono></td>
+                <td className="py-1.5 pe-4"><Mono>{r.path}</Mono></td>
+                <td className={`py-1.5 pe-4 font-mono text-[13px] ${r.status >= 400 ? "text-danger" : "text-success"}`}>{r.status}</td>
+                <td className="py-1.5 pe-4 whitespace-nowrap text-fg-soft">{formatDateTime(r.at, language)}</td>
                 <td className="py-1.5 text-end whitespace-nowrap text-fg-soft">{formatDuration(r.millis, language)}</td>
               </tr>
             ))}
