@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { test } from "node:test";
 
-import { launch } from "./webdriver.mjs";
+import { launch, shellReady } from "./webdriver.mjs";
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -39,7 +39,7 @@ async function waitForRow(session, path, status) {
 }
 
 test("Settings › Local API: switch on, token, requests listed, rotate, switch off", async (t) => {
-  const { session } = await launch(t, "local-api");
+  const { driver, session } = await launch(t, "local-api");
   await session.goTo("settings");
   await session.waitFor("the Local API section", () => session.exists("[data-testid=api-port]"));
   assert.equal(await session.execute("return document.querySelector('[data-testid=api-enabled]').checked;"), false, "off by default");
@@ -60,6 +60,9 @@ test("Settings › Local API: switch on, token, requests listed, rotate, switch 
     return /^smmd_[0-9a-f]{64}$/.test(text) ? text : null;
   });
 
+  // Copy goes through navigator.clipboard (WebKitGTK grants it to the app's page).
+  await session.click("[data-testid=api-token-copy]");
+  await session.waitFor("copied", () => session.execute("return document.querySelector('[data-testid=api-token-copy]').dataset.state === 'copied';"));
   assert.equal((await get(port, token)).status, 200);
   await waitForRow(session, "/api/smm/providers", 200);
   assert.equal((await get(port, "smmd_wrong")).status, 401);
@@ -92,4 +95,28 @@ test("Settings › Local API: switch on, token, requests listed, rotate, switch 
   await session.click("[data-testid=api-enabled]");
   await session.waitFor("stopped", () => session.execute("return document.getElementById('local-api').dataset.running === 'false';"));
   await assert.rejects(get(port, fresh), /fetch failed/);
+
+  // A port another program holds: switching on says so and the switch stays off.
+  const holder = createServer();
+  await new Promise((resolve) => holder.listen(port, "127.0.0.1", resolve));
+  t.after(() => holder.close());
+  await session.click("[data-testid=api-enabled]");
+  await session.waitFor("the port-in-use problem", () =>
+    session.execute("return document.querySelector('[data-testid=api-problem]')?.dataset.code === 'api.port_in_use';"),
+  );
+  assert.equal(await session.execute("return document.querySelector('[data-testid=api-enabled]').checked;"), false);
+  await new Promise((resolve) => holder.close(resolve));
+
+  // Switched on at the next launch, with the token only as a hash: rotate to see a new one.
+  await session.click("[data-testid=api-enabled]");
+  await session.waitFor("running again", () => session.execute("return document.getElementById('local-api').dataset.running === 'true';"));
+  await session.close();
+  const again = await driver.newSession();
+  await shellReady(again);
+  assert.equal((await get(port, fresh)).status, 200, "started on launch, the last token still works");
+  await again.goTo("settings");
+  await again.waitFor("token created earlier", () =>
+    again.execute("return document.querySelector('[data-testid=api-token-state]')?.dataset.state === 'earlier';"),
+  );
+  assert.equal(await again.exists("[data-testid=api-token]"), false, "the plain token is not on screen after a restart");
 });
