@@ -26,7 +26,7 @@ async function get(port, token) {
 }
 
 async function showSection(session) {
-  await session.execute("document.getElementById('local-api').scrollIntoView({ block: 'start' }); return true;");
+  await session.execute("document.getElementById('local-api').closest('section').scrollIntoView({ block: 'start' }); return true;");
 }
 
 async function waitForRow(session, path, status) {
