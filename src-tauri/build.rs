@@ -59,6 +59,12 @@ const COMMANDS: &[&str] = &[
     "change_data_folder",
     "job_health",
     "run_job_now",
+    "local_api_status",
+    "set_local_api_enabled",
+    "set_local_api_port",
+    "local_api_token",
+    "rotate_local_api_token",
+    "local_api_requests",
 ];
 
 fn main() {

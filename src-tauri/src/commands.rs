@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod data_folder;
 pub mod engine_settings;
 pub mod jobs;
+pub mod local_api;
 pub mod order_book;
 pub mod orders;
 pub mod providers;
@@ -130,6 +131,12 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             data_folder::use_default_data_folder,
             jobs::job_health,
             jobs::run_job_now,
+            local_api::local_api_status,
+            local_api::set_local_api_enabled,
+            local_api::set_local_api_port,
+            local_api::local_api_token,
+            local_api::rotate_local_api_token,
+            local_api::local_api_requests,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

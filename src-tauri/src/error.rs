@@ -16,6 +16,8 @@ pub mod codes {
     pub const SETTINGS_NOT_SAVED: &str = "settings.not_saved";
     /// A background task of a command failed (it panicked or was cancelled).
     pub const TASK_FAILED: &str = "app.task_failed";
+    /// The local API's port is taken by another program.
+    pub const API_PORT_IN_USE: &str = "api.port_in_use";
 }
 
 /// What a failed command returns to the UI.

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod dialogs;
 pub mod error;
 pub mod events;
+pub mod local_api;
 pub mod settings;
 pub mod window_state;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub demo_services: usize,
     /// The engine's scheduler while the app runs (stopped on exit).
     pub scheduler: tokio::sync::Mutex<Option<smm_engine::Scheduler>>,
+    /// The local API, while Settings › Local API has it on.
+    pub local_api: local_api::LocalApi,
 }
 
 impl AppState {
@@ -58,6 +61,7 @@ impl AppState {
             demo: tokio::sync::Mutex::new(None),
             demo_services,
             scheduler: tokio::sync::Mutex::new(None),
+            local_api: local_api::LocalApi::default(),
         }
     }
 
@@ -71,6 +75,7 @@ impl AppState {
             demo: tokio::sync::Mutex::new(None),
             demo_services: DEFAULT_DEMO_SERVICES,
             scheduler: tokio::sync::Mutex::new(None),
+            local_api: local_api::LocalApi::default(),
         }
     }
 
@@ -146,6 +151,9 @@ pub fn run(paths: AppPaths, data_folder_problem: Option<PathsError>) -> tauri::R
                 use tauri::Manager;
                 use tauri_specta::Event;
                 let state = handle.state::<AppState>();
+                if let Ok(engine) = state.engine() {
+                    state.local_api.resume(&engine).await;
+                }
                 if state.resume_demo().await {
                     let changed = events::ProvidersChanged {
                         reason: "demo_resumed".into(),
@@ -160,6 +168,9 @@ pub fn run(paths: AppPaths, data_folder_problem: Option<PathsError>) -> tauri::R
         .build(tauri::generate_context!())?;
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
+            use tauri::Manager;
+            let state = handle.state::<AppState>();
+            tauri::async_runtime::block_on(state.local_api.shutdown());
             background::stop(handle);
         }
     });

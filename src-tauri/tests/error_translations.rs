@@ -63,6 +63,7 @@ fn every_error_code_is_translated() {
     );
     codes.push(smm_desk::error::codes::SETTINGS_NOT_SAVED.to_string());
     codes.push(smm_desk::error::codes::TASK_FAILED.to_string());
+    codes.push(smm_desk::error::codes::API_PORT_IN_USE.to_string());
     codes.push("ipc.failed".to_string()); // the UI's own, for Tauri's plain-string rejections
     let missing: Vec<String> = codes
         .iter()

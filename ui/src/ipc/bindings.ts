@@ -152,6 +152,21 @@ export const commands = {
 	 *  once here. `provider` names the provider for every job but cleanup.
 	 */
 	runJobNow: (job: string, provider: string | null) => __TAURI_INVOKE<null>("run_job_now", { job, provider }),
+	/**  The local API's switch, port, address, problem and token state. */
+	localApiStatus: () => __TAURI_INVOKE<LocalApiView_Serialize>("local_api_status"),
+	/**  Switches the local API on (creating the token on the first start) or off. */
+	setLocalApiEnabled: (enabled: boolean) => __TAURI_INVOKE<LocalApiView_Serialize>("set_local_api_enabled", { enabled }),
+	/**  Changes the port (1024–65535); a running API moves to it, or stays if it is taken. */
+	setLocalApiPort: (port: number) => __TAURI_INVOKE<LocalApiView_Serialize>("set_local_api_port", { port }),
+	/**
+	 *  The token created or rotated during this run, to show or copy; `null` when it was
+	 *  created earlier (only its hash is kept).
+	 */
+	localApiToken: () => __TAURI_INVOKE<string | null>("local_api_token"),
+	/**  Replaces the token (the old one stops working at once); returns the new one. */
+	rotateLocalApiToken: () => __TAURI_INVOKE<string>("rotate_local_api_token"),
+	/**  The local API's last requests, newest first. */
+	localApiRequests: () => __TAURI_INVOKE<ApiRequestView[]>("local_api_requests"),
 };
 
 /** Events */
@@ -257,6 +272,20 @@ export type AlertView_Serialize = {
 	readAt: string | null,
 	/**  When its condition went away (RFC 3339). */
 	clearedAt: string | null,
+};
+
+/**  One request the local API answered (never a body or a header). */
+export type ApiRequestView = {
+	/**  `GET`, `POST`… */
+	method: string,
+	/**  The path, without the query. */
+	path: string,
+	/**  The HTTP status answered. */
+	status: number,
+	/**  How long it took, milliseconds. */
+	millis: number,
+	/**  When it finished (RFC 3339). */
+	at: string,
 };
 
 /**  API response times and errors. */
@@ -754,6 +783,41 @@ export type LineErrorView = {
 	line: number,
 	/**  The stable code (`order.link_invalid`, `mass_order.line_format`…). */
 	code: string,
+};
+
+/**  What Settings › Local API shows. */
+export type LocalApiView = LocalApiView_Serialize | LocalApiView_Deserialize;
+
+/**  What Settings › Local API shows. */
+export type LocalApiView_Deserialize = {
+	/**  The switch: the app starts the API on launch. */
+	enabled: boolean,
+	/**  It is serving now. */
+	running: boolean,
+	/**  The port (saved, or 8765). */
+	port: number,
+	/**  `http://127.0.0.1:PORT` while it runs. */
+	url?: string | null,
+	/**  Why it is not running although switched on, or why switching on failed. */
+	problem?: IpcError_Deserialize | null,
+	/**  Whether the token can be shown. */
+	token: TokenState,
+};
+
+/**  What Settings › Local API shows. */
+export type LocalApiView_Serialize = {
+	/**  The switch: the app starts the API on launch. */
+	enabled: boolean,
+	/**  It is serving now. */
+	running: boolean,
+	/**  The port (saved, or 8765). */
+	port: number,
+	/**  `http://127.0.0.1:PORT` while it runs. */
+	url: string | null,
+	/**  Why it is not running although switched on, or why switching on failed. */
+	problem: IpcError_Serialize | null,
+	/**  Whether the token can be shown. */
+	token: TokenState,
 };
 
 /**  A valid mass-order line with its cost. */
@@ -2279,6 +2343,15 @@ export type Theme =
 "dark" | 
 /**  Follow the operating system. */
 "system";
+
+/**  Whether the app can show the token. */
+export type TokenState = 
+/**  No token was ever created. */
+"none" | 
+/**  Created or rotated during this run: it can be shown and copied. */
+"session" | 
+/**  Created earlier (only its hash is kept): rotate to see a new one. */
+"earlier";
 
 /**  The preferences the user chose in Settings. */
 export type UiSettings = UiSettings_Serialize | UiSettings_Deserialize;

@@ -13,6 +13,7 @@ import { usePreferences } from "../preferences/PreferencesProvider";
 import { DataSettings } from "./DataSettings";
 import { EngineSettingsCards } from "./EngineSettings";
 import { JobsHealth } from "./JobsHealth";
+import { LocalApiSettings } from "./LocalApiSettings";
 
 const THEMES: readonly Theme[] = ["light", "dark", "system"];
 /** Each digit style, shown as itself. */
@@ -116,6 +117,7 @@ export function Settings() {
       </Card>
       <EngineSettingsCards Card={Card} Row={Row} />
       <DataSettings Card={Card} Row={Row} />
+      <LocalApiSettings Card={Card} Row={Row} />
       <Card title={t("jobs.title")}>
         <JobsHealth />
       </Card>

@@ -64,6 +64,10 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return { dataDir: "/tmp/smm-test", source: "env", changeable: false, restorePending: false, restoreBlocked: false, restoredPrevious: null };
       case "key_store":
         return { kind: "key_file", path: "/tmp/smm-test/config/master.key", inDataFolder: true };
+      case "local_api_status":
+        return { enabled: false, running: false, port: 8765, url: null, problem: null, token: "none" };
+      case "local_api_requests":
+        return [];
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
