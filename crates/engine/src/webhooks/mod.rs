@@ -497,6 +497,15 @@ mod tests {
     }
 
     #[test]
+    fn the_default_schedule_is_the_specs() {
+        let o = WebhookOptions::default();
+        let secs: Vec<u64> = o.retry_delays.iter().map(Duration::as_secs).collect();
+        // Immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: 8 attempts.
+        assert_eq!(secs, [5, 300, 1800, 7200, 18000, 36000, 36000]);
+        assert_eq!(o.timeout, Duration::from_secs(10));
+    }
+
+    #[test]
     fn event_lists_default_to_all_and_refuse_unknown_or_empty() {
         assert_eq!(validate_events(None).unwrap(), WebhookEvent::SUBSCRIBABLE);
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
