@@ -32,6 +32,18 @@ pub enum WebhookError {
 }
 
 impl WebhookError {
+    /// The request field it is about (`url`, `events`), for forms and API errors.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::UrlInvalid(_)
+            | Self::UrlScheme(_)
+            | Self::UrlCredentials
+            | Self::UrlTooLong(_) => Some("url"),
+            Self::EventUnknown(_) | Self::EventsEmpty => Some("events"),
+            Self::NotFound(_) | Self::Inactive(_) => None,
+        }
+    }
+
     /// The stable code the UI and scripts branch on.
     pub fn code(&self) -> &'static str {
         match self {
