@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what SMM Desk needs to build, run and test, and only what is missing:
 # Debian packages (Tauri/WebKit, Xvfb, WebKitWebDriver, the colour emoji font), tauri-driver, and
-# the UI's npm packages.
+# the UI's npm packages, and the Python tools the checks and tests use.
 # Idempotent: a second run changes nothing and takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,11 +56,15 @@ if [ -f ui/package-lock.json ]; then
   fi
 fi
 
-# The OpenAPI validator `make check` runs over the local API's document (PyPI, in a venv).
-OPENAPI_VALIDATOR_VERSION=0.9.0
+# Python tools from PyPI, pinned, in a venv: the OpenAPI validator `make check` runs over the
+# local API's document, and the Standard Webhooks reference library the webhook tests verify
+# our signatures with (crates/engine/tests/webhooks/python.rs).
+PYTHON_PACKAGES=("openapi-spec-validator==0.9.0" "standardwebhooks==1.3.0")
 venv=target/pyenv
-if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
-  echo "install-deps: openapi-spec-validator $OPENAPI_VALIDATOR_VERSION (python venv in $venv)"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
+stamp="$venv/.smm-desk-packages"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "${PYTHON_PACKAGES[*]}" ]; then
+  echo "install-deps: ${PYTHON_PACKAGES[*]} (python venv in $venv)"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
+  echo "${PYTHON_PACKAGES[*]}" > "$stamp"
 fi

@@ -48,6 +48,9 @@ pub enum Command {
     Jobs(crate::daemon_cmd::JobsArgs),
     /// The alerts inbox (`alerts read [IDS]` marks read)
     Alerts(crate::daemon_cmd::AlertsArgs),
+    /// Signed POSTs of order status changes and low balances to your URL (Standard Webhooks)
+    #[command(subcommand)]
+    Webhook(crate::webhook_cmd::WebhookCommand),
     /// Write a consistent copy of the database to FILE (safe while the app runs)
     Backup(crate::data_cmd::BackupArgs),
     /// Replace the data by a backup (checked first; the replaced data is kept beside it)

@@ -14,6 +14,7 @@ mod provider;
 mod serve_cmd;
 mod services;
 mod stats_cmd;
+mod webhook_cmd;
 
 use std::process::ExitCode;
 
@@ -65,6 +66,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Serve(a) => serve_cmd::serve(&engine, a, out),
         Command::Jobs(a) => daemon_cmd::jobs(&engine, a, out),
         Command::Alerts(a) => daemon_cmd::alerts(&engine, a, out),
+        Command::Webhook(cmd) => webhook_cmd::run(&engine, cmd, out),
         Command::Backup(a) => data_cmd::backup(&engine, a, out),
         Command::Restore(_) | Command::DataDir(_) => unreachable!("handled above"),
         Command::Info => {

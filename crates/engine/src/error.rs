@@ -88,6 +88,9 @@ pub enum EngineError {
     /// An order, refill, cancel or mass order was refused (see [`crate::orders::OrderError`]).
     #[error(transparent)]
     Order(crate::orders::OrderError),
+    /// A webhook request was refused (see [`crate::webhooks::WebhookError`]).
+    #[error(transparent)]
+    Webhook(crate::webhooks::WebhookError),
     /// The backup file to restore does not exist.
     #[error("no file at {0}")]
     BackupNotFound(String),
@@ -164,6 +167,7 @@ impl EngineError {
             Self::Decrypt => "secrets.decrypt_failed",
             Self::Panel { source, .. } => panel_code(source),
             Self::Order(e) => e.code(),
+            Self::Webhook(e) => e.code(),
             Self::BackupNotFound(_) => "restore.not_found",
             Self::BackupNotFile(_) => "restore.not_a_file",
             Self::BackupNotSqlite(_) => "restore.not_sqlite",

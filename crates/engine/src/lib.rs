@@ -18,6 +18,9 @@
 //!   [`Engine::request_refill`], [`Engine::cancel_orders`], [`Engine::list_orders`],
 //!   [`Engine::export_orders_csv`], [`Engine::place_mass_order`]; balances ([`balances`]) and
 //!   [`Engine::stats`] ([`stats`]).
+//! - Webhooks ([`webhooks`]): [`Engine::add_webhook`], [`Engine::list_webhooks`],
+//!   [`Engine::remove_webhook`], [`Engine::test_webhook`], [`Engine::webhook_deliveries`];
+//!   delivered by the scheduler's worker (Standard Webhooks 1.0 signatures).
 //! - The data folder ([`data`]): [`data::stage_restore`] (checked, applied on the next open,
 //!   the previous database kept), [`Engine::move_data_folder`]; backups with
 //!   [`store::Store::backup_to`].
@@ -49,6 +52,7 @@ pub mod secrets;
 mod settings;
 pub mod stats;
 pub mod store;
+pub mod webhooks;
 
 pub use alerts::{Alert, AlertKind, AlertQuery};
 pub use catalog::{CatalogDiff, CatalogService, Platform, ServicePage, ServiceQuery};
@@ -65,6 +69,10 @@ pub use secrets::{ApiKey, KeyStore, KeyStoreChoice};
 pub use smm_panel::{
     field_kinds, order_forms, FieldKind, FieldRule, OrderField, OrderFields, OrderForm,
     OrderFormError,
+};
+pub use webhooks::{
+    CreatedWebhook, Delivery, DeliveryQuery, DeliveryState, NewWebhook, Webhook, WebhookError,
+    WebhookEvent, WebhookOptions, WebhookSecret,
 };
 
 /// The engine's version.

@@ -13,6 +13,7 @@
 //!   ([`Engine::provider_health`]) and the log says so once, not at every retry.
 //! - Provider calls go through [`limits::ProviderLimits`], shared with user actions; jobs
 //!   run as background work, which yields to the user.
+//! - Webhooks ([`crate::webhooks`]) are delivered by a worker started and stopped with it.
 //! - [`Scheduler::stop`] lets running jobs reach a safe point (every store write is one
 //!   transaction), waiting at most [`SchedulerOptions::stop_grace`].
 
@@ -132,6 +133,8 @@ pub struct SchedulerOptions {
     pub stop_grace: Duration,
     /// The job bodies (default: the engine's real jobs).
     pub runner: Option<JobRunner>,
+    /// How webhooks are delivered (timeout, retry delays).
+    pub webhooks: crate::webhooks::WebhookOptions,
 }
 
 impl Default for SchedulerOptions {
@@ -140,6 +143,7 @@ impl Default for SchedulerOptions {
             seed: std::process::id().into(),
             stop_grace: Duration::from_secs(10),
             runner: None,
+            webhooks: crate::webhooks::WebhookOptions::default(),
         }
     }
 }
@@ -150,6 +154,7 @@ impl std::fmt::Debug for SchedulerOptions {
             .field("seed", &self.seed)
             .field("stop_grace", &self.stop_grace)
             .field("runner", &self.runner.as_ref().map(|_| "custom"))
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }
@@ -167,6 +172,8 @@ pub(crate) struct Background {
     reschedule: watch::Sender<u64>,
     /// Whether a scheduler is running.
     running: Mutex<bool>,
+    /// Wakes the webhook delivery worker (a webhook or a message was added).
+    pub(crate) webhooks: Notify,
 }
 
 /// A running scheduler. Stop it with [`Scheduler::stop`]; dropping it stops it too (without
@@ -221,7 +228,14 @@ impl Engine {
         let (stop, stop_rx) = watch::channel(false);
         let engine = self.clone();
         let task = tokio::spawn(async move {
+            let webhooks = tokio::spawn(crate::webhooks::deliver::run(
+                engine.clone(),
+                options.webhooks.clone(),
+                stop_rx.clone(),
+                options.stop_grace,
+            ));
             supervise(engine.clone(), options, stop_rx).await;
+            let _ = webhooks.await;
             *lock(&engine.inner.background.running) = false;
         });
         tracing::info!("scheduler started");

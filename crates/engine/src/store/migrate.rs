@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_live_order_indexes.sql"),
     include_str!("migrations/0006_order_link_search.sql"),
     include_str!("migrations/0007_provider_replies.sql"),
+    include_str!("migrations/0008_webhooks.sql"),
 ];
 
 /// The newest schema version this binary knows.

@@ -101,6 +101,7 @@ pub fn options(seed: u64, runner: JobRunner) -> SchedulerOptions {
         seed,
         stop_grace: Duration::from_secs(5),
         runner: Some(runner),
+        ..SchedulerOptions::default()
     }
 }
 
