@@ -6,6 +6,9 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes::{self, Lines, PlaceOrderBody, ProviderBody, ProviderRef, ProviderUpdateBody};
 use crate::views::*;
+use crate::webhooks::{
+    self, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody, WebhookView,
+};
 
 struct BearerToken;
 
@@ -54,12 +57,18 @@ impl Modify for BearerToken {
         routes::balances,
         routes::stats,
         crate::events::events,
+        webhooks::list_webhooks,
+        webhooks::add_webhook,
+        webhooks::update_webhook,
+        webhooks::delete_webhook,
+        webhooks::test_webhook,
+        webhooks::list_deliveries,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
         OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
         BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
-        Lines
+        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody
     )),
     modifiers(&BearerToken)
 )]

@@ -89,6 +89,7 @@ fn status_of(code: &str) -> StatusCode {
         | "order.refill_in_flight"
         | "order.cancel_unsupported"
         | "order.finished"
+        | "webhook.inactive"
         | "data.in_use" => StatusCode::CONFLICT,
         "store.busy" => StatusCode::SERVICE_UNAVAILABLE,
         c if c.starts_with("panel.connect") || c == "panel.timeout" => StatusCode::BAD_GATEWAY,
@@ -96,7 +97,8 @@ fn status_of(code: &str) -> StatusCode {
         c if c.starts_with("input.")
             || c.starts_with("order.")
             || c.starts_with("mass_order.")
-            || c.starts_with("provider.") =>
+            || c.starts_with("provider.")
+            || c.starts_with("webhook.") =>
         {
             StatusCode::UNPROCESSABLE_ENTITY
         }
@@ -118,6 +120,7 @@ fn field_of(e: &EngineError) -> Option<String> {
         }
         EngineError::KeyEmpty => Some("apiKey".into()),
         EngineError::PresetUnknown(_) => Some("preset".into()),
+        EngineError::Webhook(w) => w.field().map(str::to_string),
         _ => None,
     }
 }

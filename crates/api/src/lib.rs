@@ -26,6 +26,7 @@ mod guard;
 pub mod routes;
 pub mod token;
 pub mod views;
+pub mod webhooks;
 
 /// The default port.
 pub const DEFAULT_PORT: u16 = 8765;
@@ -228,6 +229,19 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/smm/balances", get(balances))
         .route("/api/smm/stats", get(stats))
         .route("/api/smm/events", get(events::events))
+        .route(
+            "/api/smm/webhooks",
+            get(webhooks::list_webhooks).post(webhooks::add_webhook),
+        )
+        .route(
+            "/api/smm/webhooks/{id}",
+            patch(webhooks::update_webhook).delete(webhooks::delete_webhook),
+        )
+        .route("/api/smm/webhooks/{id}/test", post(webhooks::test_webhook))
+        .route(
+            "/api/smm/webhooks/{id}/deliveries",
+            get(webhooks::list_deliveries),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(

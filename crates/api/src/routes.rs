@@ -71,7 +71,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
 }
 
 /// Runs SQLite work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     engine: &Engine,
     work: impl FnOnce(&Engine) -> Result<T, EngineError> + Send + 'static,
 ) -> ApiResult<T> {
