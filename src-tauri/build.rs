@@ -65,6 +65,12 @@ const COMMANDS: &[&str] = &[
     "local_api_token",
     "rotate_local_api_token",
     "local_api_requests",
+    "list_webhooks",
+    "add_webhook",
+    "set_webhook_active",
+    "remove_webhook",
+    "test_webhook",
+    "webhook_deliveries",
 ];
 
 fn main() {

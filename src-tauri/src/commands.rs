@@ -11,6 +11,7 @@ pub mod local_api;
 pub mod order_book;
 pub mod orders;
 pub mod providers;
+pub mod webhooks;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -137,6 +138,12 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             local_api::local_api_token,
             local_api::rotate_local_api_token,
             local_api::local_api_requests,
+            webhooks::list_webhooks,
+            webhooks::add_webhook,
+            webhooks::set_webhook_active,
+            webhooks::remove_webhook,
+            webhooks::test_webhook,
+            webhooks::webhook_deliveries,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

@@ -5,7 +5,8 @@
 //! `OrderError::code()` in `crates/engine/src/orders/error.rs` and `OrderFormError::code()` in
 //! `crates/panel/src/order_form.rs` (every `=> "some.code"` arm),
 //! the mass-order line codes from `crates/engine/src/orders/mass.rs` (`code: "…"`), the folder
-//! codes from `PathsError::code()` in `crates/engine/src/paths.rs`, the app's
+//! codes from `PathsError::code()` in `crates/engine/src/paths.rs`, the webhook codes from
+//! `WebhookError::code()` in `crates/engine/src/webhooks/error.rs`, the app's
 //! own from `smm_desk::error::codes`.
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ fn engine_codes() -> Vec<String> {
     codes.extend(codes_in("crates/panel/src/order_form.rs", "=> \""));
     codes.extend(codes_in("crates/engine/src/orders/mass.rs", "code: \""));
     codes.extend(codes_in("crates/engine/src/paths.rs", "=> \""));
+    codes.extend(codes_in("crates/engine/src/webhooks/error.rs", "=> \""));
     codes
 }
 

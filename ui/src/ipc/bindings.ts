@@ -167,6 +167,18 @@ export const commands = {
 	rotateLocalApiToken: () => __TAURI_INVOKE<string>("rotate_local_api_token"),
 	/**  The local API's last requests, newest first. */
 	localApiRequests: () => __TAURI_INVOKE<ApiRequestView[]>("local_api_requests"),
+	/**  The webhooks. */
+	listWebhooks: () => __TAURI_INVOKE<WebhookView[]>("list_webhooks"),
+	/**  Adds a webhook receiving `events` (all of them when `null`); answers its secret, once. */
+	addWebhook: (url: string, events: string[] | null) => __TAURI_INVOKE<CreatedWebhookView>("add_webhook", { url, events }),
+	/**  Switches a webhook on or off. */
+	setWebhookActive: (id: number, active: boolean) => __TAURI_INVOKE<WebhookView>("set_webhook_active", { id, active }),
+	/**  Removes a webhook (its waiting messages are given up). */
+	removeWebhook: (id: number) => __TAURI_INVOKE<WebhookView>("remove_webhook", { id }),
+	/**  Queues a signed `webhook.test` message to the webhook. */
+	testWebhook: (id: number) => __TAURI_INVOKE<DeliveryView_Serialize>("test_webhook", { id }),
+	/**  A webhook's latest messages, newest first. */
+	webhookDeliveries: (id: number) => __TAURI_INVOKE<DeliveryView_Serialize[]>("webhook_deliveries", { id }),
 };
 
 /** Events */
@@ -455,6 +467,14 @@ export type ChangeView_Serialize = {
 	newRate: string | null,
 };
 
+/**  A webhook just added and its `whsec_` secret: shown once, to copy into the receiver. */
+export type CreatedWebhookView = {
+	/**  The webhook. */
+	webhook: WebhookView,
+	/**  The signing secret. */
+	secret: string,
+};
+
 /**  A provider's balance at the end of one UTC day. */
 export type DailyBalanceView = {
 	/**  The provider's name. */
@@ -527,6 +547,49 @@ export type DayView_Serialize = {
 	successRate: string | null,
 	/**  Charges per currency. */
 	spent: MoneyView[],
+};
+
+/**  One message to a webhook. */
+export type DeliveryView = DeliveryView_Serialize | DeliveryView_Deserialize;
+
+/**  One message to a webhook. */
+export type DeliveryView_Deserialize = {
+	/**  The outbox row's id. */
+	id: number,
+	/**  `order.status_changed`, `balance.low` or `webhook.test`. */
+	eventType: string,
+	/**  `pending`, `delivered` or `failed`. */
+	state: string,
+	/**  Attempts so far. */
+	attempts: number,
+	/**  When it was queued. */
+	createdAt: string,
+	/**  When the last attempt started. */
+	lastAttemptAt?: string | null,
+	/**  The receiver's last HTTP status. */
+	lastStatus?: number | null,
+	/**  Why the last attempt failed. */
+	lastError?: string | null,
+};
+
+/**  One message to a webhook. */
+export type DeliveryView_Serialize = {
+	/**  The outbox row's id. */
+	id: number,
+	/**  `order.status_changed`, `balance.low` or `webhook.test`. */
+	eventType: string,
+	/**  `pending`, `delivered` or `failed`. */
+	state: string,
+	/**  Attempts so far. */
+	attempts: number,
+	/**  When it was queued. */
+	createdAt: string,
+	/**  When the last attempt started. */
+	lastAttemptAt: string | null,
+	/**  The receiver's last HTTP status. */
+	lastStatus: number | null,
+	/**  Why the last attempt failed. */
+	lastError: string | null,
 };
 
 /**  "Try the demo panel": the provider and what its first sync found. */
@@ -2380,6 +2443,26 @@ export type UiSettings_Serialize = {
 	 *  existed read as Latin).
 	 */
 	digits: Digits,
+};
+
+/**  A webhook (never its secret). */
+export type WebhookView = {
+	/**  Local id. */
+	id: number,
+	/**  Where events are POSTed. */
+	url: string,
+	/**  The event types it receives (`order.status_changed`, `balance.low`). */
+	events: string[],
+	/**  Whether events are sent to it. */
+	active: boolean,
+	/**  When it was added (RFC 3339). */
+	createdAt: string,
+	/**  Messages waiting (including retries). */
+	pending: number,
+	/**  Messages the receiver accepted. */
+	delivered: number,
+	/**  Messages given up on. */
+	failed: number,
 };
 
 /* Tauri Specta runtime */

@@ -32,7 +32,7 @@ export function maskToken(token: string): string {
   return token.slice(0, 5) + "•".repeat(16);
 }
 
-function CopyButton({ text, testId }: { text: string; testId: string }) {
+export function CopyButton({ text, testId }: { text: string; testId: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   return (
@@ -51,7 +51,7 @@ function CopyButton({ text, testId }: { text: string; testId: string }) {
   );
 }
 
-function Mono({ children, testId }: { children: string; testId?: string }) {
+export function Mono({ children, testId }: { children: string; testId?: string }) {
   return (
     <bdi dir="ltr" className="font-mono text-[13px] break-all text-fg" data-testid={testId}>
       {children}

@@ -14,6 +14,7 @@ import { DataSettings } from "./DataSettings";
 import { EngineSettingsCards } from "./EngineSettings";
 import { JobsHealth } from "./JobsHealth";
 import { LocalApiSettings } from "./LocalApiSettings";
+import { WebhookSettings } from "./WebhookSettings";
 
 const THEMES: readonly Theme[] = ["light", "dark", "system"];
 /** Each digit style, shown as itself. */
@@ -118,6 +119,7 @@ export function Settings() {
       <EngineSettingsCards Card={Card} Row={Row} />
       <DataSettings Card={Card} Row={Row} />
       <LocalApiSettings Card={Card} Row={Row} />
+      <WebhookSettings Card={Card} />
       <Card title={t("jobs.title")}>
         <JobsHealth />
       </Card>
