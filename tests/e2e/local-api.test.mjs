@@ -67,6 +67,9 @@ test("Settings › Local API: switch on, token, requests listed, rotate, switch 
   await waitForRow(session, "/api/smm/providers", 200);
   assert.equal((await get(port, "smmd_wrong")).status, 401);
   await waitForRow(session, "/api/smm/providers", 401);
+  // Masked again before the screenshots: a token never appears in one.
+  await session.click("[data-testid=api-token-show]");
+  await session.waitFor("the token masked", async () => (await session.text("[data-testid=api-token]")) !== token);
   await showSection(session);
   await session.screenshot("en-settings-local-api");
 
