@@ -28,6 +28,16 @@ pub enum WebhookCommand {
         /// Webhook id
         id: i64,
     },
+    /// Switch a webhook off: no events are queued for it until it is enabled again
+    Disable {
+        /// Webhook id
+        id: i64,
+    },
+    /// Switch a webhook back on (events from then on are sent)
+    Enable {
+        /// Webhook id
+        id: i64,
+    },
     /// Queue a webhook.test event for a webhook
     Test {
         /// Webhook id
@@ -126,6 +136,18 @@ pub fn run(engine: &Engine, cmd: WebhookCommand, out: &Output) -> Result<ExitCod
                 format!(
                     "removed webhook #{} ({}); {} waiting messages given up, its deliveries stay listed",
                     w.id, w.url, w.pending
+                )
+            });
+        }
+        WebhookCommand::Disable { id } | WebhookCommand::Enable { id } => {
+            let on = matches!(cmd, WebhookCommand::Enable { .. });
+            let w = engine.set_webhook_active(id, on)?;
+            out.print(&w, || {
+                format!(
+                    "webhook #{} ({}) {}",
+                    w.id,
+                    w.url,
+                    if on { "enabled" } else { "disabled" }
                 )
             });
         }

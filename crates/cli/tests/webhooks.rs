@@ -236,6 +236,11 @@ fn add_list_test_deliver_and_remove() {
         table.stdout
     );
 
+    // Disabled: a test is refused; enabled again: accepted.
+    assert_eq!(json(d, &["webhook", "disable", "2"])["active"], false);
+    assert_eq!(fails(d, &["webhook", "test", "2"]), "webhook.inactive");
+    assert_eq!(json(d, &["webhook", "enable", "2"])["active"], true);
+
     let removed = json(d, &["webhook", "rm", "2"]);
     assert_eq!(removed["id"], 2);
     assert_eq!(json(d, &["webhook", "list"]).as_array().unwrap().len(), 1);
@@ -290,6 +295,8 @@ fn bad_input_fails_with_its_code_and_changes_nothing() {
         ),
         (&["webhook", "rm", "99"], "webhook.not_found"),
         (&["webhook", "test", "99"], "webhook.not_found"),
+        (&["webhook", "disable", "99"], "webhook.not_found"),
+        (&["webhook", "enable", "99"], "webhook.not_found"),
         (
             &["webhook", "deliveries", "--webhook", "99"],
             "webhook.not_found",
