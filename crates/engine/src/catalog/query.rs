@@ -180,126 +180,146 @@ fn like_escape(text: &str) -> String {
     out
 }
 
+/// The SQL of one catalog search: the count of matches and one page, with their arguments.
+struct ServiceSql {
+    count: String,
+    page: String,
+    args: Vec<Value>,
+}
+
+fn service_sql(c: &rusqlite::Connection, q: &ServiceQuery, limit: u32) -> Result<ServiceSql> {
+    if let (Some(lo), Some(hi)) = (q.min_rate, q.max_rate) {
+        if lo > hi {
+            return Err(EngineError::input("max_rate", "must not be below min_rate"));
+        }
+    }
+    let mut filters: Vec<String> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    let mut arg = |v: Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if let Some(name) = &q.provider {
+        let provider = by_name(c, name)?;
+        filters.push(format!(
+            "s.provider_id = {}",
+            arg(Value::Integer(provider.id))
+        ));
+    } else {
+        // Live providers only, without a join (the count stays on one index).
+        let (live, all): (Vec<i64>, i64) = {
+            let mut stmt = c.prepare_cached("SELECT id FROM providers WHERE removed_at IS NULL")?;
+            let live = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let all = c.query_row("SELECT count(*) FROM providers", [], |r| r.get(0))?;
+            (live, all)
+        };
+        if (live.len() as i64) < all {
+            let ids: Vec<String> = live.iter().map(i64::to_string).collect();
+            filters.push(format!("s.provider_id IN ({})", ids.join(",")));
+        }
+    }
+    if !q.include_removed {
+        // `services_rate` (removed_at, rate_sort, search_text): the count and a text
+        // search are tested inside that index, never on the wide table rows.
+        filters.push("s.removed_at IS NULL".into());
+    }
+    if filters.is_empty() {
+        filters.push("1".into());
+    }
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
+        filters.push(format!(
+            "s.search_text LIKE {} ESCAPE '\\'",
+            arg(Value::Text(pattern))
+        ));
+    }
+    if let Some(cat) = &q.category {
+        filters.push(format!("s.category = {}", arg(Value::Text(cat.clone()))));
+    }
+    if let Some(t) = &q.service_type {
+        filters.push(format!(
+            "s.type = {} COLLATE NOCASE",
+            arg(Value::Text(t.trim().to_string()))
+        ));
+    }
+    if let Some(p) = q.platform {
+        filters.push(format!(
+            "s.platform = {}",
+            arg(Value::Text(p.as_str().into()))
+        ));
+    }
+    for (column, flag) in [
+        ("refill", q.refill),
+        ("cancel", q.cancel),
+        ("dripfeed", q.dripfeed),
+    ] {
+        if let Some(f) = flag {
+            filters.push(format!("s.{column} = {}", arg(Value::Integer(f.into()))));
+        }
+    }
+    if let Some(lo) = q.min_rate {
+        filters.push(format!(
+            "s.rate_sort >= {}",
+            arg(Value::Text(money::sort_key(lo)))
+        ));
+    }
+    if let Some(hi) = q.max_rate {
+        filters.push(format!(
+            "s.rate_sort <= {}",
+            arg(Value::Text(money::sort_key(hi)))
+        ));
+    }
+    let filter_sql = filters.join(" AND ");
+    let order = match q.sort {
+        ServiceSort::PriceAsc => "s.rate_sort ASC, s.id ASC",
+        ServiceSort::PriceDesc => "s.rate_sort DESC, s.id ASC",
+        ServiceSort::Provider => "p.priority DESC, p.name, s.id",
+    };
+    Ok(ServiceSql {
+        count: format!("SELECT count(*) FROM services s WHERE {filter_sql}"),
+        page: format!(
+            "SELECT {SERVICE_COLUMNS} FROM services s JOIN providers p ON p.id = s.provider_id \
+             WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            q.offset
+        ),
+        args,
+    })
+}
+
 impl Engine {
     /// Searches the catalog (all live providers' services unless filtered).
     pub fn list_services(&self, q: &ServiceQuery) -> Result<ServicePage> {
         let limit = limit_of(q.limit)?;
-        if let (Some(lo), Some(hi)) = (q.min_rate, q.max_rate) {
-            if lo > hi {
-                return Err(EngineError::input("max_rate", "must not be below min_rate"));
-            }
-        }
         self.store().read(|c| {
-            let mut filters: Vec<String> = Vec::new();
-            let mut args: Vec<Value> = Vec::new();
-            let mut arg = |v: Value| {
-                args.push(v);
-                format!("?{}", args.len())
-            };
-            if let Some(name) = &q.provider {
-                let provider = by_name(c, name)?;
-                filters.push(format!(
-                    "s.provider_id = {}",
-                    arg(Value::Integer(provider.id))
-                ));
-            } else {
-                // Live providers only, without a join (the count stays on one index).
-                let (live, all): (Vec<i64>, i64) = {
-                    let mut stmt =
-                        c.prepare_cached("SELECT id FROM providers WHERE removed_at IS NULL")?;
-                    let live = stmt
-                        .query_map([], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    let all = c.query_row("SELECT count(*) FROM providers", [], |r| r.get(0))?;
-                    (live, all)
-                };
-                if (live.len() as i64) < all {
-                    let ids: Vec<String> = live.iter().map(i64::to_string).collect();
-                    filters.push(format!("s.provider_id IN ({})", ids.join(",")));
-                }
-            }
-            let searching = q.search.as_deref().is_some_and(|t| !t.trim().is_empty());
-            if !q.include_removed {
-                // With a text search a scan beats the removed_at index (unary + skips it).
-                filters.push(
-                    if searching {
-                        "+s.removed_at IS NULL"
-                    } else {
-                        "s.removed_at IS NULL"
-                    }
-                    .into(),
-                );
-            }
-            if filters.is_empty() {
-                filters.push("1".into());
-            }
-            if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                let pattern = format!("%{}%", like_escape(&text.to_lowercase()));
-                filters.push(format!(
-                    "s.search_text LIKE {} ESCAPE '\\'",
-                    arg(Value::Text(pattern))
-                ));
-            }
-            if let Some(cat) = &q.category {
-                filters.push(format!("s.category = {}", arg(Value::Text(cat.clone()))));
-            }
-            if let Some(t) = &q.service_type {
-                filters.push(format!(
-                    "s.type = {} COLLATE NOCASE",
-                    arg(Value::Text(t.trim().to_string()))
-                ));
-            }
-            if let Some(p) = q.platform {
-                filters.push(format!(
-                    "s.platform = {}",
-                    arg(Value::Text(p.as_str().into()))
-                ));
-            }
-            for (column, flag) in [
-                ("refill", q.refill),
-                ("cancel", q.cancel),
-                ("dripfeed", q.dripfeed),
-            ] {
-                if let Some(f) = flag {
-                    filters.push(format!("s.{column} = {}", arg(Value::Integer(f.into()))));
-                }
-            }
-            if let Some(lo) = q.min_rate {
-                filters.push(format!(
-                    "s.rate_sort >= {}",
-                    arg(Value::Text(money::sort_key(lo)))
-                ));
-            }
-            if let Some(hi) = q.max_rate {
-                filters.push(format!(
-                    "s.rate_sort <= {}",
-                    arg(Value::Text(money::sort_key(hi)))
-                ));
-            }
-            let filter_sql = filters.join(" AND ");
-            let order = match q.sort {
-                ServiceSort::PriceAsc => "s.rate_sort ASC, s.id ASC",
-                ServiceSort::PriceDesc => "s.rate_sort DESC, s.id ASC",
-                ServiceSort::Provider => "p.priority DESC, p.name, s.id",
-            };
-            let total: i64 = c.query_row(
-                &format!("SELECT count(*) FROM services s WHERE {filter_sql}"),
-                rusqlite::params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?;
-            let sql = format!(
-                "SELECT {SERVICE_COLUMNS} FROM services s JOIN providers p ON p.id = s.provider_id \
-                 WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {}",
-                q.offset
-            );
-            let mut stmt = c.prepare_cached(&sql)?;
+            let sql = service_sql(c, q, limit)?;
+            let args = rusqlite::params_from_iter(sql.args.iter());
+            let total: i64 = c.query_row(&sql.count, args, |r| r.get(0))?;
+            let mut stmt = c.prepare_cached(&sql.page)?;
             let services = stmt
-                .query_map(rusqlite::params_from_iter(args.iter()), service_from_row)?
+                .query_map(
+                    rusqlite::params_from_iter(sql.args.iter()),
+                    service_from_row,
+                )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(ServicePage {
                 total: total.max(0) as u64,
                 services,
             })
+        })
+    }
+
+    /// The query plans SQLite picks for a catalog search: the count's, then the page's (for
+    /// tests and benchmarks).
+    pub fn explain_service_search(&self, q: &ServiceQuery) -> Result<(Vec<String>, Vec<String>)> {
+        let limit = limit_of(q.limit)?;
+        self.store().read(|c| {
+            let sql = service_sql(c, q, limit)?;
+            Ok((
+                crate::store::explain(c, &sql.count, &sql.args)?,
+                crate::store::explain(c, &sql.page, &sql.args)?,
+            ))
         })
     }
 

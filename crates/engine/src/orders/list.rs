@@ -414,7 +414,7 @@ impl Engine {
     pub fn explain_order_counts(&self, q: &OrderQuery) -> Result<Vec<String>> {
         self.store().read(|c| {
             let (sql, args) = counts_sql(c, q)?;
-            explain(c, &sql, &args)
+            crate::store::explain(c, &sql, &args)
         })
     }
 
@@ -463,7 +463,7 @@ impl Engine {
     pub fn explain_order_list(&self, q: &OrderQuery) -> Result<Vec<String>> {
         self.store().read(|c| {
             let (sql, args) = page_sql(c, q, q.limit.unwrap_or(DEFAULT_LIMIT))?;
-            explain(c, &sql, &args)
+            crate::store::explain(c, &sql, &args)
         })
     }
 }
@@ -486,15 +486,6 @@ fn counts_sql(conn: &rusqlite::Connection, q: &OrderQuery) -> Result<(String, Ve
         ),
         args,
     ))
-}
-
-/// The steps of SQLite's query plan for `sql`.
-fn explain(conn: &rusqlite::Connection, sql: &str, args: &[Value]) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-        r.get::<_, String>(3)
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

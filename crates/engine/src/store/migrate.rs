@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_order_link_search.sql"),
     include_str!("migrations/0007_provider_replies.sql"),
     include_str!("migrations/0008_webhooks.sql"),
+    include_str!("migrations/0009_catalog_search_index.sql"),
 ];
 
 /// The newest schema version this binary knows.

@@ -147,3 +147,16 @@ impl From<pool::PoolError> for EngineError {
         }
     }
 }
+
+/// The steps of SQLite's query plan for `sql`.
+pub(crate) fn explain(
+    conn: &Connection,
+    sql: &str,
+    args: &[rusqlite::types::Value],
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        r.get::<_, String>(3)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
