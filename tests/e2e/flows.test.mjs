@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { catalogSearchLatency } from "./catalog-search.mjs";
 import { launch, shellReady } from "./webdriver.mjs";
 
 const SIM_KEY = "sim-key-0000000000000000000000000000";
@@ -281,50 +282,8 @@ test("the same flow in Arabic, right to left", async (t) => {
 
 test("a 50,000-service catalog: search latency (reported, not asserted)", async (t) => {
   const { session } = await launch(t, "catalog-50k", undefined, { SMM_DESK_DEMO_SERVICES: "50000" });
-  const started = Date.now();
-  await startDemo(session, 300_000);
-  const syncMs = Date.now() - started;
-  await session.goTo("catalog");
-  await session.waitFor("catalog rows", () => session.exists("[data-testid=catalog-row]"), 30_000);
-  assert.equal(await session.execute("return Number(document.querySelector('[data-testid=catalog-count]').dataset.total);"), 50_000);
-
-  const term = "followers";
-  const timings = [];
-  for (let i = 0; i < term.length; i += 1) {
-    await session.execute("performance.clearMeasures('catalog-search'); return true;");
-    await session.type("[data-testid=catalog-search]", term[i]);
-    const ms = await session.waitFor(`the table for "${term.slice(0, i + 1)}"`, () =>
-      session.execute(
-        "const m = performance.getEntriesByName('catalog-search');" +
-          "const c = document.querySelector('[data-testid=catalog-count]');" +
-          "return m.length > 0 && c.dataset.search === arguments[0] ? m[m.length - 1].duration : null;",
-        [term.slice(0, i + 1)],
-      ),
-    20_000);
-    timings.push(Math.round(ms));
-  }
-  // Scrolling deep into the table loads the rows there.
-  await session.execute("const s = document.querySelector('[data-testid=catalog-scroll]'); s.scrollTop = s.scrollHeight / 2; return true;");
-  await session.waitFor("rows half-way down", () => session.exists("[data-testid=catalog-row]"));
+  const report = await catalogSearchLatency(session, () => startDemo(session, 300_000));
   await session.screenshot("en-catalog-50k");
-  // The engine's share: the same searches as bare IPC calls (SQLite count + first page).
-  const ipc = [];
-  for (let i = 0; i < term.length; i += 1) {
-    ipc.push(
-      await session.executeAsync(
-        "const done = arguments[arguments.length - 1]; const t0 = performance.now();" +
-          "window.__TAURI_INTERNALS__.invoke('list_services', { filter: { search: arguments[0], limit: 100, offset: 0 } })" +
-          ".then(() => done(Math.round(performance.now() - t0)), () => done(-1));",
-        [term.slice(0, i + 1)],
-      ),
-    );
-  }
-  const sorted = [...timings].sort((a, b) => a - b);
-  const ipcSorted = [...ipc].sort((a, b) => a - b);
-  const report =
-    `catalog 50k: demo start + sync ${syncMs} ms; search keystroke → table (ms) per character of "${term}": ` +
-    `${timings.join(", ")}; median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted[sorted.length - 1]}; ` +
-    `of which the list_services IPC call alone: ${ipc.join(", ")} (median ${ipcSorted[Math.floor(ipcSorted.length / 2)]})`;
   t.diagnostic(report);
   console.log(report);
 });

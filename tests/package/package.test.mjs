@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 
+import { catalogSearchLatency } from "../e2e/catalog-search.mjs";
 import { launch, tempDataDir } from "../e2e/webdriver.mjs";
 
 const VERSION = process.env.SMM_PACKAGE_VERSION ?? "";
@@ -46,4 +47,18 @@ test("the packaged app opens, starts the demo panel, and shows its version and d
   assert.equal(await session.text("[data-testid=app-info-databaseFile]"), join(data, "smm-desk.sqlite3"));
   assert.ok(existsSync(join(data, "smm-desk.sqlite3")), "the database is in the user's default data folder");
   await session.screenshot("package-settings");
+});
+
+// The figure issue #13 sets a goal for (p99 under 50 ms), in the release build: reported in the
+// CI log, never asserted.
+test("the packaged app: catalog search latency at 50,000 services (reported, not asserted)", async (t) => {
+  const { session } = await launch(t, "package-catalog-50k", undefined, { SMM_DESK_DEMO_SERVICES: "50000" });
+  const report = await catalogSearchLatency(session, async () => {
+    await session.waitFor("the welcome", () => session.find("[data-testid=welcome-demo]"));
+    await session.tap("[data-testid=welcome-demo]");
+    await session.waitFor("the demo provider", async () => !(await session.exists("[data-testid=welcome]")), 300_000);
+  });
+  await session.screenshot("package-catalog-50k");
+  t.diagnostic(`release: ${report}`);
+  console.log(`release: ${report}`);
 });
