@@ -75,52 +75,40 @@ pub(crate) fn enqueue(tx: &Connection, now: i64) -> Result<usize> {
             .map(|(id, _)| *id)
             .collect()
     };
+    type Rows = fn(&Connection, i64, i64) -> Result<Vec<(i64, i64, Value)>>;
+    // Each cursor is named after the table it reads.
+    let sources: [(&str, WebhookEvent, Rows); 2] = [
+        (
+            ORDER_EVENTS,
+            WebhookEvent::OrderStatusChanged,
+            status_changes,
+        ),
+        (ALERTS, WebhookEvent::BalanceLow, low_balances),
+    ];
     let mut queued = 0;
-
-    let (from, to) = (cursor(tx, ORDER_EVENTS)?, max_id(tx, "order_events")?);
-    let targets = wanting(WebhookEvent::OrderStatusChanged);
-    if to > from && !targets.is_empty() {
-        for (event_id, at, data) in status_changes(tx, from, to)? {
-            for &hook in &targets {
-                let source = (ORDER_EVENTS, Some(event_id));
-                let row = insert(
-                    tx,
-                    hook,
-                    WebhookEvent::OrderStatusChanged,
-                    source,
-                    at,
-                    data.clone(),
-                    now,
-                )?;
-                queued += usize::from(row > 0);
+    for (name, event, rows) in sources {
+        let (from, to) = (cursor(tx, name)?, max_id(tx, name)?);
+        if to <= from {
+            continue;
+        }
+        let targets = wanting(event);
+        if !targets.is_empty() {
+            for (source_id, at, data) in rows(tx, from, to)? {
+                for &hook in &targets {
+                    let row = insert(
+                        tx,
+                        hook,
+                        event,
+                        (name, Some(source_id)),
+                        at,
+                        data.clone(),
+                        now,
+                    )?;
+                    queued += usize::from(row > 0);
+                }
             }
         }
-    }
-    if to > from {
-        set_cursor(tx, ORDER_EVENTS, to)?;
-    }
-
-    let (from, to) = (cursor(tx, ALERTS)?, max_id(tx, "alerts")?);
-    let targets = wanting(WebhookEvent::BalanceLow);
-    if to > from && !targets.is_empty() {
-        for (alert_id, at, data) in low_balances(tx, from, to)? {
-            for &hook in &targets {
-                let source = (ALERTS, Some(alert_id));
-                let row = insert(
-                    tx,
-                    hook,
-                    WebhookEvent::BalanceLow,
-                    source,
-                    at,
-                    data.clone(),
-                    now,
-                )?;
-                queued += usize::from(row > 0);
-            }
-        }
-    }
-    if to > from {
-        set_cursor(tx, ALERTS, to)?;
+        set_cursor(tx, name, to)?;
     }
     Ok(queued)
 }
