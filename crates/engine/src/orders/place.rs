@@ -8,8 +8,8 @@ use smm_panel::{
     quantity_from, Delivery, OrderFields, PanelError, PlacedOrder, ServiceLimits, ServiceType,
 };
 
-use super::error::OrderError;
 use super::validate::{self, Checked};
+use super::OrderError;
 use super::{add_event, order_by_id, order_by_key, NewOrder, Order, OrderStatus};
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection};
 use serde_json::json;
 use smm_panel::{BatchResult, Client, Delivery, ItemError, PanelError, MAX_IDS_PER_CALL};
 
-use super::error::OrderError;
+use super::OrderError;
 use super::{add_event, order_by_id, Order};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorBody, Result};
