@@ -32,7 +32,6 @@
 //! tables come as a new file in `store/migrations/`.
 
 pub mod alerts;
-pub mod api_log;
 pub mod balances;
 pub mod catalog;
 pub mod clock;
@@ -46,6 +45,7 @@ pub mod logging;
 pub mod money;
 pub mod orders;
 pub mod paths;
+pub mod provider_call;
 pub mod providers;
 pub mod scheduler;
 pub mod secrets;
@@ -53,6 +53,9 @@ mod settings;
 pub mod stats;
 pub mod store;
 pub mod webhooks;
+
+/// The API call log, part of the provider-call path ([`provider_call`]).
+pub use provider_call::log as api_log;
 
 pub use alerts::{Alert, AlertKind, AlertQuery};
 pub use catalog::{CatalogDiff, CatalogService, Platform, ServicePage, ServiceQuery};

@@ -16,7 +16,8 @@ use super::OrderError;
 use super::{add_event, order_by_id, Order};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorBody, Result};
-use crate::providers::{Provider, ProviderCall};
+use crate::provider_call::ProviderCall;
+use crate::providers::Provider;
 
 /// A journaled request, waiting for the provider's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
