@@ -1,9 +1,10 @@
 //! API keys at rest: AES-256-GCM under a master key from the OS keychain, else a 0600 key file.
 //!
 //! Every encryption uses a fresh random 96-bit nonce and the provider id as associated data,
-//! so a ciphertext copied onto another provider's row does not decrypt. The key check (a
-//! settings row sealed under the master key) detects a wrong master key on open and on restore. Decrypted keys only
+//! so a ciphertext copied onto another provider's row does not decrypt. Decrypted keys only
 //! exist inside [`ApiKey`], whose `Debug`/`Display` print `••••` and the last 4 characters.
+//! The key check (a settings row sealed under the master key) detects a wrong master key on
+//! open and on restore.
 
 use std::fmt;
 use std::io::Write;

@@ -3,7 +3,7 @@
 //!
 //! Background jobs never take the last concurrency slot nor the last fifth of the minute's
 //! requests: those stay free for the user, so a big sync never starves an order placement.
-//! Every provider call goes through [`ProviderLimits::acquire`] (in [`super::timed_call`]).
+//! Every provider call goes through [`ProviderLimits::acquire`] (in `provider_call::timed_call`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};

@@ -1,6 +1,6 @@
 //! The provider-call path: the one way every request to a provider is made.
 //!
-//! [`timed_call`] waits for a permit of the provider's limits ([`limits`]: concurrency and
+//! `timed_call` waits for a permit of the provider's limits ([`limits`]: concurrency and
 //! requests per minute, background work yielding to the user), makes the call and times it,
 //! and hands back the client's result with its API log entry ([`log`]) for the caller to
 //! store in the same transaction as what it learned. This layer names only the clock, the
