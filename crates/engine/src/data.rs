@@ -201,7 +201,7 @@ fn check_database<'k>(
         use rusqlite::OptionalExtension;
         conn.query_row(
             "SELECT value FROM settings WHERE key = ?1",
-            [crate::engine::KEY_CHECK_SETTING],
+            [crate::secrets::KEY_CHECK_SETTING],
             |r| r.get(0),
         )
         .optional()
@@ -221,7 +221,7 @@ fn check_database<'k>(
         })?;
         let key = key.get();
         if let Some(hex) = &check {
-            if !crate::engine::key_check_matches(key, hex) {
+            if !crate::secrets::key_check_matches(key, hex) {
                 return Err(EngineError::BackupKeyMismatch);
             }
         }

@@ -7,17 +7,10 @@ use std::sync::{Arc, Mutex};
 use smm_panel::RetryPolicy;
 
 use crate::clock::{to_millis, Clock, SystemClock};
-use crate::error::{EngineError, Result};
-use crate::hex;
+use crate::error::Result;
 use crate::paths::AppPaths;
-use crate::secrets::{KeyStore, KeyStoreChoice, MasterKey};
-use crate::store::{get_setting, put_setting, Store};
-
-/// The settings row holding a value encrypted under the master key, to detect a wrong key.
-pub(crate) const KEY_CHECK_SETTING: &str = "secrets.key_check";
-const KEY_CHECK_PLAIN: &[u8] = b"smm-desk master key check";
-/// Associated data of the key check (provider ids start at 1).
-const KEY_CHECK_OWNER: i64 = 0;
+use crate::secrets::{self, KeyStore, KeyStoreChoice, MasterKey, KEY_CHECK_SETTING};
+use crate::store::{get_setting, Store};
 
 /// How to open the engine; the defaults are what the app and the CLI use.
 #[derive(Clone)]
@@ -98,18 +91,12 @@ impl Engine {
                 )
             })?;
         let master_key = MasterKey::load(&paths.config_dir, options.key_store, !has_secrets)?;
-        match check {
-            Some(hex) => {
-                if !key_check_matches(&master_key, &hex) {
-                    return Err(EngineError::MasterKeyMismatch);
-                }
-            }
-            None => {
-                let blob = master_key.encrypt(KEY_CHECK_OWNER, KEY_CHECK_PLAIN)?;
-                let now = to_millis(options.clock.now());
-                store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &hex::encode(&blob), now))?;
-            }
-        }
+        secrets::verify_or_store_key_check(
+            &store,
+            &master_key,
+            check.as_deref(),
+            options.clock.as_ref(),
+        )?;
         // Crash recovery only when no other program has the folder open: orders another
         // running program (the app, or `smmdesk`) is sending right now are its own to finish.
         if folder_lock.is_exclusive() {
@@ -159,11 +146,4 @@ impl Engine {
     pub(crate) fn now_ms(&self) -> i64 {
         to_millis(self.inner.clock.now())
     }
-}
-
-/// Whether the stored key check (hex) decrypts under `key`.
-pub(crate) fn key_check_matches(key: &MasterKey, check: &str) -> bool {
-    hex::decode(check)
-        .and_then(|blob| key.decrypt(KEY_CHECK_OWNER, &blob).ok())
-        .is_some_and(|plain| plain == KEY_CHECK_PLAIN)
 }

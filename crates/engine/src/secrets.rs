@@ -3,6 +3,8 @@
 //! Every encryption uses a fresh random 96-bit nonce and the provider id as associated data,
 //! so a ciphertext copied onto another provider's row does not decrypt. Decrypted keys only
 //! exist inside [`ApiKey`], whose `Debug`/`Display` print `••••` and the last 4 characters.
+//! The key check (a settings row sealed under the master key) detects a wrong master key on
+//! open and on restore.
 
 use std::fmt;
 use std::io::Write;
@@ -12,8 +14,10 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use serde::Serialize;
 
+use crate::clock::{to_millis, Clock};
 use crate::error::{EngineError, Result};
 use crate::hex;
+use crate::store::{put_setting, Store};
 
 /// The environment variable that chooses the master key store: `file`, `keychain` or `auto`.
 pub const KEY_STORE_ENV: &str = "SMM_DESK_KEY_STORE";
@@ -24,6 +28,42 @@ const KEYCHAIN_USER: &str = "master-key";
 const NONCE_LEN: usize = 12;
 
 pub use smm_panel::ApiKey;
+
+/// The settings row holding a value encrypted under the master key, to detect a wrong key.
+pub(crate) const KEY_CHECK_SETTING: &str = "secrets.key_check";
+const KEY_CHECK_PLAIN: &[u8] = b"smm-desk master key check";
+/// Associated data of the key check (provider ids start at 1).
+const KEY_CHECK_OWNER: i64 = 0;
+
+/// Whether the stored key check (hex) decrypts under `key`.
+pub(crate) fn key_check_matches(key: &MasterKey, check: &str) -> bool {
+    hex::decode(check)
+        .and_then(|blob| key.decrypt(KEY_CHECK_OWNER, &blob).ok())
+        .is_some_and(|plain| plain == KEY_CHECK_PLAIN)
+}
+
+/// Checks the stored key check (`check`, hex) against `key` ([`EngineError::MasterKeyMismatch`]
+/// when it does not decrypt), or stores one under `key` when the database has none yet.
+pub(crate) fn verify_or_store_key_check(
+    store: &Store,
+    key: &MasterKey,
+    check: Option<&str>,
+    clock: &dyn Clock,
+) -> Result<()> {
+    match check {
+        Some(hex) => {
+            if !key_check_matches(key, hex) {
+                return Err(EngineError::MasterKeyMismatch);
+            }
+        }
+        None => {
+            let blob = key.encrypt(KEY_CHECK_OWNER, KEY_CHECK_PLAIN)?;
+            let now_ms = to_millis(clock.now());
+            store.write(|tx| put_setting(tx, KEY_CHECK_SETTING, &hex::encode(&blob), now_ms))?;
+        }
+    }
+    Ok(())
+}
 
 /// The last 4 characters we may show, or nothing for keys too short to hide anything
 /// (the same rule as the panel client's masking).

@@ -8,11 +8,11 @@ use serde::Serialize;
 use serde_json::json;
 use smm_panel::{BatchResult, CancelAccepted, Client, PanelError};
 
-use super::error::OrderError;
 use super::request::{
     failure_status, service_offers, stored_status, Answer, Journaled, RequestKind,
 };
 use super::Order;
+use super::OrderError;
 use crate::engine::Engine;
 use crate::error::{ErrorBody, Result};
 

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
-use super::error::OrderError;
+use super::OrderError;
 use super::{order_from_row, Order, OrderStatus, ORDER_COLUMNS, ORDER_FROM};
 use crate::clock::to_millis;
 use crate::engine::Engine;

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
-use super::error::{LineError, OrderError};
 use super::{validate, NewOrder, Order, OrderStatus};
+use super::{LineError, OrderError};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorBody, Result};
 

@@ -8,7 +8,6 @@
 //! still `submitting` becomes `unknown` (a crash mid-request).
 
 mod cancel;
-mod error;
 mod list;
 mod mass;
 mod place;
@@ -32,8 +31,8 @@ use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
 
+pub use crate::error::{LineError, OrderError};
 pub use cancel::{CancelOutcome, CancelRequest, CancelStatus};
-pub use error::{LineError, OrderError};
 pub use list::{OrderCursor, OrderPage, OrderQuery, StatusCount};
 pub use mass::{
     parse_mass_order, MassLine, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport,
@@ -510,12 +509,6 @@ impl Engine {
     pub fn recover_interrupted_orders(&self) -> Result<usize> {
         let now = self.now_ms();
         self.store().write(|tx| recover_interrupted(tx, now))
-    }
-}
-
-impl From<OrderError> for EngineError {
-    fn from(e: OrderError) -> Self {
-        EngineError::Order(e)
     }
 }
 

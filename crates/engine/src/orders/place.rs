@@ -8,13 +8,14 @@ use smm_panel::{
     quantity_from, Delivery, OrderFields, PanelError, PlacedOrder, ServiceLimits, ServiceType,
 };
 
-use super::error::OrderError;
 use super::validate::{self, Checked};
+use super::OrderError;
 use super::{add_event, order_by_id, order_by_key, NewOrder, Order, OrderStatus};
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
-use crate::providers::{Provider, ProviderCall};
+use crate::provider_call::ProviderCall;
+use crate::providers::Provider;
 
 /// The largest order request (comments, usernames…), in bytes.
 pub const MAX_ORDER_BYTES: usize = smm_panel::MAX_ORDER_BYTES;

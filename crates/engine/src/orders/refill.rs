@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::json;
 use smm_panel::{BatchResult, Client, PanelError, RefillAccepted, MAX_IDS_PER_CALL};
 
-use super::error::OrderError;
 use super::request::{
     failure_status, service_offers, stored_status, Answer, Journaled, RequestKind,
 };
 use super::track::{ProviderFailure, RefreshReport};
+use super::OrderError;
 use super::{add_event, order_by_id, Order};
 use crate::clock::from_millis;
 use crate::engine::Engine;

@@ -12,11 +12,12 @@ use rusqlite::{params, Connection};
 use serde_json::json;
 use smm_panel::{BatchResult, Client, Delivery, ItemError, PanelError, MAX_IDS_PER_CALL};
 
-use super::error::OrderError;
+use super::OrderError;
 use super::{add_event, order_by_id, Order};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorBody, Result};
-use crate::providers::{Provider, ProviderCall};
+use crate::provider_call::ProviderCall;
+use crate::providers::Provider;
 
 /// A journaled request, waiting for the provider's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use smm_panel::{PanelError, ProviderReason};
 
-use super::error::OrderError;
 use super::track::apply_state;
+use super::OrderError;
 use super::{add_event, order_by_id, Order, OrderStatus, ORDER_COLUMNS, ORDER_FROM};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorBody, Result};

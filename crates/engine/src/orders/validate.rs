@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use smm_panel::{OrderRequest, ServiceLimits, ServiceType};
 
-use super::error::OrderError;
 use super::NewOrder;
+use super::OrderError;
 use crate::error::Result;
 use crate::money;
 

@@ -4,7 +4,6 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
-use std::time::Instant;
 
 use jiff::Timestamp;
 use rusqlite::{params, Transaction};
@@ -12,24 +11,16 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use smm_panel::{Client, PanelError, ProviderConfig};
 
-use crate::api_log::{self, ApiCall};
 use crate::clock::to_millis;
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
+use crate::provider_call::log::{self as api_log, ApiCall};
+use crate::provider_call::{timed_call, ProviderCall};
 use crate::providers::{by_name, Provider};
 
 /// The error code of a call the provider refused because of the key.
 const KEY_REJECTED_CODE: &str = "provider.invalid_key";
-
-/// One provider call as made: the client's result and its API log entry, not stored yet.
-#[derive(Debug)]
-pub(crate) struct ProviderCall<T> {
-    /// What the client returned.
-    pub(crate) result: Result<T, PanelError>,
-    /// The call, for the API log.
-    pub(crate) entry: ApiCall,
-}
 
 /// The result of a successful connection test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -74,21 +65,22 @@ impl Engine {
         Fut: Future<Output = Result<T, PanelError>>,
     {
         // Shared with every job and user action of this provider (background work yields).
-        let _permit = self.acquire_call(provider).await;
-        let started_at = self.now();
-        let timer = Instant::now();
-        let result = call().await;
-        let class = api_log::classify(&result);
-        let entry = ApiCall {
-            provider_id: provider.id,
-            action: action.to_string(),
-            started_at,
-            duration_ms: i64::try_from(timer.elapsed().as_millis()).unwrap_or(i64::MAX),
-            outcome: class.outcome.to_string(),
-            http_status: class.http_status,
-            error_code: class.error_code,
-        };
-        ProviderCall { result, entry }
+        timed_call(
+            &self.inner.background.limits,
+            self.inner.clock.as_ref(),
+            provider.id,
+            provider.max_concurrency,
+            provider.requests_per_minute,
+            action,
+            call,
+        )
+        .await
+    }
+
+    /// The most recent logged calls, newest first (all providers when `provider_id` is None).
+    pub fn recent_api_calls(&self, provider_id: Option<i64>, limit: u32) -> Result<Vec<ApiCall>> {
+        self.store()
+            .read(|c| api_log::recent(c, provider_id, limit))
     }
 
     /// The counter of noisy replies (PHP notices before the JSON) that every client of this

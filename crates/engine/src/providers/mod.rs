@@ -16,7 +16,6 @@ use crate::money;
 use crate::secrets::{hint_from_last4, last4, ApiKey};
 
 pub use connection::BalanceCheck;
-pub(crate) use connection::ProviderCall;
 pub use presets::{preset, Preset, PRESETS};
 
 /// Default concurrent requests to one provider.

@@ -19,7 +19,7 @@
 
 pub mod health;
 mod jobs;
-pub mod limits;
+pub use crate::provider_call::limits;
 pub mod timing;
 
 use std::collections::HashMap;

@@ -14,7 +14,6 @@
 //!   `id.timestamp.body`, see [`sign`]); the body is `{"type", "timestamp", "data"}`.
 
 pub mod deliver;
-mod error;
 pub mod outbox;
 pub mod sign;
 
@@ -29,7 +28,7 @@ use crate::clock::from_millis;
 use crate::engine::Engine;
 use crate::error::Result;
 
-pub use error::WebhookError;
+pub use crate::error::WebhookError;
 pub use sign::WebhookSecret;
 
 /// Longest webhook URL, in characters.

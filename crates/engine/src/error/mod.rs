@@ -1,6 +1,18 @@
 //! The engine's error type: every variant has a stable `code()` the UI translates.
+//!
+//! The bottom layer: it names only [`crate::paths`] (for [`PathsError`]). The refusals of
+//! orders and webhooks ([`OrderError`], [`WebhookError`]) live here too, re-exported by
+//! `orders` and `webhooks`, so [`EngineError`] can wrap them without naming a domain module.
+
+mod order;
+mod webhook;
 
 use serde::Serialize;
+
+use crate::paths::PathsError;
+
+pub use order::{LineError, OrderError};
+pub use webhook::WebhookError;
 
 /// Everything that can go wrong in the engine. Messages never contain an API key.
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +76,7 @@ pub enum EngineError {
     },
     /// The folders could not be worked out or created.
     #[error(transparent)]
-    Paths(#[from] crate::paths::PathsError),
+    Paths(#[from] PathsError),
     /// The master key cannot be found although keys were encrypted under one.
     #[error("the master key is missing ({0}); stored API keys cannot be decrypted")]
     MasterKeyMissing(String),
@@ -85,12 +97,12 @@ pub enum EngineError {
         /// The client's error (never contains the key).
         source: smm_panel::PanelError,
     },
-    /// An order, refill, cancel or mass order was refused (see [`crate::orders::OrderError`]).
+    /// An order, refill, cancel or mass order was refused (see [`OrderError`]).
     #[error(transparent)]
-    Order(crate::orders::OrderError),
-    /// A webhook request was refused (see [`crate::webhooks::WebhookError`]).
+    Order(OrderError),
+    /// A webhook request was refused (see [`WebhookError`]).
     #[error(transparent)]
-    Webhook(crate::webhooks::WebhookError),
+    Webhook(WebhookError),
     /// The backup file to restore does not exist.
     #[error("no file at {0}")]
     BackupNotFound(String),

@@ -7,7 +7,6 @@ use serde::Serialize;
 use smm_panel::{Delivery, PanelError};
 
 use crate::clock::{from_millis, to_millis};
-use crate::engine::Engine;
 use crate::error::Result;
 
 /// One logged call.
@@ -91,27 +90,23 @@ pub fn record(conn: &Connection, call: &ApiCall) -> Result<()> {
     Ok(())
 }
 
-impl Engine {
-    /// The most recent logged calls, newest first (all providers when `provider_id` is None).
-    pub fn recent_api_calls(&self, provider_id: Option<i64>, limit: u32) -> Result<Vec<ApiCall>> {
-        self.store().read(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT provider_id, action, started_at, duration_ms, outcome, http_status, \
-                 error_code FROM api_calls WHERE ?1 IS NULL OR provider_id = ?1 \
-                 ORDER BY started_at DESC, id DESC LIMIT ?2",
-            )?;
-            let rows = stmt.query_map(params![provider_id, limit], |r| {
-                Ok(ApiCall {
-                    provider_id: r.get(0)?,
-                    action: r.get(1)?,
-                    started_at: from_millis(r.get(2)?),
-                    duration_ms: r.get(3)?,
-                    outcome: r.get(4)?,
-                    http_status: r.get(5)?,
-                    error_code: r.get(6)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The most recent logged calls, newest first (all providers when `provider_id` is None).
+pub fn recent(conn: &Connection, provider_id: Option<i64>, limit: u32) -> Result<Vec<ApiCall>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT provider_id, action, started_at, duration_ms, outcome, http_status, \
+         error_code FROM api_calls WHERE ?1 IS NULL OR provider_id = ?1 \
+         ORDER BY started_at DESC, id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![provider_id, limit], |r| {
+        Ok(ApiCall {
+            provider_id: r.get(0)?,
+            action: r.get(1)?,
+            started_at: from_millis(r.get(2)?),
+            duration_ms: r.get(3)?,
+            outcome: r.get(4)?,
+            http_status: r.get(5)?,
+            error_code: r.get(6)?,
         })
-    }
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

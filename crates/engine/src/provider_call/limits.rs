@@ -3,7 +3,7 @@
 //!
 //! Background jobs never take the last concurrency slot nor the last fifth of the minute's
 //! requests: those stay free for the user, so a big sync never starves an order placement.
-//! Every provider call goes through [`ProviderLimits::acquire`] (in `Engine::call_provider`).
+//! Every provider call goes through [`ProviderLimits::acquire`] (in `provider_call::timed_call`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -143,23 +143,6 @@ impl ProviderLimits {
             _call: call,
             _background: background_permit,
         }
-    }
-}
-
-impl crate::Engine {
-    /// Waits until this provider's limits allow one more call (every provider call takes
-    /// one, in `Engine::call_provider`; a user's call goes ahead of background work). Hold the
-    /// permit for the call.
-    pub(crate) async fn acquire_call(&self, provider: &crate::Provider) -> CallPermit {
-        self.inner
-            .background
-            .limits
-            .acquire(
-                provider.id,
-                provider.max_concurrency,
-                provider.requests_per_minute,
-            )
-            .await
     }
 }
 

@@ -1,5 +1,9 @@
 //! Why a webhook request was refused: one stable code per cause. Nothing was written when one
 //! of these is returned, and no message carries a signing secret or URL credentials.
+//! Re-exported as `webhooks::WebhookError`; it lives here so that the error layer names no
+//! domain module.
+
+use super::EngineError;
 
 /// A refused webhook operation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -14,7 +18,7 @@ pub enum WebhookError {
     /// The URL carries a user name or password (they would be sent with every event).
     #[error("the webhook URL must not contain a user name or password; receivers verify the signature instead")]
     UrlCredentials,
-    /// The URL is longer than [`super::URL_MAX`].
+    /// The URL is longer than `webhooks::URL_MAX` characters.
     #[error("the webhook URL is {0} characters long; at most 2048 are allowed")]
     UrlTooLong(usize),
     /// An event type nobody sends.
@@ -59,8 +63,8 @@ impl WebhookError {
     }
 }
 
-impl From<WebhookError> for crate::EngineError {
+impl From<WebhookError> for EngineError {
     fn from(e: WebhookError) -> Self {
-        crate::EngineError::Webhook(e)
+        EngineError::Webhook(e)
     }
 }

@@ -1,8 +1,12 @@
 //! Why an order, refill, cancel or mass order was refused: one stable code per cause.
+//! Re-exported as `orders::OrderError`; it lives here so that the error layer names no domain
+//! module.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 use smm_panel::OrderFormError;
+
+use super::EngineError;
 
 /// One invalid line of a mass order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -151,5 +155,11 @@ impl OrderError {
             Self::MassOrderEmpty => "mass_order.empty",
             Self::MassOrderTooLarge(..) => "mass_order.too_large",
         }
+    }
+}
+
+impl From<OrderError> for EngineError {
+    fn from(e: OrderError) -> Self {
+        EngineError::Order(e)
     }
 }
