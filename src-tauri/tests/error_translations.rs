@@ -1,12 +1,12 @@
 //! Every error code that can cross the IPC boundary has an English and an Arabic text in the
 //! UI (`ui/src/i18n/{en,ar}.json`, under `errors.`), so the UI never falls back to a raw code.
 //!
-//! The engine's codes are read from `EngineError::code()` in `crates/engine/src/error.rs` and
-//! `OrderError::code()` in `crates/engine/src/orders/error.rs` and `OrderFormError::code()` in
+//! The engine's codes are read from `EngineError::code()` in `crates/engine/src/error/mod.rs` and
+//! `OrderError::code()` in `crates/engine/src/error/order.rs` and `OrderFormError::code()` in
 //! `crates/panel/src/order_form.rs` (every `=> "some.code"` arm),
 //! the mass-order line codes from `crates/engine/src/orders/mass.rs` (`code: "…"`), the folder
 //! codes from `PathsError::code()` in `crates/engine/src/paths.rs`, the webhook codes from
-//! `WebhookError::code()` in `crates/engine/src/webhooks/error.rs`, the app's
+//! `WebhookError::code()` in `crates/engine/src/error/webhook.rs`, the app's
 //! own from `smm_desk::error::codes`.
 
 use std::path::PathBuf;
@@ -17,12 +17,12 @@ fn repo() -> PathBuf {
 
 /// The dotted codes in `=> "..."` match arms of the engine's error modules.
 fn engine_codes() -> Vec<String> {
-    let mut codes = codes_in("crates/engine/src/error.rs", "=> \"");
-    codes.extend(codes_in("crates/engine/src/orders/error.rs", "=> \""));
+    let mut codes = codes_in("crates/engine/src/error/mod.rs", "=> \"");
+    codes.extend(codes_in("crates/engine/src/error/order.rs", "=> \""));
     codes.extend(codes_in("crates/panel/src/order_form.rs", "=> \""));
     codes.extend(codes_in("crates/engine/src/orders/mass.rs", "code: \""));
     codes.extend(codes_in("crates/engine/src/paths.rs", "=> \""));
-    codes.extend(codes_in("crates/engine/src/webhooks/error.rs", "=> \""));
+    codes.extend(codes_in("crates/engine/src/error/webhook.rs", "=> \""));
     codes
 }
 
@@ -59,7 +59,7 @@ fn every_error_code_is_translated() {
     let mut codes = engine_codes();
     assert!(
         codes.len() >= 10,
-        "found only {} codes in crates/engine/src/error.rs; did EngineError::code() move? \
+        "found only {} codes in crates/engine/src/error/mod.rs; did EngineError::code() move? \
          Update this test to read it from its new place",
         codes.len()
     );
