@@ -51,6 +51,9 @@ pub enum Command {
     /// Signed POSTs of order status changes and low balances to your URL (Standard Webhooks)
     #[command(subcommand)]
     Webhook(crate::webhook_cmd::WebhookCommand),
+    /// The selling price list: markup rules (default, platform, category, service) and quotes
+    #[command(subcommand)]
+    Prices(crate::prices_cmd::PricesCommand),
     /// Write a consistent copy of the database to FILE (safe while the app runs)
     Backup(crate::data_cmd::BackupArgs),
     /// Replace the data by a backup (checked first; the replaced data is kept beside it)

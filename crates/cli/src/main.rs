@@ -10,6 +10,7 @@ mod error;
 mod input;
 mod order_cmd;
 mod output;
+mod prices_cmd;
 mod provider;
 mod serve_cmd;
 mod services;
@@ -67,6 +68,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Jobs(a) => daemon_cmd::jobs(&engine, a, out),
         Command::Alerts(a) => daemon_cmd::alerts(&engine, a, out),
         Command::Webhook(cmd) => webhook_cmd::run(&engine, cmd, out),
+        Command::Prices(cmd) => prices_cmd::run(&engine, cmd, out),
         Command::Backup(a) => data_cmd::backup(&engine, a, out),
         Command::Restore(_) | Command::DataDir(_) => unreachable!("handled above"),
         Command::Info => {

@@ -630,3 +630,124 @@ fn a_database_from_a_newer_smm_desk_is_refused() {
     assert_eq!(d.fails(&["provider", "list"], None), "store.newer_schema");
     assert_eq!(d.snapshot(), before);
 }
+
+/// `smmdesk prices` the way a script uses it: a default markup with a step, a category rule, a
+/// service's manual price, quotes for a quantity with exact decimal strings; bad input fails
+/// with its code and changes no row.
+#[test]
+fn prices_set_list_show_and_remove() {
+    let sim = Sim::start(40, 21);
+    let mut d = Desk::new();
+    d.add("sim", &sim.url(), &sim.key());
+    d.json(&["services", "sync", "sim"]);
+    let services = d.json(&["services", "list", "--limit", "100"]);
+    let s = services["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["rate"] != "0")
+        .unwrap()
+        .clone();
+    let id = s["id"].as_i64().unwrap().to_string();
+    let cost = Decimal::from_str(s["rate"].as_str().unwrap()).unwrap();
+    let category = s["category"].as_str().unwrap().to_string();
+
+    let q = d.json(&["prices", "show", &id, "--quantity", "2000"]);
+    assert_eq!(q["unpriced"], true);
+    assert_eq!(q["sale_rate"], q["cost_rate"]);
+
+    d.json(&["prices", "set", "--default", "--percent", "50"]);
+    d.json(&["prices", "set", "--default", "--step", "0.01"]);
+    let rules = d.json(&["prices", "list"]);
+    assert_eq!(rules[0]["percent"], "50", "kept when the step was set");
+    assert_eq!(rules[0]["step"], "0.01");
+    let q = d.json(&["prices", "show", &id, "--quantity", "2000"]);
+    let sale_rate = Decimal::from_str(q["sale_rate"].as_str().unwrap()).unwrap();
+    let raw = cost * Decimal::from_str("1.5").unwrap();
+    assert!(sale_rate >= raw && sale_rate - raw < Decimal::from_str("0.01").unwrap());
+    assert_eq!(
+        Decimal::from_str(q["sale"].as_str().unwrap()).unwrap(),
+        sale_rate * Decimal::from(2)
+    );
+
+    d.json(&["prices", "set", "--category", &category, "--percent", "80"]);
+    d.json(&["prices", "set", "--service", &id, "--price", "9.99"]);
+    let q = d.json(&["prices", "show", &id]);
+    assert_eq!(
+        (q["sale_rate"].as_str(), q["manual"].as_bool()),
+        (Some("9.99"), Some(true))
+    );
+    let human = d.ok(&["prices", "show", &id, "--quantity", "1000"]).stdout;
+    assert!(
+        human.contains("sells for 9.99") && human.contains("(manual price)"),
+        "{human}"
+    );
+    let table = d.ok(&["prices", "list"]).stdout;
+    assert!(
+        table.contains("default") && table.contains(&format!("service #{id}")),
+        "{table}"
+    );
+
+    d.json(&["prices", "rm", "--service", &id]);
+    let q = d.json(&["prices", "show", &id]);
+    assert_eq!(q["manual"], false);
+
+    let before = d.snapshot();
+    for (args, want) in [
+        (
+            vec!["prices", "set", "--default", "--percent", "-5"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "set", "--default", "--percent", "ten"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "set", "--default", "--step", "0"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "set", "--default", "--price", "3"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "set", "--platform", "myspace", "--percent", "5"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "set", "--category", "Nope", "--percent", "5"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "set", "--service", "99999", "--percent", "5"],
+            "input.invalid",
+        ),
+        (
+            vec!["prices", "rm", "--platform", "tiktok"],
+            "input.invalid",
+        ),
+        (vec!["prices", "show", "99999"], "input.invalid"),
+        (
+            vec!["prices", "show", &id, "--quantity", "0"],
+            "input.invalid",
+        ),
+    ] {
+        assert_eq!(d.fails(&args, None), want, "{args:?}");
+        assert_eq!(d.snapshot(), before, "{args:?} changed nothing");
+    }
+    // Two scopes at once, or none: a usage error (exit 2).
+    for args in [
+        &[
+            "prices",
+            "set",
+            "--default",
+            "--service",
+            "1",
+            "--percent",
+            "5",
+        ][..],
+        &["prices", "rm"],
+    ] {
+        assert_eq!(d.run_with(args, None).code, 2, "{args:?}");
+    }
+}

@@ -21,6 +21,8 @@
 //! - Webhooks ([`webhooks`]): [`Engine::add_webhook`], [`Engine::list_webhooks`],
 //!   [`Engine::remove_webhook`], [`Engine::test_webhook`], [`Engine::webhook_deliveries`];
 //!   delivered by the scheduler's worker (Standard Webhooks 1.0 signatures).
+//! - Selling prices ([`pricing`]): [`Engine::set_price_rule`], [`Engine::price_rules`],
+//!   [`Engine::remove_price_rule`], [`Engine::price_quote`].
 //! - The data folder ([`data`]): [`data::stage_restore`] (checked, applied on the next open,
 //!   the previous database kept), [`Engine::move_data_folder`]; backups with
 //!   [`store::Store::backup_to`].
@@ -43,7 +45,7 @@
 //! | store | [`store`], [`money`] | error, foundation |
 //! | secrets | [`secrets`] (the master key and its key check) | store, error, foundation |
 //! | provider call | [`provider_call`]: permits ([`scheduler::limits`]), timing, the API log ([`api_log`]) | error, foundation |
-//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
+//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
 //! | facade | `engine.rs`: [`Engine`], [`EngineOptions`], [`Engine::open_with`] | everything |
 //!
 //! The facade holds the shared state (store, master key, clock, the scheduler's shared parts,
@@ -68,6 +70,7 @@ pub mod logging;
 pub mod money;
 pub mod orders;
 pub mod paths;
+pub mod pricing;
 pub mod provider_call;
 pub mod providers;
 pub mod scheduler;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_provider_replies.sql"),
     include_str!("migrations/0008_webhooks.sql"),
     include_str!("migrations/0009_catalog_search_index.sql"),
+    include_str!("migrations/0010_price_rules.sql"),
 ];
 
 /// The newest schema version this binary knows.

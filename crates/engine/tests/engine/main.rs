@@ -3,5 +3,6 @@
 mod catalog;
 mod demo;
 mod migrations;
+mod pricing;
 mod providers;
 mod support;
