@@ -22,7 +22,9 @@
 //!   [`Engine::remove_webhook`], [`Engine::test_webhook`], [`Engine::webhook_deliveries`];
 //!   delivered by the scheduler's worker (Standard Webhooks 1.0 signatures).
 //! - Selling prices ([`pricing`]): [`Engine::set_price_rule`], [`Engine::price_rules`],
-//!   [`Engine::remove_price_rule`], [`Engine::price_quote`].
+//!   [`Engine::remove_price_rule`], [`Engine::price_quote`]; customers ([`customers`]):
+//!   [`Engine::add_customer`], [`Engine::customers`]; the sale on each order
+//!   ([`orders::settle`]) and [`Engine::profit`] ([`profit`]).
 //! - The data folder ([`data`]): [`data::stage_restore`] (checked, applied on the next open,
 //!   the previous database kept), [`Engine::move_data_folder`]; backups with
 //!   [`store::Store::backup_to`].
@@ -45,7 +47,7 @@
 //! | store | [`store`], [`money`] | error, foundation |
 //! | secrets | [`secrets`] (the master key and its key check) | store, error, foundation |
 //! | provider call | [`provider_call`]: permits ([`scheduler::limits`]), timing, the API log ([`api_log`]) | error, foundation |
-//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
+//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`customers`], [`profit`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
 //! | facade | `engine.rs`: [`Engine`], [`EngineOptions`], [`Engine::open_with`] | everything |
 //!
 //! The facade holds the shared state (store, master key, clock, the scheduler's shared parts,
@@ -60,6 +62,7 @@ pub mod alerts;
 pub mod balances;
 pub mod catalog;
 pub mod clock;
+pub mod customers;
 pub mod data;
 pub mod demo;
 mod engine;
@@ -71,6 +74,7 @@ pub mod money;
 pub mod orders;
 pub mod paths;
 pub mod pricing;
+pub mod profit;
 pub mod provider_call;
 pub mod providers;
 pub mod scheduler;

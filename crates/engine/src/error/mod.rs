@@ -103,6 +103,12 @@ pub enum EngineError {
     /// A webhook request was refused (see [`WebhookError`]).
     #[error(transparent)]
     Webhook(WebhookError),
+    /// No customer by that id or name.
+    #[error("no customer {0}")]
+    CustomerNotFound(String),
+    /// A customer already has that name (ignoring case and spacing).
+    #[error("a customer named \"{0}\" already exists")]
+    CustomerNameTaken(String),
     /// The backup file to restore does not exist.
     #[error("no file at {0}")]
     BackupNotFound(String),
@@ -180,6 +186,8 @@ impl EngineError {
             Self::Panel { source, .. } => panel_code(source),
             Self::Order(e) => e.code(),
             Self::Webhook(e) => e.code(),
+            Self::CustomerNotFound(_) => "customer.not_found",
+            Self::CustomerNameTaken(_) => "customer.name_taken",
             Self::BackupNotFound(_) => "restore.not_found",
             Self::BackupNotFile(_) => "restore.not_a_file",
             Self::BackupNotSqlite(_) => "restore.not_sqlite",

@@ -72,6 +72,8 @@ pub struct OrderQuery {
     pub to: Option<Timestamp>,
     /// Text the link contains (case-insensitive for ASCII).
     pub link_contains: Option<String>,
+    /// Only this customer's orders (local id).
+    pub customer: Option<i64>,
     /// Also orders the weekly cleanup archived (hidden by default).
     pub include_archived: bool,
     /// Page size (default 50, at most 1000).
@@ -194,6 +196,10 @@ fn filter(
     if let Some(s) = &q.service_id {
         args.push(Value::Text(s.trim().into()));
         clauses.push(format!("o.service_id = ?{}", args.len()));
+    }
+    if let Some(c) = q.customer {
+        args.push(Value::Integer(c));
+        clauses.push(format!("o.customer_id = ?{}", args.len()));
     }
     if let Some(t) = q.from {
         args.push(Value::Integer(to_millis(t)));
@@ -326,7 +332,7 @@ fn csv_text(text: &str) -> String {
 }
 
 /// The CSV header row.
-pub const CSV_COLUMNS: [&str; 21] = [
+pub const CSV_COLUMNS: [&str; 26] = [
     "id",
     "created_at",
     "provider",
@@ -348,6 +354,11 @@ pub const CSV_COLUMNS: [&str; 21] = [
     "last_error",
     "idempotency_key",
     "parent_order_id",
+    "customer",
+    "sale_price",
+    "billed",
+    "cost",
+    "profit",
 ];
 
 fn csv_row(o: &Order) -> String {
@@ -376,6 +387,11 @@ fn csv_row(o: &Order) -> String {
         opt_text(&o.last_error),
         text(&o.idempotency_key),
         num(o.parent_order_id.map(|q| q.to_string())),
+        opt_text(&o.customer),
+        num(o.sale_price.map(money::to_text)),
+        num(o.settlement.map(|s| money::to_text(s.billed))),
+        num(o.settlement.map(|s| money::to_text(s.cost))),
+        num(o.settlement.map(|s| money::to_text(s.profit))),
     ];
     cells.join(",")
 }

@@ -14,6 +14,7 @@ mod place;
 mod refill;
 mod request;
 mod resolve;
+mod sale;
 mod track;
 mod validate;
 
@@ -41,6 +42,8 @@ pub use mass::{
 pub use place::{OrderQuote, Placement, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
 pub use refill::{Refill, RefillOutcome, RefillStatus};
 pub use resolve::{Resolution, ResolveHelp};
+pub(crate) use sale::units_of;
+pub use sale::{settle, SaleFacts, Settlement, BILLED_DP};
 pub use track::{RefreshReport, RefreshScope};
 
 /// Where an order stands, locally. Stored as its snake-case name.
@@ -203,6 +206,14 @@ pub struct NewOrder {
     pub idempotency_key: Option<String>,
     /// Place even when the estimated cost exceeds the last known balance.
     pub force: bool,
+    /// The customer the order is for, by name (added to the customers when new); none is
+    /// ever required.
+    pub customer: Option<String>,
+    /// What the customer pays for this order, in the provider's currency; when not given,
+    /// the price list's price for the quantity (none when no rule applies). Below the cost is
+    /// allowed: [`Engine::quote_order`] says so before placing.
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
+    pub sale_price: Option<Decimal>,
 }
 
 impl NewOrder {
@@ -259,6 +270,14 @@ pub struct Order {
     pub charge: Option<Decimal>,
     /// The provider's account currency.
     pub currency: Option<String>,
+    /// The customer's local id, when the order was for one.
+    pub customer_id: Option<i64>,
+    /// The customer's name.
+    pub customer: Option<String>,
+    /// What the customer pays for the order; `None` when it was not sold.
+    pub sale_price: Option<Decimal>,
+    /// Billed, real cost and profit, once the order has a settled outcome ([`settle`]).
+    pub settlement: Option<Settlement>,
     /// The counter before delivery started.
     pub start_count: Option<u64>,
     /// Units not delivered.
@@ -316,10 +335,11 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.idempotency_key, o.provider_id, 
      o.quantity, o.params, o.estimated_cost, o.charge, o.currency, o.start_count, o.remains, \
      o.status, o.raw_status, o.reject_reason, o.external_id, o.last_error, o.parent_order_id, \
      o.journal_balance, o.journal_balance_at, o.created_at, o.submitted_at, o.updated_at, \
-     o.finished_at, o.last_checked_at";
+     o.finished_at, o.last_checked_at, o.customer_id, cu.name, o.sale_price";
 
 /// `FROM` clause matching [`ORDER_COLUMNS`].
-pub(crate) const ORDER_FROM: &str = "orders o JOIN providers p ON p.id = o.provider_id";
+pub(crate) const ORDER_FROM: &str = "orders o JOIN providers p ON p.id = o.provider_id \
+     LEFT JOIN customers cu ON cu.id = o.customer_id";
 
 fn conv_err(i: usize, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
@@ -347,7 +367,20 @@ fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Timestamp>> {
 /// Reads one row selected with [`ORDER_COLUMNS`].
 pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
     let status: String = r.get(17)?;
+    let status = OrderStatus::from_str(&status).map_err(|e| conv_err(17, e.to_string()))?;
     let params: String = r.get(11)?;
+    let params: serde_json::Value = serde_json::from_str(&params).map_err(|e| conv_err(11, e))?;
+    let (quantity, remains) = (opt_u64(r, 10)?, opt_u64(r, 16)?);
+    let (estimated_cost, charge) = (money_at(r, 12)?, opt_money_at(r, 13)?);
+    let sale_price = opt_money_at(r, 32)?;
+    let settlement = settle(&SaleFacts {
+        status,
+        sale_price,
+        estimated_cost,
+        charge,
+        units: units_of(quantity, &params),
+        remains,
+    });
     Ok(Order {
         id: r.get(0)?,
         idempotency_key: r.get(1)?,
@@ -359,14 +392,18 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         service_type: r.get(7)?,
         service_rate: money_at(r, 8)?,
         link: r.get(9)?,
-        quantity: opt_u64(r, 10)?,
-        params: serde_json::from_str(&params).map_err(|e| conv_err(11, e))?,
-        estimated_cost: money_at(r, 12)?,
-        charge: opt_money_at(r, 13)?,
+        quantity,
+        params,
+        estimated_cost,
+        charge,
         currency: r.get(14)?,
+        customer_id: r.get(30)?,
+        customer: r.get(31)?,
+        sale_price,
+        settlement,
         start_count: opt_u64(r, 15)?,
-        remains: opt_u64(r, 16)?,
-        status: OrderStatus::from_str(&status).map_err(|e| conv_err(17, e.to_string()))?,
+        remains,
+        status,
         raw_status: r.get(18)?,
         reject_reason: r.get(19)?,
         external_id: r.get(20)?,

@@ -48,6 +48,54 @@ pub struct OrderQuote {
     pub balance: Option<Decimal>,
     /// The estimate exceeds the available balance.
     pub exceeds_balance: bool,
+    /// The customer, as stored (`None`: no customer).
+    pub customer: Option<String>,
+    /// The customer is not known yet: placing adds them.
+    pub new_customer: bool,
+    /// What the customer pays: the price given, else the price list's for this quantity.
+    pub sale_price: Option<Decimal>,
+    /// The sale price comes from the price list (not given with the order).
+    pub sale_from_price_list: bool,
+    /// `sale_price − estimated_cost`.
+    pub profit: Option<Decimal>,
+    /// The sale price is below the estimated cost: allowed, shown before placing.
+    pub below_cost: bool,
+}
+
+/// The largest sale price of one order.
+const MAX_SALE_PRICE: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+/// The most decimal places of a sale price.
+const SALE_PRICE_DP: u32 = 8;
+
+/// The sale terms of a new order, checked.
+#[derive(Debug, Clone, Default)]
+struct SaleTerms {
+    /// The customer's name and key.
+    customer: Option<(String, String)>,
+    /// The sale price.
+    price: Option<Decimal>,
+    /// It comes from the price list.
+    from_price_list: bool,
+}
+
+/// Checks a sale price given with an order.
+fn check_sale_price(p: Decimal) -> Result<Decimal> {
+    if p.is_sign_negative() && !p.is_zero() {
+        return Err(EngineError::input("sale_price", "must not be negative"));
+    }
+    if p > MAX_SALE_PRICE {
+        return Err(EngineError::input(
+            "sale_price",
+            "must be at most 1000000000",
+        ));
+    }
+    if p.normalize().scale() > SALE_PRICE_DP {
+        return Err(EngineError::input(
+            "sale_price",
+            "has more than 8 decimal places",
+        ));
+    }
+    Ok(p.normalize())
 }
 
 /// Checks an idempotency key given by the caller.
@@ -87,9 +135,24 @@ impl Engine {
     /// Checks an order against the synced service and estimates its cost; writes nothing.
     pub fn quote_order(&self, new: &NewOrder) -> Result<OrderQuote> {
         let (provider, checked) = self.check_new_order(new)?;
+        let sale = self.sale_terms(new, &checked)?;
+        let new_customer = match &sale.customer {
+            Some((_, key)) => self
+                .store()
+                .read(|c| crate::customers::id_by_name(c, key))?
+                .is_none(),
+            None => false,
+        };
         let available = self.available_balance(&provider)?;
         let exceeds = available.is_some_and(|b| checked.estimated_cost > b);
+        let profit = sale.price.map(|p| (p - checked.estimated_cost).normalize());
         Ok(OrderQuote {
+            customer: sale.customer.map(|(name, _)| name),
+            new_customer,
+            sale_price: sale.price,
+            sale_from_price_list: sale.from_price_list,
+            below_cost: profit.is_some_and(|p| p.is_sign_negative() && !p.is_zero()),
+            profit,
             provider: provider.name,
             service_id: checked.service.service_id.clone(),
             service_name: checked.service.name.clone(),
@@ -163,6 +226,43 @@ impl Engine {
             fields,
             idempotency_key: Some(format!("{}/resubmit", old.idempotency_key)),
             force,
+            // The same sale: the customer and price the first attempt was sold at.
+            customer: old.customer.clone(),
+            sale_price: old.sale_price,
+        })
+    }
+
+    /// The customer and sale price of a checked order: the price given, else the price
+    /// list's rate applied to the same units as the estimate.
+    fn sale_terms(&self, new: &NewOrder, checked: &Checked) -> Result<SaleTerms> {
+        let customer = new
+            .customer
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .map(crate::customers::check_name)
+            .transpose()?;
+        if let Some(p) = new.sale_price {
+            return Ok(SaleTerms {
+                customer,
+                price: Some(check_sale_price(p)?),
+                from_price_list: false,
+            });
+        }
+        let quote = self.price_quote(checked.service.id, None)?;
+        let price = (!quote.unpriced).then(|| {
+            let rate = checked.service.rate;
+            if rate.is_zero() {
+                quote.sale_rate * Decimal::from(checked.quantity.unwrap_or(0))
+                    / Decimal::ONE_THOUSAND
+            } else {
+                checked.estimated_cost * quote.sale_rate / rate
+            }
+            .normalize()
+        });
+        Ok(SaleTerms {
+            customer,
+            from_price_list: price.is_some(),
+            price,
         })
     }
 
@@ -187,6 +287,7 @@ impl Engine {
             return replay(&key, existing, &new);
         }
         let (provider, checked) = self.check_new_order(&new)?;
+        let sale = self.sale_terms(&new, &checked)?;
         if !new.force {
             if let Some(balance) = self.available_balance(&provider)? {
                 if checked.estimated_cost > balance {
@@ -200,7 +301,7 @@ impl Engine {
             }
         }
         let client = self.client_for(&provider)?;
-        let id = match self.journal(&key, &provider, &checked, parent)? {
+        let id = match self.journal(&key, &provider, &checked, &sale, parent)? {
             Ok(id) => id,
             Err(existing) => return replay(&key, *existing, &new),
         };
@@ -222,6 +323,7 @@ impl Engine {
         key: &str,
         provider: &Provider,
         checked: &Checked,
+        sale: &SaleTerms,
         parent: Option<i64>,
     ) -> Result<std::result::Result<i64, Box<Order>>> {
         let now = self.now_ms();
@@ -232,13 +334,17 @@ impl Engine {
                 return Ok(Err(Box::new(existing)));
             }
             let s = &checked.service;
+            let customer = match &sale.customer {
+                Some((name, key)) => Some(crate::customers::find_or_add(tx, name, key, now)?),
+                None => None,
+            };
             tx.prepare_cached(
                 "INSERT INTO orders (idempotency_key, provider_id, service_ref, service_id, \
                  service_name, service_type, service_rate, link, quantity, params, \
                  estimated_cost, currency, status, parent_order_id, created_at, updated_at, \
-                 journal_balance, journal_balance_at) \
+                 journal_balance, journal_balance_at, customer_id, sale_price) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'submitting', ?13, \
-                 ?14, ?14, ?15, ?16)",
+                 ?14, ?14, ?15, ?16, ?17, ?18)",
             )?
             .execute(params![
                 key,
@@ -257,6 +363,8 @@ impl Engine {
                 now,
                 balance_before,
                 balance_at,
+                customer.map(|(id, _)| id),
+                sale.price.map(money::to_text),
             ])?;
             let id = tx.last_insert_rowid();
             add_event(
@@ -272,6 +380,9 @@ impl Engine {
                     "service": { "id": s.service_id, "name": s.name, "type": s.type_name,
                                  "rate": money::to_text(s.rate) },
                     "parent_order_id": parent,
+                    "customer": sale.customer.as_ref().map(|(name, _)| name),
+                    "new_customer": customer.is_some_and(|(_, new)| new),
+                    "sale_price": sale.price.map(money::to_text),
                 }),
             )?;
             // The original remembers its resubmission (same transaction: both or neither).
@@ -410,6 +521,18 @@ fn differences(existing: &Order, new: &NewOrder) -> Vec<String> {
     }
     if new.service_id.trim() != existing.service_id {
         differs.push("service".to_string());
+    }
+    // The sale terms are compared only where the caller gave them (a default was computed).
+    if let Some(c) = new.customer.as_deref().filter(|c| !c.trim().is_empty()) {
+        let key = crate::customers::check_name(c).map(|(_, k)| k).ok();
+        if key != existing.customer.as_deref().map(str::to_lowercase) {
+            differs.push("customer".to_string());
+        }
+    }
+    if let Some(p) = new.sale_price {
+        if Some(p.normalize()) != existing.sale_price.map(|e| e.normalize()) {
+            differs.push("sale_price".to_string());
+        }
     }
     let loose = ServiceLimits {
         min: 0,

@@ -125,6 +125,20 @@ pub struct PriceRule {
     pub price: Option<Decimal>,
 }
 
+impl PriceRule {
+    /// A rule for `scope` with no settings of its own (each comes from a less specific rule).
+    pub fn new(scope: PriceScope) -> Self {
+        PriceRule {
+            scope,
+            percent: None,
+            fixed: None,
+            min_margin: None,
+            step: None,
+            price: None,
+        }
+    }
+}
+
 /// Optional amounts as exact decimal strings (never floats).
 mod opt_money {
     use rust_decimal::Decimal;

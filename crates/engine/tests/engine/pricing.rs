@@ -17,14 +17,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 fn rule(scope: PriceScope) -> PriceRule {
-    PriceRule {
-        scope,
-        percent: None,
-        fixed: None,
-        min_margin: None,
-        step: None,
-        price: None,
-    }
+    PriceRule::new(scope)
 }
 
 fn percent(scope: PriceScope, p: &str) -> PriceRule {

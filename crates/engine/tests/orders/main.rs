@@ -4,6 +4,7 @@ mod link_search;
 mod list;
 mod million;
 mod placement;
+mod sales;
 mod stats;
 mod support;
 mod tracking;
