@@ -90,6 +90,7 @@ fn status_of(code: &str) -> StatusCode {
         | "order.cancel_unsupported"
         | "order.finished"
         | "webhook.inactive"
+        | "customer.name_taken"
         | "data.in_use" => StatusCode::CONFLICT,
         "store.busy" => StatusCode::SERVICE_UNAVAILABLE,
         c if c.starts_with("panel.connect") || c == "panel.timeout" => StatusCode::BAD_GATEWAY,

@@ -412,6 +412,11 @@ pub struct PlaceOrderBody {
     /// Place even when the estimated cost exceeds the last known balance.
     #[serde(default)]
     pub force: bool,
+    /// The customer it is sold to, by name (added when new).
+    pub customer: Option<String>,
+    /// What the customer pays, a decimal string (default: the price list's price for the
+    /// quantity).
+    pub sale_price: Option<String>,
     /// The fields of the service's type.
     #[serde(flatten)]
     #[schema(value_type = Object)]
@@ -466,12 +471,26 @@ pub async fn place_order(
         ProviderRef::Name(n) => n,
         ProviderRef::Id(id) => blocking(&s.engine, move |e| provider_name(e, id)).await?,
     };
+    let sale_price = b
+        .sale_price
+        .as_deref()
+        .map(|p| {
+            p.trim().parse::<rust_decimal::Decimal>().map_err(|_| {
+                ApiError::field(
+                    "salePrice",
+                    "salePrice must be a decimal string like \"2.50\"",
+                )
+            })
+        })
+        .transpose()?;
     let new = NewOrder {
         provider,
         service_id,
         fields,
         idempotency_key: key,
         force: b.force,
+        customer: b.customer,
+        sale_price,
     };
     let engine = s.engine.clone();
     let placed = detached(async move { engine.place_order_reported(new).await }).await?;

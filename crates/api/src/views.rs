@@ -183,6 +183,17 @@ pub struct OrderView {
     pub charge: Option<String>,
     /// The account currency.
     pub currency: Option<String>,
+    /// The customer it was sold to, when any.
+    pub customer: Option<String>,
+    /// What the customer pays (decimal string); `null` when not sold.
+    pub sale_price: Option<String>,
+    /// What the customer is billed once the outcome is settled (a partial order: what was
+    /// delivered; canceled: 0), decimal string.
+    pub billed: Option<String>,
+    /// The provider's real charge for a settled sold order, decimal string.
+    pub cost: Option<String>,
+    /// `billed − cost`, decimal string.
+    pub profit: Option<String>,
     /// The counter before delivery.
     pub start_count: Option<u64>,
     /// Units not delivered.
@@ -238,6 +249,11 @@ impl From<Order> for OrderView {
             estimated_cost: o.estimated_cost.normalize().to_string(),
             charge: o.charge.map(|c| c.normalize().to_string()),
             currency: o.currency,
+            customer: o.customer,
+            sale_price: o.sale_price.map(|p| p.normalize().to_string()),
+            billed: o.settlement.map(|s| s.billed.to_string()),
+            cost: o.settlement.map(|s| s.cost.to_string()),
+            profit: o.settlement.map(|s| s.profit.to_string()),
             start_count: o.start_count,
             remains: o.remains,
             external_id: o.external_id,

@@ -54,6 +54,9 @@ pub enum Command {
     /// The selling price list: markup rules (default, platform, category, service) and quotes
     #[command(subcommand)]
     Prices(crate::prices_cmd::PricesCommand),
+    /// Customers: who orders are sold to, with billed, cost and profit
+    #[command(subcommand)]
+    Customers(crate::customers_cmd::CustomersCommand),
     /// Write a consistent copy of the database to FILE (safe while the app runs)
     Backup(crate::data_cmd::BackupArgs),
     /// Replace the data by a backup (checked first; the replaced data is kept beside it)

@@ -30,10 +30,17 @@ pub fn read_key() -> Result<ApiKey, CliError> {
     Ok(ApiKey::new(text.trim()))
 }
 
-/// An amount of money (`12.5`).
+/// An amount of money written plainly (`12.5`, `-3`; no exponent, no thousands separator).
 pub fn amount(field: &'static str, text: &str) -> Result<Decimal, CliError> {
-    Decimal::from_str(text.trim())
-        .map_err(|_| CliError::input(field, format!("\"{text}\" is not an amount (e.g. 12.50)")))
+    let t = text.trim();
+    let bad = || CliError::input(field, format!("\"{text}\" is not an amount (e.g. 12.50)"));
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
+    {
+        return Err(bad());
+    }
+    Decimal::from_str(t).map_err(|_| bad())
 }
 
 /// A point in time: `2026-11-24` (midnight UTC), an RFC 3339 time, or `24h`/`7d`/`30m` ago.

@@ -4,6 +4,7 @@
 //! `--json`, on stderr), 2 the command line itself is wrong (clap's usage error).
 
 mod args;
+mod customers_cmd;
 mod daemon_cmd;
 mod data_cmd;
 mod error;
@@ -69,6 +70,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Alerts(a) => daemon_cmd::alerts(&engine, a, out),
         Command::Webhook(cmd) => webhook_cmd::run(&engine, cmd, out),
         Command::Prices(cmd) => prices_cmd::run(&engine, cmd, out),
+        Command::Customers(cmd) => customers_cmd::run(&engine, cmd, out),
         Command::Backup(a) => data_cmd::backup(&engine, a, out),
         Command::Restore(_) | Command::DataDir(_) => unreachable!("handled above"),
         Command::Info => {

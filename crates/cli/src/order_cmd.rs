@@ -95,9 +95,33 @@ pub struct AddOrderArgs {
     /// The same key always returns the same order (one is generated when omitted)
     #[arg(long, value_name = "K")]
     pub idempotency_key: Option<String>,
+    /// Who it is sold to, and for how much
+    #[command(flatten)]
+    pub sale: SaleArgs,
     /// How to place it
     #[command(flatten)]
     pub place: PlaceArgs,
+}
+
+/// The sale of an order: shared by `order add` and `mass-order`.
+#[derive(Debug, Args, Default)]
+pub struct SaleArgs {
+    /// The customer it is for, by name (added to `smmdesk customers` when new)
+    #[arg(long, value_name = "NAME")]
+    pub customer: Option<String>,
+    /// What the customer pays (default: the price list's price for the quantity); below the
+    /// cost is allowed, with a warning
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub sale_price: Option<String>,
+}
+
+impl SaleArgs {
+    fn sale_price(&self) -> Result<Option<rust_decimal::Decimal>, CliError> {
+        self.sale_price
+            .as_deref()
+            .map(|p| crate::input::amount("sale_price", p))
+            .transpose()
+    }
 }
 
 /// `smmdesk order resubmit`
@@ -255,6 +279,9 @@ pub struct ListOrdersArgs {
     /// Text the link contains
     #[arg(long, value_name = "TEXT")]
     pub link: Option<String>,
+    /// Only this customer's orders (by name)
+    #[arg(long, value_name = "NAME")]
+    pub customer: Option<String>,
     /// Page size (1-1000)
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
@@ -295,8 +322,12 @@ pub struct MassOrderArgs {
     /// Provider name
     #[arg(long)]
     pub provider: String,
-    /// Lines `service_id|link|quantity` (`-` for stdin); blank lines and `#` comments skipped
+    /// Lines `service_id|link|quantity[|sale_price[|customer]]` (`-` for stdin); blank lines
+    /// and `#` comments skipped
     pub file: PathBuf,
+    /// The customer and sale price of the lines that give none
+    #[command(flatten)]
+    pub sale: SaleArgs,
     /// Place the valid lines even when others are invalid
     #[arg(long)]
     pub valid_only: bool,
@@ -419,6 +450,18 @@ fn describe(o: &Order) -> String {
     if let Some(c) = o.charge {
         lines.push(format!("charge:    {c} {cur}"));
     }
+    if let Some(c) = &o.customer {
+        lines.push(format!("customer:  {c}"));
+    }
+    if let Some(p) = o.sale_price {
+        lines.push(format!("sale:      {p} {cur}"));
+    }
+    if let Some(s) = o.settlement {
+        lines.push(format!(
+            "profit:    {} {cur} (billed {}, cost {})",
+            s.profit, s.billed, s.cost
+        ));
+    }
     if let Some(e) = &o.external_id {
         lines.push(format!("external:  {e}"));
     }
@@ -497,6 +540,10 @@ pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode,
                 from: a.from.map(|t| crate::input::since(&t, now)).transpose()?,
                 to: a.to.map(|t| crate::input::since(&t, now)).transpose()?,
                 link_contains: a.link,
+                customer: a
+                    .customer
+                    .map(|c| engine.customer_named(&c).map(|c| c.id))
+                    .transpose()?,
                 limit: Some(a.limit),
                 after: a.after,
                 include_archived: a.include_archived,
@@ -718,9 +765,18 @@ fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliEr
         fields: a.fields.read()?,
         idempotency_key: a.idempotency_key,
         force: a.place.force,
+        customer: a.sale.customer.clone(),
+        sale_price: a.sale.sale_price()?,
     };
     if a.place.dry_run {
         return quote(engine, &new, out);
+    }
+    // Never silently: a sale below the cost is said before the order is sent. (A quote that
+    // fails is left to the placement, which answers the same error or replays the key.)
+    if let Ok(q) = engine.quote_order(&new) {
+        if q.below_cost {
+            eprintln!("{}", below_cost_warning(&q));
+        }
     }
     let placed = crate::block_on(engine.place_order_reported(new))??;
     let order = &placed.order;
@@ -738,6 +794,15 @@ fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliEr
 }
 
 /// Prints what `new` would cost; places nothing.
+fn below_cost_warning(q: &smm_engine::orders::OrderQuote) -> String {
+    let cur = q.currency.as_deref().unwrap_or("");
+    format!(
+        "warning: sold below cost: sale {} {cur}, estimated cost {} {cur}",
+        q.sale_price.unwrap_or_default(),
+        q.estimated_cost
+    )
+}
+
 fn quote(engine: &Engine, new: &NewOrder, out: &Output) -> Result<ExitCode, CliError> {
     let quote = engine.quote_order(new)?;
     out.print(&quote, || {
@@ -752,6 +817,22 @@ fn quote(engine: &Engine, new: &NewOrder, out: &Output) -> Result<ExitCode, CliE
         if quote.exceeds_balance {
             text.push_str(" — exceeds the balance (use --force to place anyway)");
         }
+        if let Some(c) = &quote.customer {
+            let new = if quote.new_customer { " (new)" } else { "" };
+            text.push_str(&format!("\ncustomer: {c}{new}"));
+        }
+        if let (Some(p), Some(profit)) = (quote.sale_price, quote.profit) {
+            let from = if quote.sale_from_price_list {
+                " (price list)"
+            } else {
+                ""
+            };
+            text.push_str(&format!("\nsale: {p} {cur}{from}, profit {profit} {cur}"));
+        }
+        if quote.below_cost {
+            text.push('\n');
+            text.push_str(&below_cost_warning(&quote));
+        }
         text
     });
     Ok(ExitCode::SUCCESS)
@@ -760,8 +841,18 @@ fn quote(engine: &Engine, new: &NewOrder, out: &Output) -> Result<ExitCode, CliE
 /// Runs `smmdesk mass-order`.
 pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
     let text = read_text(&a.file, "the mass order")?;
+    let sale_price = a.sale.sale_price()?;
+    let preview =
+        engine.check_mass_order_sold(&a.provider, &text, a.sale.customer.as_deref(), sale_price);
+    // Never silently: lines sold below cost are said before anything is sent.
+    if let Ok(p) = &preview {
+        if !p.below_cost.is_empty() && !a.dry_run {
+            let lines: Vec<String> = p.below_cost.iter().map(usize::to_string).collect();
+            eprintln!("warning: sold below cost on line(s) {}", lines.join(", "));
+        }
+    }
     if a.dry_run {
-        let preview = engine.check_mass_order(&a.provider, &text)?;
+        let preview = preview?;
         out.print(&preview, || {
             let cur = preview.currency.clone().unwrap_or_default();
             let mut t = format!(
@@ -769,6 +860,16 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
                 preview.lines.len(),
                 preview.total_cost
             );
+            if let Some(sale) = preview.total_sale {
+                t.push_str(&format!(", sold for {sale} {cur}"));
+            }
+            if !preview.below_cost.is_empty() {
+                let lines: Vec<String> = preview.below_cost.iter().map(usize::to_string).collect();
+                t.push_str(&format!(
+                    "\nwarning: sold below cost on line(s) {}",
+                    lines.join(", ")
+                ));
+            }
             for e in &preview.errors {
                 t.push_str(&format!("\nline {}: {} [{}]", e.line, e.message, e.code));
             }
@@ -786,6 +887,8 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
         batch_key: a.batch_key,
         valid_only: a.valid_only,
         force: a.force,
+        customer: a.sale.customer,
+        sale_price,
     };
     let json = out.json;
     let progress = move |p: &MassProgress| {

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::json;
 use smm_engine::demo::DEFAULT_DEMO_SERVICES;
-use smm_engine::stats::{Money, ProviderStats, StatsQuery};
+use smm_engine::profit::{Earnings, EarningsGroup, Profit};
+use smm_engine::stats::{Money, ProviderStats, Stats, StatsQuery};
 use smm_engine::Engine;
 
 use crate::error::CliError;
@@ -136,6 +137,76 @@ pub fn balance(engine: &Engine, a: BalanceArgs, out: &Output) -> Result<ExitCode
     })
 }
 
+/// `smmdesk stats --json`: the stats with the profit report beside them.
+#[derive(serde::Serialize)]
+struct StatsOut<'a> {
+    #[serde(flatten)]
+    stats: &'a Stats,
+    profit: &'a Profit,
+}
+
+fn earnings_rows(key: &str, e: &[Earnings]) -> Vec<Vec<String>> {
+    e.iter()
+        .map(|e| {
+            vec![
+                key.to_string(),
+                e.currency.clone(),
+                e.orders.to_string(),
+                e.revenue.to_string(),
+                e.cost.to_string(),
+                e.profit.to_string(),
+                e.margin_percent.map_or("-".into(), |m| format!("{m}%")),
+            ]
+        })
+        .collect()
+}
+
+fn earnings_table(title: &str, groups: &[EarningsGroup]) -> String {
+    let rows: Vec<Vec<String>> = groups
+        .iter()
+        .flat_map(|g| earnings_rows(&g.key, &g.earnings))
+        .collect();
+    table(
+        &[title, "CUR", "SOLD", "REVENUE", "COST", "PROFIT", "MARGIN"],
+        &rows,
+    )
+}
+
+fn profit_text(p: &Profit) -> String {
+    if p.overall.is_empty() {
+        return format!(
+            "\n\nno sold orders in this range ({} placed without a sale price); set a price \
+             list with `smmdesk prices set` or give --sale-price",
+            p.unsold_orders
+        );
+    }
+    let mut text = String::from("\n\n");
+    text.push_str(&table(
+        &[
+            "SOLD", "CUR", "ORDERS", "REVENUE", "COST", "PROFIT", "MARGIN",
+        ],
+        &earnings_rows("all", &p.overall),
+    ));
+    for (title, groups) in [
+        ("PROVIDER", &p.providers),
+        ("PLATFORM", &p.platforms),
+        ("CUSTOMER (TOP 10)", &p.customers),
+        ("DAY", &p.per_day),
+    ] {
+        if !groups.is_empty() {
+            text.push_str("\n\n");
+            text.push_str(&earnings_table(title, groups));
+        }
+    }
+    if p.unsold_orders > 0 {
+        text.push_str(&format!(
+            "\n\n{} order(s) placed without a sale price are not in these figures",
+            p.unsold_orders
+        ));
+    }
+    text
+}
+
 /// Runs `smmdesk stats`.
 pub fn stats(engine: &Engine, a: StatsArgs, out: &Output) -> Result<ExitCode, CliError> {
     let now = engine.now();
@@ -145,7 +216,12 @@ pub fn stats(engine: &Engine, a: StatsArgs, out: &Output) -> Result<ExitCode, Cl
         to: a.to.map(|t| crate::input::since(&t, now)).transpose()?,
     };
     let s = engine.stats(&q)?;
-    out.print(&s, || {
+    let profit = engine.profit(&q)?;
+    let value = StatsOut {
+        stats: &s,
+        profit: &profit,
+    };
+    out.print(&value, || {
         let mut rows = vec![stats_row(&s.overall)];
         rows.extend(s.providers.iter().map(stats_row));
         let mut text = table(
@@ -167,6 +243,7 @@ pub fn stats(engine: &Engine, a: StatsArgs, out: &Output) -> Result<ExitCode, Cl
                 ));
             }
         }
+        text.push_str(&profit_text(&profit));
         text
     });
     Ok(ExitCode::SUCCESS)

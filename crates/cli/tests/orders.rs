@@ -631,3 +631,201 @@ fn check_books(sim: &Sim, db: &Path, round: u64) {
         assert_eq!(*n, 1, "round {round}: {link} was sent {n} times");
     }
 }
+
+/// Rows of every table that a refused sale could touch.
+fn sale_rows(dir: &Path) -> (i64, i64) {
+    let conn = rusqlite::Connection::open(dir.join("smm-desk.sqlite3")).unwrap();
+    let n = |t: &str| -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    (n("orders"), n("customers"))
+}
+
+/// A price rule and a customer order the way a script places them (README › command line):
+/// the price list's sale by default, `--sale-price` and `--customer` on `order add` and
+/// `mass-order` (per line as a fourth and fifth column), below cost warned before placing,
+/// `customers list|add|show` with totals, `order list --customer`, and `stats` with profit.
+#[test]
+fn sales_and_customers_from_the_command_line() {
+    let sim = Sim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(&sim, d, "4");
+    json(d, &["prices", "set", "--default", "--percent", "50"], 0);
+    let placed = json(
+        d,
+        &[
+            "order",
+            "add",
+            "--provider",
+            "sim",
+            "--service",
+            SVC,
+            "--link",
+            "https://instagram.com/p/sale",
+            "--quantity",
+            "2000",
+            "--customer",
+            "Sara Store",
+        ],
+        0,
+    );
+    assert_eq!(placed["customer"], "Sara Store");
+    assert_eq!(placed["sale_price"], "2.7", "0.9 + 50% per 1000, for 2000");
+    assert_eq!(placed["settlement"]["profit"], "0.9");
+
+    // Below cost: placed, and said on stderr first.
+    let r = run(
+        d,
+        &[
+            "order",
+            "add",
+            "--provider",
+            "sim",
+            "--service",
+            SVC,
+            "--link",
+            "https://instagram.com/p/cheap",
+            "--quantity",
+            "1000",
+            "--customer",
+            "sara store",
+            "--sale-price",
+            "0.5",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("warning: sold below cost"), "{r:?}");
+    assert!(r.stdout.contains("profit:    -0.4"), "{}", r.stdout);
+
+    let file = d.join("lines.txt");
+    std::fs::write(
+        &file,
+        format!("{SVC}|https://instagram.com/p/m1|100|0.25|Omar\n{SVC}|https://instagram.com/p/m2|100\n"),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let dry = json(
+        d,
+        &[
+            "mass-order",
+            "--provider",
+            "sim",
+            f,
+            "--customer",
+            "Lina",
+            "--dry-run",
+        ],
+        0,
+    );
+    assert_eq!(
+        dry["total_sale"], "0.385",
+        "0.25 given + 0.135 from the price list"
+    );
+    let report = json(
+        d,
+        &["mass-order", "--provider", "sim", f, "--customer", "Lina"],
+        0,
+    );
+    let customers: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["order"]["customer"].as_str().unwrap())
+        .collect();
+    assert_eq!(customers, ["Omar", "Lina"]);
+
+    let list = json(d, &["customers", "list"], 0);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    let sara = json(d, &["customers", "show", "SARA STORE"], 0);
+    assert_eq!(sara["customer"]["orders"], 2);
+    assert_eq!(sara["customer"]["earnings"][0]["revenue"], "3.2");
+    assert_eq!(sara["customer"]["earnings"][0]["profit"], "0.5");
+    let page = json(d, &["order", "list", "--customer", "omar"], 0);
+    assert_eq!(page["orders"].as_array().unwrap().len(), 1);
+    json(d, &["customers", "add", "Nour", "--contact", "@nour"], 0);
+    let stats = json(d, &["stats"], 0);
+    assert_eq!(stats["profit"]["overall"][0]["revenue"], "3.585");
+    assert_eq!(stats["profit"]["overall"][0]["orders"], 4);
+    assert!(
+        stats["overall"]["spent"].is_array(),
+        "the stats keep their keys"
+    );
+    let human = run(d, &["stats"], None).stdout;
+    assert!(
+        human.contains("REVENUE") && human.contains("Sara Store"),
+        "{human}"
+    );
+
+    // Bad input: a specific error each, nothing written.
+    let before = sale_rows(d);
+    // As long as one argument may be (Linux: 128 KiB).
+    let huge = "n".repeat(100 << 10);
+    for (args, code) in [
+        (vec!["customers", "add", &huge[..]], "input.invalid"),
+        (vec!["customers", "add", "nour"], "customer.name_taken"),
+        (vec!["customers", "add", "a\u{202E}b"], "input.invalid"),
+        (vec!["customers", "show", "nobody"], "customer.not_found"),
+        (
+            vec![
+                "order",
+                "add",
+                "--provider",
+                "sim",
+                "--service",
+                SVC,
+                "--link",
+                "https://instagram.com/p/x",
+                "--quantity",
+                "100",
+                "--sale-price",
+                "-1",
+            ],
+            "input.invalid",
+        ),
+        (
+            vec![
+                "order",
+                "add",
+                "--provider",
+                "sim",
+                "--service",
+                SVC,
+                "--link",
+                "https://instagram.com/p/x",
+                "--quantity",
+                "100",
+                "--sale-price",
+                "lots",
+            ],
+            "input.invalid",
+        ),
+        (
+            vec![
+                "order",
+                "add",
+                "--provider",
+                "sim",
+                "--service",
+                SVC,
+                "--link",
+                "https://instagram.com/p/x",
+                "--quantity",
+                "100",
+                "--customer",
+                "",
+                "--sale-price",
+                "1e3",
+            ],
+            "input.invalid",
+        ),
+    ] {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(&args);
+        let r = run(d, &all, None);
+        assert_eq!((r.code, r.error_code()), (1, code.to_string()), "{args:?}");
+        assert_eq!(sale_rows(d), before, "{args:?} wrote nothing");
+    }
+}

@@ -330,6 +330,7 @@ pub async fn place_mass_order(
         batch_key: Some(batch_key),
         valid_only: true,
         force: false,
+        ..MassOrder::default()
     };
     let report = state
         .engine()?

@@ -1,4 +1,5 @@
-//! Mass orders: `service_id|link|quantity` lines for one provider, checked line by line;
+//! Mass orders: `service_id|link|quantity[|sale_price[|customer]]` lines for one provider,
+//! checked line by line;
 //! nothing is placed unless every line is valid (or only the valid ones are asked for);
 //! placed with the provider's concurrency limit, with progress and a result per line. Each
 //! line's idempotency key is derived from the batch key and its line number, so running the
@@ -27,6 +28,10 @@ pub struct MassLine {
     pub link: String,
     /// Quantity.
     pub quantity: u64,
+    /// What the customer pays for this line (the fourth field), when given.
+    pub sale_price: Option<Decimal>,
+    /// The customer of this line (the fifth field), when given.
+    pub customer: Option<String>,
 }
 
 /// A mass order to place.
@@ -35,8 +40,13 @@ pub struct MassLine {
 pub struct MassOrder {
     /// The provider's name.
     pub provider: String,
-    /// The lines, `service_id|link|quantity`; blank lines and `#` comments are skipped.
+    /// The lines, `service_id|link|quantity[|sale_price[|customer]]`; blank lines and `#`
+    /// comments are skipped.
     pub text: String,
+    /// The customer of every line that names none.
+    pub customer: Option<String>,
+    /// The sale price of every line that gives none (else the price list's, per line).
+    pub sale_price: Option<Decimal>,
     /// The batch key (default: derived from the provider and the text, so the same file run
     /// twice places nothing twice; give a new key to place the same lines again on purpose).
     pub batch_key: Option<String>,
@@ -56,6 +66,10 @@ pub struct MassLineQuote {
     pub service_name: String,
     /// Estimated cost.
     pub estimated_cost: Decimal,
+    /// What the customer pays: the line's, the batch's, else the price list's.
+    pub sale_price: Option<Decimal>,
+    /// The customer: the line's, else the batch's.
+    pub customer: Option<String>,
 }
 
 /// What a mass order would do: valid lines with costs, invalid lines with their errors.
@@ -69,6 +83,10 @@ pub struct MassOrderPreview {
     pub errors: Vec<LineError>,
     /// The estimated total of the valid lines.
     pub total_cost: Decimal,
+    /// The sale total of the valid lines that have a sale price.
+    pub total_sale: Option<Decimal>,
+    /// Lines sold below their estimated cost (allowed; shown before placing).
+    pub below_cost: Vec<usize>,
     /// The provider's account currency.
     pub currency: Option<String>,
     /// The balance available: the last known balance less the orders placed since it was read.
@@ -121,8 +139,9 @@ pub struct MassOrderReport {
     pub already_placed: usize,
 }
 
-/// Parses `service_id|link|quantity` lines; blank lines and lines starting with `#` are
-/// skipped. Every problem carries its line number.
+/// Parses `service_id|link|quantity[|sale_price[|customer]]` lines; blank lines and lines
+/// starting with `#` are skipped; an empty sale price field (`1|link|100||Sara`) means none.
+/// Every problem carries its line number.
 pub fn parse_mass_order(text: &str) -> (Vec<MassLine>, Vec<LineError>) {
     let mut lines = Vec::new();
     let mut errors = Vec::new();
@@ -133,16 +152,22 @@ pub fn parse_mass_order(text: &str) -> (Vec<MassLine>, Vec<LineError>) {
             continue;
         }
         let parts: Vec<&str> = t.split('|').map(str::trim).collect();
-        let [service_id, link, quantity] = parts.as_slice() else {
-            errors.push(LineError {
-                line: n,
-                code: "mass_order.line_format",
-                message: format!(
-                    "expected service_id|link|quantity, got {} field(s)",
-                    parts.len()
-                ),
-            });
-            continue;
+        let (service_id, link, quantity, sale, customer) = match parts.as_slice() {
+            [s, l, q] => (*s, *l, *q, "", ""),
+            [s, l, q, p] => (*s, *l, *q, *p, ""),
+            [s, l, q, p, c] => (*s, *l, *q, *p, *c),
+            _ => {
+                errors.push(LineError {
+                    line: n,
+                    code: "mass_order.line_format",
+                    message: format!(
+                        "expected service_id|link|quantity[|sale_price[|customer]], got {} \
+                         field(s)",
+                        parts.len()
+                    ),
+                });
+                continue;
+            }
         };
         if service_id.is_empty() {
             errors.push(LineError {
@@ -160,11 +185,27 @@ pub fn parse_mass_order(text: &str) -> (Vec<MassLine>, Vec<LineError>) {
             });
             continue;
         };
+        let sale_price = match sale {
+            "" => None,
+            p => match p.parse::<Decimal>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errors.push(LineError {
+                        line: n,
+                        code: "mass_order.sale_price_invalid",
+                        message: format!("\"{p}\" is not an amount (like 2.50)"),
+                    });
+                    continue;
+                }
+            },
+        };
         lines.push(MassLine {
             line: n,
             service_id: service_id.to_string(),
             link: link.to_string(),
             quantity,
+            sale_price,
+            customer: (!customer.is_empty()).then(|| customer.to_string()),
         });
     }
     (lines, errors)
@@ -217,6 +258,18 @@ fn content_key(provider: &str, text: &str) -> String {
 impl Engine {
     /// Checks every line of a mass order against the catalog; writes nothing.
     pub fn check_mass_order(&self, provider: &str, text: &str) -> Result<MassOrderPreview> {
+        self.check_mass_order_sold(provider, text, None, None)
+    }
+
+    /// [`Engine::check_mass_order`] with the batch's customer and sale price for the lines
+    /// that give none.
+    pub fn check_mass_order_sold(
+        &self,
+        provider: &str,
+        text: &str,
+        customer: Option<&str>,
+        sale_price: Option<Decimal>,
+    ) -> Result<MassOrderPreview> {
         let (parsed, mut errors) = parse_mass_order(text);
         let total_lines = parsed.len() + errors.len();
         if total_lines == 0 {
@@ -231,30 +284,43 @@ impl Engine {
         }
         let mut lines = Vec::new();
         let mut total = Decimal::ZERO;
-        self.store().read(|c| {
-            for l in parsed {
-                let new = NewOrder::new(&p.name, &l.service_id, &l.link, l.quantity);
-                let checked = validate::service_row(c, p.id, &p.name, &l.service_id)
-                    .and_then(|s| Ok(validate::check(&new, s)?));
-                match checked {
-                    Ok(ch) => {
-                        total += ch.estimated_cost;
-                        lines.push(MassLineQuote {
-                            service_name: ch.service.name.clone(),
-                            estimated_cost: ch.estimated_cost,
-                            line: l,
-                        });
+        let (mut total_sale, mut below_cost) = (None::<Decimal>, Vec::new());
+        for l in parsed {
+            let mut new = NewOrder::new(&p.name, &l.service_id, &l.link, l.quantity);
+            new.customer = l.customer.clone().or_else(|| customer.map(str::to_string));
+            new.sale_price = l.sale_price.or(sale_price);
+            let checked = self
+                .store()
+                .read(|c| validate::service_row(c, p.id, &p.name, &l.service_id))
+                .and_then(|s| Ok(validate::check(&new, s)?))
+                .and_then(|ch| Ok((self.sale_terms(&new, &ch)?, ch)));
+            match checked {
+                Ok((sale, ch)) => {
+                    total += ch.estimated_cost;
+                    if let Some(price) = sale.price {
+                        *total_sale.get_or_insert_default() += price;
+                        if price < ch.estimated_cost {
+                            below_cost.push(l.line);
+                        }
                     }
-                    Err(e @ EngineError::Order(_)) => errors.push(LineError {
+                    lines.push(MassLineQuote {
+                        service_name: ch.service.name.clone(),
+                        estimated_cost: ch.estimated_cost,
+                        sale_price: sale.price,
+                        customer: sale.customer.map(|(name, _)| name),
+                        line: l,
+                    });
+                }
+                Err(e @ (EngineError::Order(_) | EngineError::Input { .. })) => {
+                    errors.push(LineError {
                         line: l.line,
                         code: e.code(),
                         message: e.to_string(),
-                    }),
-                    Err(e) => return Err(e),
+                    })
                 }
+                Err(e) => return Err(e),
             }
-            Ok(())
-        })?;
+        }
         errors.sort_by_key(|e| e.line);
         let available = self.available_balance(&p)?;
         Ok(MassOrderPreview {
@@ -263,6 +329,8 @@ impl Engine {
             lines,
             errors,
             total_cost: total,
+            total_sale: total_sale.map(|t| t.normalize()),
+            below_cost,
             currency: p.currency,
             balance: available,
         })
@@ -276,7 +344,12 @@ impl Engine {
         order: MassOrder,
         progress: &(dyn Fn(&MassProgress) + Send + Sync),
     ) -> Result<MassOrderReport> {
-        let preview = self.check_mass_order(&order.provider, &order.text)?;
+        let preview = self.check_mass_order_sold(
+            &order.provider,
+            &order.text,
+            order.customer.as_deref(),
+            order.sale_price,
+        )?;
         if !preview.errors.is_empty() && !order.valid_only {
             return Err(OrderError::MassOrderInvalid(preview.errors).into());
         }
@@ -312,6 +385,8 @@ impl Engine {
                     q.line.quantity,
                 );
                 new.idempotency_key = Some(format!("{batch_key}:{}", q.line.line));
+                new.customer = q.customer.clone();
+                new.sale_price = q.sale_price;
                 new.force = true;
                 let line = q.line.line;
                 tasks.spawn(async move {
@@ -379,17 +454,26 @@ mod tests {
 
     #[test]
     fn lines_parse_with_their_numbers() {
-        let text = "# header\n1|https://x.com/a|100\n\n2|https://x.com/b\n3|https://x.com/c|ten\n|https://x.com/d|5\n";
+        let text = "# header\n1|https://x.com/a|100\n\n2|https://x.com/b\n3|https://x.com/c|ten\n|https://x.com/d|5\n1|https://x.com/e|5|2.5|Sara\n1|https://x.com/f|5||Omar\n1|https://x.com/g|5|two\n";
         let (lines, errors) = parse_mass_order(text);
-        assert_eq!(lines.len(), 1);
+        assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].line, 2);
+        assert_eq!(
+            (lines[1].sale_price, lines[1].customer.as_deref()),
+            (Some(Decimal::new(25, 1)), Some("Sara"))
+        );
+        assert_eq!(
+            (lines[2].sale_price, lines[2].customer.as_deref()),
+            (None, Some("Omar"))
+        );
         let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.code)).collect();
         assert_eq!(
             got,
             vec![
                 (4, "mass_order.line_format"),
                 (5, "mass_order.quantity_invalid"),
-                (6, "mass_order.service_missing")
+                (6, "mass_order.service_missing"),
+                (9, "mass_order.sale_price_invalid")
             ]
         );
     }

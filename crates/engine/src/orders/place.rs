@@ -69,13 +69,13 @@ const SALE_PRICE_DP: u32 = 8;
 
 /// The sale terms of a new order, checked.
 #[derive(Debug, Clone, Default)]
-struct SaleTerms {
+pub(super) struct SaleTerms {
     /// The customer's name and key.
-    customer: Option<(String, String)>,
+    pub(super) customer: Option<(String, String)>,
     /// The sale price.
-    price: Option<Decimal>,
+    pub(super) price: Option<Decimal>,
     /// It comes from the price list.
-    from_price_list: bool,
+    pub(super) from_price_list: bool,
 }
 
 /// Checks a sale price given with an order.
@@ -234,7 +234,7 @@ impl Engine {
 
     /// The customer and sale price of a checked order: the price given, else the price
     /// list's rate applied to the same units as the estimate.
-    fn sale_terms(&self, new: &NewOrder, checked: &Checked) -> Result<SaleTerms> {
+    pub(super) fn sale_terms(&self, new: &NewOrder, checked: &Checked) -> Result<SaleTerms> {
         let customer = new
             .customer
             .as_deref()
