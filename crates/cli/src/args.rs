@@ -54,6 +54,9 @@ pub enum Command {
     /// The selling price list: markup rules (default, platform, category, service) and quotes
     #[command(subcommand)]
     Prices(crate::prices_cmd::PricesCommand),
+    /// Orders placed at set times: once, every N hours or days, or on weekdays (add|list|show|pause|resume|rm)
+    #[command(subcommand)]
+    Schedule(crate::schedule_cmd::ScheduleCommand),
     /// Write a consistent copy of the database to FILE (safe while the app runs)
     Backup(crate::data_cmd::BackupArgs),
     /// Replace the data by a backup (checked first; the replaced data is kept beside it)
