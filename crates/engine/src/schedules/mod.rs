@@ -125,9 +125,11 @@ pub struct ScheduleRun {
     pub order_id: Option<i64>,
     /// That order's status now.
     pub order_status: Option<OrderStatus>,
-    /// Why it was skipped: the error code.
+    /// Why it was skipped or missed: the failed check's error code (`order.insufficient_balance`…),
+    /// or `schedule.missed` (nothing ran at its time), `schedule.paused` (paused or removed
+    /// while it was being placed).
     pub reason: Option<String>,
-    /// Why it was skipped, in words.
+    /// Why, in words (skipped ones).
     pub message: Option<String>,
     /// When it was claimed (or found missed).
     pub claimed_at: Timestamp,
