@@ -250,3 +250,31 @@ async fn paused_and_removed_schedules_place_nothing_and_resume_from_now() {
         "input.invalid"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn each_occurrence_carries_the_schedules_customer_and_sale_price() {
+    let desk = desk_at("2027-01-10T08:00:00Z", 10_000).await;
+    let e = &desk.engine;
+    let mut new = schedule(
+        "https://instagram.com/p/client",
+        "UTC",
+        "2027-01-10T09:00",
+        Repeat::Hours { every: 24 },
+        Some(2),
+        MissedPolicy::Skip,
+    );
+    new.order.customer = Some("Acme Cafe".into());
+    new.order.sale_price = Some("2.50".parse().unwrap());
+    let s = e.add_schedule(new).unwrap();
+    assert_eq!(s.order.customer.as_deref(), Some("Acme Cafe"));
+    let scheduler = e.start_scheduler(quiet()).unwrap();
+    run_with_sim(&desk.sim, 2 * 24 * 3600).await;
+    scheduler.stop().await;
+    let runs = e.schedule_runs(s.id, 10).unwrap();
+    assert_eq!(runs.len(), 2);
+    for run in runs {
+        let order = e.order(run.order_id.unwrap()).unwrap();
+        assert_eq!(order.customer.as_deref(), Some("Acme Cafe"));
+        assert_eq!(order.sale_price, Some("2.50".parse().unwrap()));
+    }
+}
