@@ -100,6 +100,12 @@ pub struct AddScheduleArgs {
     /// Place even when the estimated cost exceeds the available balance
     #[arg(long)]
     pub force: bool,
+    /// The customer each order is for (added to the customers when new)
+    #[arg(long, value_name = "NAME")]
+    pub customer: Option<String>,
+    /// What the customer pays per order (default: the price list's price at each placement)
+    #[arg(long, value_name = "AMOUNT")]
+    pub sale_price: Option<String>,
 }
 
 /// `6h` → hours, `2d` → days.
@@ -198,6 +204,12 @@ pub fn run(engine: &Engine, cmd: ScheduleCommand, out: &Output) -> Result<ExitCo
                     service_id: a.service,
                     fields: a.fields.read()?,
                     force: a.force,
+                    customer: a.customer,
+                    sale_price: a
+                        .sale_price
+                        .as_deref()
+                        .map(|p| crate::input::amount("sale-price", p))
+                        .transpose()?,
                     ..NewOrder::default()
                 },
                 rule: ScheduleRule {

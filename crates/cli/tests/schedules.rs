@@ -161,6 +161,10 @@ fn schedules_from_the_command_line() {
         (&["--every", "1d", "--count", "0"][..], "count:"),
         (&["--at", "2020-01-01T09:00"][..], "start:"),
         (&["--every", "1d", "--until", "2020-01-01"][..], "until:"),
+        (
+            &["--every", "1d", "--sale-price", "a lot"][..],
+            "sale-price:",
+        ),
     ] {
         let (code, message) = fails(d, &with(extra));
         assert_eq!(code, "input.invalid", "{extra:?}: {message}");
@@ -191,8 +195,21 @@ fn schedules_from_the_command_line() {
     // Every hour from now: the first occurrence is due at once.
     let added = json(
         d,
-        &with(&["--every", "1h", "--count", "2", "--missed", "latest"]),
+        &with(&[
+            "--every",
+            "1h",
+            "--count",
+            "2",
+            "--missed",
+            "latest",
+            "--customer",
+            "Acme Cafe",
+            "--sale-price",
+            "2.50",
+        ]),
     );
+    assert_eq!(added["order"]["customer"], "Acme Cafe");
+    assert_eq!(added["order"]["salePrice"], "2.50");
     let id = added["id"].as_i64().unwrap();
     assert_eq!(added["missed"], "latest");
     assert_eq!(added["rule"]["repeat"]["kind"], "hours");
