@@ -262,3 +262,102 @@ fn schedules_from_the_command_line() {
     );
     assert_eq!(table_rows(d, "orders"), 1);
 }
+
+/// One integer from the database (read while another program may have it open).
+fn query(dir: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join("smm-desk.sqlite3")).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_daemon_killed_mid_occurrence_never_places_it_twice() {
+    let sim = sim();
+    // A slow provider: the `add` takes 3 s, so the kill lands after the journal, mid-request.
+    sim.handle.set_fault(
+        Action::Add,
+        smm_panel::sim::Fault::Latency(std::time::Duration::from_secs(3)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = sim.handle.key().expose().to_string();
+    let r = run(
+        d,
+        &[
+            "provider",
+            "add",
+            "--name",
+            "sim",
+            "--url",
+            &sim.handle.url(),
+            "--key-stdin",
+        ],
+        Some(&key),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    json(d, &["services", "sync", "sim"]);
+    json(
+        d,
+        &[
+            "schedule",
+            "add",
+            "--provider",
+            "sim",
+            "--service",
+            SVC,
+            "--link",
+            "https://instagram.com/p/killed",
+            "--quantity",
+            "100",
+            "--every",
+            "1h",
+            "--zone",
+            "UTC",
+            "--missed",
+            "latest",
+        ],
+    );
+    let mut daemon = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(d)
+        .arg("daemon")
+        .env("SMM_DESK_KEY_STORE", "file")
+        .env_remove("SMM_DESK_DATA_DIR")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while query(d, "SELECT count(*) FROM orders WHERE status = 'submitting'") == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the daemon never journaled the occurrence"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    daemon.kill().unwrap(); // SIGKILL, with the order journaled and its request in flight
+    daemon.wait().unwrap();
+
+    // Restarts: the order becomes unknown (it may exist at the provider); nothing is resent.
+    for _ in 0..2 {
+        let r = run(d, &["daemon", "--for", "3"], None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    std::thread::sleep(std::time::Duration::from_secs(3)); // the killed request's reply time
+    let sent = sim
+        .handle
+        .requests()
+        .iter()
+        .filter(|r| r.action == Some(Action::Add))
+        .count();
+    assert_eq!(sent, 1, "the occurrence was sent {sent} times");
+    assert_eq!(query(d, "SELECT count(*) FROM orders"), 1);
+    assert_eq!(
+        query(d, "SELECT count(*) FROM orders WHERE status = 'unknown'"),
+        1
+    );
+    assert_eq!(query(d, "SELECT count(*) FROM schedule_runs"), 1);
+}
