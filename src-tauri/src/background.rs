@@ -81,6 +81,10 @@ fn notify(app: &AppHandle, alert: &Alert) {
         (AlertKind::ServiceChanged, true) => "تغيّرت خدمة",
         (AlertKind::ServiceRemoved, false) => "Service removed",
         (AlertKind::ServiceRemoved, true) => "أُزيلت خدمة",
+        (AlertKind::ScheduleMissed, false) => "Scheduled orders missed",
+        (AlertKind::ScheduleMissed, true) => "فاتت طلبات مجدولة",
+        (AlertKind::ScheduleSkipped, false) => "Scheduled order skipped",
+        (AlertKind::ScheduleSkipped, true) => "تُخطّي طلب مجدول",
     };
     if let Err(err) = app
         .notification()

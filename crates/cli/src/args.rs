@@ -57,6 +57,9 @@ pub enum Command {
     /// Customers: who orders are sold to, with billed, cost and profit
     #[command(subcommand)]
     Customers(crate::customers_cmd::CustomersCommand),
+    /// Orders placed at set times: once, every N hours or days, or on weekdays (add|list|show|pause|resume|rm)
+    #[command(subcommand)]
+    Schedule(crate::schedule_cmd::ScheduleCommand),
     /// Write a consistent copy of the database to FILE (safe while the app runs)
     Backup(crate::data_cmd::BackupArgs),
     /// Replace the data by a backup (checked first; the replaced data is kept beside it)

@@ -13,6 +13,7 @@ mod order_cmd;
 mod output;
 mod prices_cmd;
 mod provider;
+mod schedule_cmd;
 mod serve_cmd;
 mod services;
 mod stats_cmd;
@@ -71,6 +72,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Webhook(cmd) => webhook_cmd::run(&engine, cmd, out),
         Command::Prices(cmd) => prices_cmd::run(&engine, cmd, out),
         Command::Customers(cmd) => customers_cmd::run(&engine, cmd, out),
+        Command::Schedule(cmd) => schedule_cmd::run(&engine, cmd, out),
         Command::Backup(a) => data_cmd::backup(&engine, a, out),
         Command::Restore(_) | Command::DataDir(_) => unreachable!("handled above"),
         Command::Info => {

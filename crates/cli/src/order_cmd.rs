@@ -228,7 +228,7 @@ pub struct OrderFieldArgs {
 
 impl OrderFieldArgs {
     /// The order definition's fields; list files are read here.
-    fn read(self) -> Result<OrderFields, CliError> {
+    pub(crate) fn read(self) -> Result<OrderFields, CliError> {
         Ok(OrderFields {
             link: self.link,
             quantity: self.quantity,

@@ -46,11 +46,15 @@ pub enum AlertKind {
     ServiceChanged,
     /// A recently ordered service was removed by the provider.
     ServiceRemoved,
+    /// Occurrences of a schedule fell while SMM Desk was not running.
+    ScheduleMissed,
+    /// An occurrence of a schedule was skipped: a check failed before anything was sent.
+    ScheduleSkipped,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 7] = [
+    pub const ALL: [AlertKind; 9] = [
         AlertKind::LowBalance,
         AlertKind::OrderFinished,
         AlertKind::OrderStuck,
@@ -58,6 +62,8 @@ impl AlertKind {
         AlertKind::KeyRejected,
         AlertKind::ServiceChanged,
         AlertKind::ServiceRemoved,
+        AlertKind::ScheduleMissed,
+        AlertKind::ScheduleSkipped,
     ];
 
     /// The stored name.
@@ -70,6 +76,8 @@ impl AlertKind {
             AlertKind::KeyRejected => "key_rejected",
             AlertKind::ServiceChanged => "service_changed",
             AlertKind::ServiceRemoved => "service_removed",
+            AlertKind::ScheduleMissed => "schedule_missed",
+            AlertKind::ScheduleSkipped => "schedule_skipped",
         }
     }
 
@@ -185,6 +193,24 @@ fn message(kind: AlertKind, provider: Option<&str>, p: &Value) -> String {
             "{provider}: service {} ({}) was removed",
             s("service_id"),
             s("service")
+        ),
+        AlertKind::ScheduleMissed => format!(
+            "schedule #{}: {} occurrence(s) from {} to {} missed while SMM Desk was not running; {}",
+            n("schedule_id"),
+            n("count"),
+            s("first"),
+            s("last"),
+            if p.get("placed_latest").and_then(Value::as_bool) == Some(true) {
+                "the latest was placed"
+            } else {
+                "none of them was placed"
+            }
+        ),
+        AlertKind::ScheduleSkipped => format!(
+            "schedule #{}: the order due at {} was not placed: {}",
+            n("schedule_id"),
+            s("occurrence"),
+            s("message")
         ),
     }
 }

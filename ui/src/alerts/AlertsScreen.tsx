@@ -55,6 +55,13 @@ export function useAlertText(): (a: AlertView) => string {
       oldRate: money("old_rate"),
       newRate: money("new_rate"),
       serviceId: iso(s("service_id")),
+      schedule: s("schedule_id") === "" ? "—" : iso(`#${formatCount(Number(s("schedule_id")), language)}`),
+      count: s("count") === "" ? "—" : formatCount(Number(s("count")), language),
+      first: s("first") === "" ? "—" : formatDateTime(s("first"), language),
+      last: s("last") === "" ? "—" : formatDateTime(s("last"), language),
+      occurrence: s("occurrence") === "" ? "—" : formatDateTime(s("occurrence"), language),
+      reason: s("code") === "" ? "—" : t(`errors.${s("code")}`, { defaultValue: t("errors.unknown", { code: s("code") }) }),
+      outcome: p.placed_latest === true ? t("alerts.latestPlaced") : t("alerts.nonePlaced"),
     });
   };
 }
@@ -161,6 +168,8 @@ const TONE: Record<AlertKind, "warning" | "danger" | "success" | "accent"> = {
   service_removed: "danger",
   order_finished: "success",
   service_changed: "accent",
+  schedule_missed: "warning",
+  schedule_skipped: "warning",
 };
 
 function tone(kind: AlertKind): "warning" | "danger" | "success" | "accent" {

@@ -233,7 +233,11 @@ export type AlertKind =
 /**  The price, min or max of a recently ordered service changed. */
 "service_changed" | 
 /**  A recently ordered service was removed by the provider. */
-"service_removed";
+"service_removed" | 
+/**  Occurrences of a schedule fell while SMM Desk was not running. */
+"schedule_missed" | 
+/**  An occurrence of a schedule was skipped: a check failed before anything was sent. */
+"schedule_skipped";
 
 /**  One alert. */
 export type AlertView = AlertView_Serialize | AlertView_Deserialize;

@@ -13,7 +13,8 @@
 //!   ([`Engine::provider_health`]) and the log says so once, not at every retry.
 //! - Provider calls go through [`limits::ProviderLimits`], shared with user actions; jobs
 //!   run as background work, which yields to the user.
-//! - Webhooks ([`crate::webhooks`]) are delivered by a worker started and stopped with it.
+//! - Webhooks ([`crate::webhooks`]) are delivered by a worker started and stopped with it;
+//!   scheduled orders ([`crate::schedules`]) are placed by another.
 //! - [`Scheduler::stop`] lets running jobs reach a safe point (every store write is one
 //!   transaction), waiting at most [`SchedulerOptions::stop_grace`].
 
@@ -174,6 +175,8 @@ pub(crate) struct Background {
     running: Mutex<bool>,
     /// Wakes the webhook delivery worker (a webhook or a message was added).
     pub(crate) webhooks: Notify,
+    /// Wakes the schedule worker (a schedule was added or resumed).
+    pub(crate) schedules: Notify,
 }
 
 /// A running scheduler. Stop it with [`Scheduler::stop`]; dropping it stops it too (without
@@ -234,8 +237,19 @@ impl Engine {
                 stop_rx.clone(),
                 options.stop_grace,
             ));
+            // Scheduled orders: a pass at each due time ([`crate::schedules`]).
+            let mut schedules =
+                tokio::spawn(crate::schedules::worker(engine.clone(), stop_rx.clone()));
+            let grace = options.stop_grace;
             supervise(engine.clone(), options, stop_rx).await;
             let _ = webhooks.await;
+            // A pass in progress reaches a safe point (each order is journaled before it is
+            // sent); past the grace it is abandoned like a crash, and recovered on the next
+            // start.
+            if tokio::time::timeout(grace, &mut schedules).await.is_err() {
+                tracing::warn!("scheduler: scheduled orders still placing after the stop grace");
+                schedules.abort();
+            }
             *lock(&engine.inner.background.running) = false;
         });
         tracing::info!("scheduler started");

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_catalog_search_index.sql"),
     include_str!("migrations/0010_price_rules.sql"),
     include_str!("migrations/0011_customers_sales.sql"),
+    include_str!("migrations/0012_schedules.sql"),
 ];
 
 /// The newest schema version this binary knows.

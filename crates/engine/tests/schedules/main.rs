@@ -1,0 +1,8 @@
+//! Scheduled orders against the in-process simulator, with tokio's paused clock: the rule
+//! across daylight-saving changes, at most once per occurrence through crashes, restarts and
+//! two engines on one folder, missed occurrences, failed checks and bad input.
+
+mod input;
+mod placing;
+mod safety;
+mod support;
