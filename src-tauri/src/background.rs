@@ -85,6 +85,8 @@ fn notify(app: &AppHandle, alert: &Alert) {
         (AlertKind::ScheduleMissed, true) => "فاتت طلبات مجدولة",
         (AlertKind::ScheduleSkipped, false) => "Scheduled order skipped",
         (AlertKind::ScheduleSkipped, true) => "تُخطّي طلب مجدول",
+        (AlertKind::MarginLow, false) => "Margin below minimum",
+        (AlertKind::MarginLow, true) => "هامش الربح أقل من الحد الأدنى",
     };
     if let Err(err) = app
         .notification()

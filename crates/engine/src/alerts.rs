@@ -50,11 +50,14 @@ pub enum AlertKind {
     ScheduleMissed,
     /// An occurrence of a schedule was skipped: a check failed before anything was sent.
     ScheduleSkipped,
+    /// A provider raised a rate and a service's selling price now earns less than the
+    /// price list's minimum margin.
+    MarginLow,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 9] = [
+    pub const ALL: [AlertKind; 10] = [
         AlertKind::LowBalance,
         AlertKind::OrderFinished,
         AlertKind::OrderStuck,
@@ -64,6 +67,7 @@ impl AlertKind {
         AlertKind::ServiceRemoved,
         AlertKind::ScheduleMissed,
         AlertKind::ScheduleSkipped,
+        AlertKind::MarginLow,
     ];
 
     /// The stored name.
@@ -78,6 +82,7 @@ impl AlertKind {
             AlertKind::ServiceRemoved => "service_removed",
             AlertKind::ScheduleMissed => "schedule_missed",
             AlertKind::ScheduleSkipped => "schedule_skipped",
+            AlertKind::MarginLow => "margin_low",
         }
     }
 
@@ -205,6 +210,15 @@ fn message(kind: AlertKind, provider: Option<&str>, p: &Value) -> String {
             } else {
                 "none of them was placed"
             }
+        ),
+        AlertKind::MarginLow => format!(
+            "{provider}: service {} ({}) now costs {} and sells for {}: margin {}% is below {}%",
+            s("service_id"),
+            s("service"),
+            s("cost_rate"),
+            s("sale_rate"),
+            s("margin"),
+            s("min_margin")
         ),
         AlertKind::ScheduleSkipped => format!(
             "schedule #{}: the order due at {} was not placed: {}",

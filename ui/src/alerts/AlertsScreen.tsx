@@ -12,7 +12,7 @@ import { commands } from "../ipc/bindings";
 import type { AlertKind, AlertView_Serialize as AlertView } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
-import { formatAgo, formatAmount, formatCount, formatDateTime } from "../lib/format";
+import { formatAgo, formatAmount, formatCount, formatDateTime, formatPercentText } from "../lib/format";
 import { useStatusText } from "../orders/OrderResult";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useNavigate } from "../shell/navigation";
@@ -53,6 +53,10 @@ export function useAlertText(): (a: AlertView) => string {
       hours: s("hours") === "" ? "—" : formatCount(Number(s("hours")), language),
       calls: s("calls") === "" ? "—" : formatCount(Number(s("calls")), language),
       oldRate: money("old_rate"),
+      costRate: money("cost_rate"),
+      saleRate: money("sale_rate"),
+      margin: s("margin") === "" ? "—" : formatPercentText(s("margin"), language),
+      minMargin: formatPercentText(s("min_margin"), language),
       newRate: money("new_rate"),
       serviceId: iso(s("service_id")),
       schedule: s("schedule_id") === "" ? "—" : iso(`#${formatCount(Number(s("schedule_id")), language)}`),
@@ -91,7 +95,7 @@ export function AlertsScreen() {
   const open = (a: AlertView) => {
     if (a.readAt === null) markRead.mutate([a.id]);
     if (a.orderId !== null) navigate({ screen: "orders", orderId: a.orderId });
-    else if (a.serviceRef !== null && a.kind === "service_changed") navigate({ screen: "newOrder", serviceRef: a.serviceRef });
+    else if (a.serviceRef !== null && (a.kind === "service_changed" || a.kind === "margin_low")) navigate({ screen: "newOrder", serviceRef: a.serviceRef });
     else if (a.serviceRef !== null) navigate({ screen: "catalog" });
     else if (a.provider !== null) navigate({ screen: "providers" });
   };
@@ -170,6 +174,7 @@ const TONE: Record<AlertKind, "warning" | "danger" | "success" | "accent"> = {
   service_changed: "accent",
   schedule_missed: "warning",
   schedule_skipped: "warning",
+  margin_low: "danger",
 };
 
 function tone(kind: AlertKind): "warning" | "danger" | "success" | "accent" {

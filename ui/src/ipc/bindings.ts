@@ -237,7 +237,12 @@ export type AlertKind =
 /**  Occurrences of a schedule fell while SMM Desk was not running. */
 "schedule_missed" | 
 /**  An occurrence of a schedule was skipped: a check failed before anything was sent. */
-"schedule_skipped";
+"schedule_skipped" | 
+/**
+ *  A provider raised a rate and a service's selling price now earns less than the
+ *  price list's minimum margin.
+ */
+"margin_low";
 
 /**  One alert. */
 export type AlertView = AlertView_Serialize | AlertView_Deserialize;
@@ -1060,6 +1065,17 @@ export type NewOrder_Deserialize = {
 	idempotencyKey?: string | null,
 	/**  Place even when the estimated cost exceeds the last known balance. */
 	force?: boolean,
+	/**
+	 *  The customer the order is for, by name (added to the customers when new); none is
+	 *  ever required.
+	 */
+	customer?: string | null,
+	/**
+	 *  What the customer pays for this order, in the provider's currency; when not given,
+	 *  the price list's price for the quantity (none when no rule applies). Below the cost is
+	 *  allowed: [`Engine::quote_order`] says so before placing.
+	 */
+	salePrice?: string | null,
 } & {
 	/**  Target link (every type but Subscriptions). */
 	link?: string | null,
@@ -1152,6 +1168,17 @@ export type NewOrder_Serialize = {
 	idempotencyKey: string | null,
 	/**  Place even when the estimated cost exceeds the last known balance. */
 	force: boolean,
+	/**
+	 *  The customer the order is for, by name (added to the customers when new); none is
+	 *  ever required.
+	 */
+	customer: string | null,
+	/**
+	 *  What the customer pays for this order, in the provider's currency; when not given,
+	 *  the price list's price for the quantity (none when no rule applies). Below the cost is
+	 *  allowed: [`Engine::quote_order`] says so before placing.
+	 */
+	salePrice: string | null,
 } & {
 	/**  Target link (every type but Subscriptions). */
 	link: string | null,

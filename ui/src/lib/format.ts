@@ -81,3 +81,8 @@ export function formatAmount(amount: string, currency: string | null | undefined
     amount as `${number}`,
   );
 }
+
+/** A percentage given in percent as a decimal string ("12.5" → "12.5%", Arabic digits in ar). */
+export function formatPercentText(percent: string, language: Language): string {
+  return numberFormat(language, { style: "percent", maximumFractionDigits: 2 }).format(Number(percent) / 100);
+}

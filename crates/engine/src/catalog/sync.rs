@@ -331,6 +331,8 @@ impl Engine {
         .map_err(|e| EngineError::Internal(format!("catalog store task failed: {e}")))??;
         diff.provider = provider.name.clone();
         self.job_finished("catalog_sync", provider.id, None)?;
+        // A raised rate may have pushed a selling price below the minimum margin.
+        self.check_margin_alerts(provider.id, started)?;
         tracing::info!(
             provider = %provider.name,
             total = diff.total,

@@ -8,6 +8,7 @@
 //! [`evaluate`].
 
 pub mod evaluate;
+mod margin;
 
 use std::fmt;
 use std::str::FromStr;

@@ -293,3 +293,85 @@ async fn bad_rules_name_their_field_and_write_nothing() {
         "only the first rule"
     );
 }
+
+/// A provider raises a rate: a service whose manual price now earns less than the minimum
+/// margin is named in the alerts inbox (once), a service whose formula keeps the margin is not,
+/// and the alert clears when the rate comes back down.
+#[tokio::test]
+async fn a_raised_rate_below_the_minimum_margin_raises_an_alert_that_clears() {
+    use smm_engine::{AlertKind, AlertQuery};
+    use smm_panel::{Service, ServiceType};
+    let d = desk();
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    let svc = |id: &str, rate: &str| Service {
+        id: id.into(),
+        name: format!("Instagram Likes {id}"),
+        service_type: ServiceType::Default,
+        category: "Instagram Likes".into(),
+        rate: dec(rate),
+        min: 10,
+        max: 10_000,
+        refill: false,
+        cancel: false,
+        dripfeed: false,
+        description: None,
+    };
+    sim.upsert_service(svc("77", "1.00"));
+    sim.upsert_service(svc("78", "1.00"));
+    d.engine
+        .add_provider(NewProvider::new("sim", sim.url(), sim.key()))
+        .unwrap();
+    d.engine.sync_catalog("sim").await.unwrap();
+    let id = |sid: &str| {
+        d.engine
+            .list_services(&ServiceQuery {
+                search: Some(format!("Likes {sid}")),
+                ..Default::default()
+            })
+            .unwrap()
+            .services[0]
+            .id
+    };
+    let (manual, formula) = (id("77"), id("78"));
+    d.engine
+        .set_price_rule(PriceRule {
+            percent: Some(dec("40")),
+            min_margin: Some(dec("20")),
+            ..rule(PriceScope::Default)
+        })
+        .unwrap();
+    d.engine
+        .set_price_rule(PriceRule {
+            price: Some(dec("1.30")),
+            ..rule(PriceScope::Service(manual))
+        })
+        .unwrap();
+    let margin_alerts = || {
+        d.engine
+            .list_alerts(&AlertQuery::default())
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == AlertKind::MarginLow)
+            .collect::<Vec<_>>()
+    };
+    assert!(margin_alerts().is_empty());
+    // 1.30 on a cost of 1.20 is a 7.69 % margin, below 20 %; the formula's price keeps 28.57 %.
+    sim.upsert_service(svc("77", "1.20"));
+    sim.upsert_service(svc("78", "1.20"));
+    d.engine.sync_catalog("sim").await.unwrap();
+    let alerts = margin_alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let a = &alerts[0];
+    assert_eq!(a.service_ref, Some(manual));
+    assert_eq!(a.params["margin"], "7.69");
+    assert_eq!(a.params["min_margin"], "20");
+    assert!(a.message.contains("below 20%"), "{}", a.message);
+    // Another sync at the same rate raises nothing new; the rate back down clears it.
+    d.engine.sync_catalog("sim").await.unwrap();
+    assert_eq!(margin_alerts().len(), 1);
+    sim.upsert_service(svc("77", "1.00"));
+    d.engine.sync_catalog("sim").await.unwrap();
+    let alerts = margin_alerts();
+    assert!(alerts[0].cleared_at.is_some(), "{alerts:?}");
+    assert!(alerts.iter().all(|a| a.service_ref != Some(formula)));
+}
