@@ -59,7 +59,7 @@ pub struct Figure {
     pub unit: String,
     /// What the value is measured against.
     pub bound: Option<Bound>,
-    /// `value / bound` (for rates, `bound / value` is never used: a rate's bound is a rate).
+    /// `value / bound`: how many times the bound the value is.
     pub ratio: Option<f64>,
     /// The goal of the ratio.
     pub goal: Option<Goal>,
