@@ -4,13 +4,18 @@
 #               the release package
 # And for shipping (README › Install):
 #   make package       the release .deb: target/release/bundle/deb/
-#   make package-test  that .deb, unpacked, started over WebDriver (the last step of `make test`)
+#   make package-test  that .deb, unpacked, started over WebDriver
+# And for speed (README › Performance):
+#   make bench         every hot path against its bound, release build, full sizes: a table and
+#                      target/bench/results.json
+#   make bench-quick   the same at small sizes (the last step of `make test`, so it never rots)
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps ui app check guards rust-test ui-check ui-test e2e package package-test
+.PHONY: run test deps ui app check guards rust-test ui-check ui-test e2e package package-test \
+	bench bench-quick
 
 deps:
 	@scripts/install-deps.sh
@@ -47,7 +52,7 @@ ui-test: deps
 e2e: app
 	timeout -k 10 1200 tests/e2e/run.sh
 
-test: check ui-check rust-test ui-test e2e package-test
+test: check ui-check rust-test ui-test e2e package-test bench-quick
 	@echo "make test: all checks and tests passed"
 
 # The release build in production mode (the UI embedded and served over Tauri's own protocol,
@@ -61,7 +66,22 @@ package: ui
 	$(TAURI) build --bundles deb --ci -- --locked
 	@ls -l target/release/bundle/deb/*.deb
 
-# The package as a user gets it (tests/package/run.sh); the last step of `make test`: from a
+# The package as a user gets it (tests/package/run.sh); next to last in `make test`: from a
 # fresh clone the release build adds ~14 minutes to CI's ~20-25 (README › Install), within 50.
 package-test: package
 	timeout -k 10 900 tests/package/run.sh
+
+# Benchmarks (README › Performance): smm-bench against simulated panels on 127.0.0.1 and real
+# SQLite files; the table on stdout and in target/bench/results.md, the figures in results.json.
+# The release profile, so the figures are the shipped build's; smm-bench asks for no dependency
+# feature smmdesk lacks, so after `make package` only smm-bench itself compiles and links (fat
+# LTO, ~2 minutes on 2 cores): bench-quick, the last step of `make test`, takes ~2.5 minutes.
+BENCH_TARGET := $(or $(CARGO_TARGET_DIR),target)
+BENCH_OUT := $(BENCH_TARGET)/bench/results.json
+bench: deps
+	$(CARGO) build --release --locked -p smm-bench
+	$(BENCH_TARGET)/release/smm-bench --out $(BENCH_OUT)
+
+bench-quick: deps
+	$(CARGO) build --release --locked -p smm-bench
+	timeout -k 10 600 $(BENCH_TARGET)/release/smm-bench --quick --out $(BENCH_OUT)
