@@ -125,6 +125,23 @@ async fn an_order_placed_listed_and_tracked_the_original_way() {
     assert_eq!(balances[0]["provider"], "sim");
     let (status, stats) = a.get("/api/smm/stats?from=2020-01-01T00:00:00Z").await;
     assert_eq!(status, StatusCode::OK, "{stats}");
+
+    // A sale: the customer and the price ride on the order, with the profit once settled.
+    let (status, sold) = a
+        .post(
+            "/api/smm/orders",
+            json!({ "providerId": id, "serviceId": "5001", "link": "https://instagram.com/p/sold",
+                    "quantity": 1000, "customer": "Acme Cafe", "salePrice": "9.5" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{sold}");
+    assert_eq!(sold["order"]["customer"], "Acme Cafe");
+    assert_eq!(sold["order"]["salePrice"], "9.5");
+    assert_eq!(
+        sold["order"]["billed"], "9.5",
+        "open orders bill the whole sale"
+    );
+    assert!(sold["order"]["profit"].is_string(), "{sold}");
 }
 
 #[tokio::test]
@@ -252,6 +269,24 @@ async fn bad_input_gets_a_specific_error_and_changes_nothing() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "order.field_not_allowed",
             Some("comments"),
+        ),
+        (
+            json!({ "providerId": id, "serviceId": "5001", "link": "https://x.y/z", "quantity": 100, "salePrice": "lots" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input.invalid",
+            Some("salePrice"),
+        ),
+        (
+            json!({ "providerId": id, "serviceId": "5001", "link": "https://x.y/z", "quantity": 100, "salePrice": "-2" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input.invalid",
+            Some("salePrice"),
+        ),
+        (
+            json!({ "providerId": id, "serviceId": "5001", "link": "https://x.y/z", "quantity": 100, "customer": "a\u{202e}b" }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input.invalid",
+            Some("customer"),
         ),
         (
             json!({ "providerId": id, "serviceId": "", "link": "https://x.y/z", "quantity": 100 }),
