@@ -87,6 +87,10 @@ fn notify(app: &AppHandle, alert: &Alert) {
         (AlertKind::ScheduleSkipped, true) => "تُخطّي طلب مجدول",
         (AlertKind::MarginLow, false) => "Margin below minimum",
         (AlertKind::MarginLow, true) => "هامش الربح أقل من الحد الأدنى",
+        (AlertKind::BalanceGap, false) => "Unexplained balance drop",
+        (AlertKind::BalanceGap, true) => "انخفاض غير مبرَّر في الرصيد",
+        (AlertKind::BalanceNegative, false) => "Negative balance",
+        (AlertKind::BalanceNegative, true) => "رصيد سالب",
     };
     if let Err(err) = app
         .notification()

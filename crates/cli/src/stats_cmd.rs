@@ -20,6 +20,12 @@ pub struct BalanceArgs {
     /// Also show this many recent snapshots (history)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub history: u32,
+    /// Record money you added to this provider's account first (explains the balance rising)
+    #[arg(long, value_name = "AMOUNT", requires = "name")]
+    pub topup: Option<String>,
+    /// A note for the top-up
+    #[arg(long, value_name = "TEXT", requires = "topup")]
+    pub note: Option<String>,
 }
 
 /// `smmdesk stats`
@@ -80,6 +86,10 @@ fn stats_row(s: &ProviderStats) -> Vec<String> {
 
 /// Runs `smmdesk balance`.
 pub fn balance(engine: &Engine, a: BalanceArgs, out: &Output) -> Result<ExitCode, CliError> {
+    if let (Some(name), Some(amount)) = (&a.name, &a.topup) {
+        let amount = crate::input::amount("amount", amount)?;
+        engine.record_topup(name, amount, a.note.as_deref())?;
+    }
     let outcomes = match &a.name {
         Some(name) => {
             let check = crate::block_on(engine.check_balance(name))??;
@@ -97,7 +107,13 @@ pub fn balance(engine: &Engine, a: BalanceArgs, out: &Output) -> Result<ExitCode
     } else {
         Vec::new()
     };
-    let value = json!({ "balances": outcomes, "history": history });
+    // Between the last two readings: what the orders, refunds and top-ups explain.
+    let reconciliation = match &a.name {
+        Some(name) => engine.reconcile_latest(name)?,
+        None => None,
+    };
+    let value =
+        json!({ "balances": outcomes, "history": history, "reconciliation": reconciliation });
     out.print(&value, || {
         let rows: Vec<Vec<String>> = outcomes
             .iter()
@@ -119,6 +135,19 @@ pub fn balance(engine: &Engine, a: BalanceArgs, out: &Output) -> Result<ExitCode
             })
             .collect();
         let mut text = table(&["PROVIDER", "BALANCE", "ERROR"], &rows);
+        if let Some(r) = &reconciliation {
+            text.push_str(&format!(
+                "\nsince {}: {} − placed {} + refunds {} + top-ups {} = expected {}; unexplained {} {}",
+                r.from.strftime("%Y-%m-%d %H:%M"),
+                r.balance_before,
+                r.placed,
+                r.refunded,
+                r.topped_up,
+                r.expected_after,
+                r.unexplained(),
+                r.currency
+            ));
+        }
         for h in &history {
             text.push_str(&format!(
                 "\n{}  {}  {} {}",

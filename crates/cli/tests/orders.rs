@@ -759,66 +759,42 @@ fn sales_and_customers_from_the_command_line() {
         "{human}"
     );
 
+    // A recorded top-up enters the reconciliation of the next reading.
+    json(d, &["balance", "sim"], 0);
+    let b = json(d, &["balance", "sim", "--topup", "5", "--note", "card"], 0);
+    assert_eq!(b["reconciliation"]["topped_up"], "5", "{b}");
+
     // Bad input: a specific error each, nothing written.
     let before = sale_rows(d);
     // As long as one argument may be (Linux: 128 KiB).
     let huge = "n".repeat(100 << 10);
+    let order = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec![
+            "order",
+            "add",
+            "--provider",
+            "sim",
+            "--service",
+            SVC,
+            "--link",
+            "https://instagram.com/p/x",
+            "--quantity",
+            "100",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
     for (args, code) in [
         (vec!["customers", "add", &huge[..]], "input.invalid"),
         (vec!["customers", "add", "nour"], "customer.name_taken"),
         (vec!["customers", "add", "a\u{202E}b"], "input.invalid"),
         (vec!["customers", "show", "nobody"], "customer.not_found"),
+        (vec!["balance", "sim", "--topup", "0"], "input.invalid"),
+        (vec!["balance", "sim", "--topup", "five"], "input.invalid"),
+        (order(&["--sale-price", "-1"]), "input.invalid"),
+        (order(&["--sale-price", "lots"]), "input.invalid"),
         (
-            vec![
-                "order",
-                "add",
-                "--provider",
-                "sim",
-                "--service",
-                SVC,
-                "--link",
-                "https://instagram.com/p/x",
-                "--quantity",
-                "100",
-                "--sale-price",
-                "-1",
-            ],
-            "input.invalid",
-        ),
-        (
-            vec![
-                "order",
-                "add",
-                "--provider",
-                "sim",
-                "--service",
-                SVC,
-                "--link",
-                "https://instagram.com/p/x",
-                "--quantity",
-                "100",
-                "--sale-price",
-                "lots",
-            ],
-            "input.invalid",
-        ),
-        (
-            vec![
-                "order",
-                "add",
-                "--provider",
-                "sim",
-                "--service",
-                SVC,
-                "--link",
-                "https://instagram.com/p/x",
-                "--quantity",
-                "100",
-                "--customer",
-                "",
-                "--sale-price",
-                "1e3",
-            ],
+            order(&["--customer", "", "--sale-price", "1e3"]),
             "input.invalid",
         ),
     ] {

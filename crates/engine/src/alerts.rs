@@ -53,11 +53,16 @@ pub enum AlertKind {
     /// A provider raised a rate and a service's selling price now earns less than the
     /// price list's minimum margin.
     MarginLow,
+    /// Between two balance readings the balance fell more than the orders, refunds and
+    /// top-ups explain.
+    BalanceGap,
+    /// A provider's balance is below zero.
+    BalanceNegative,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 10] = [
+    pub const ALL: [AlertKind; 12] = [
         AlertKind::LowBalance,
         AlertKind::OrderFinished,
         AlertKind::OrderStuck,
@@ -68,6 +73,8 @@ impl AlertKind {
         AlertKind::ScheduleMissed,
         AlertKind::ScheduleSkipped,
         AlertKind::MarginLow,
+        AlertKind::BalanceGap,
+        AlertKind::BalanceNegative,
     ];
 
     /// The stored name.
@@ -83,6 +90,8 @@ impl AlertKind {
             AlertKind::ScheduleMissed => "schedule_missed",
             AlertKind::ScheduleSkipped => "schedule_skipped",
             AlertKind::MarginLow => "margin_low",
+            AlertKind::BalanceGap => "balance_gap",
+            AlertKind::BalanceNegative => "balance_negative",
         }
     }
 
@@ -219,6 +228,20 @@ fn message(kind: AlertKind, provider: Option<&str>, p: &Value) -> String {
             s("sale_rate"),
             s("margin"),
             s("min_margin")
+        ),
+        AlertKind::BalanceGap => format!(
+            "{provider}: the balance fell {} {} more than the orders, refunds and top-ups explain ({} → {}, expected {}); orders {}",
+            s("gap"),
+            s("currency"),
+            s("balance_before"),
+            s("balance"),
+            s("expected"),
+            p.get("orders").map(|v| v.to_string()).unwrap_or_default()
+        ),
+        AlertKind::BalanceNegative => format!(
+            "{provider}: the balance is negative: {} {}",
+            s("balance"),
+            s("currency")
         ),
         AlertKind::ScheduleSkipped => format!(
             "schedule #{}: the order due at {} was not placed: {}",

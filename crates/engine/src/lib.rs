@@ -51,7 +51,7 @@
 //! | store | [`store`], [`money`] | error, foundation |
 //! | secrets | [`secrets`] (the master key and its key check) | store, error, foundation |
 //! | provider call | [`provider_call`]: permits ([`scheduler::limits`]), timing, the API log ([`api_log`]) | error, foundation |
-//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`customers`], [`profit`], [`schedules`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
+//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`customers`], [`profit`], [`reconcile`], [`schedules`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
 //! | facade | `engine.rs`: [`Engine`], [`EngineOptions`], [`Engine::open_with`] | everything |
 //!
 //! The facade holds the shared state (store, master key, clock, the scheduler's shared parts,
@@ -81,6 +81,7 @@ pub mod pricing;
 pub mod profit;
 pub mod provider_call;
 pub mod providers;
+pub mod reconcile;
 pub mod scheduler;
 pub mod schedules;
 pub mod secrets;

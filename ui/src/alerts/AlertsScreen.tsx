@@ -53,6 +53,10 @@ export function useAlertText(): (a: AlertView) => string {
       hours: s("hours") === "" ? "—" : formatCount(Number(s("hours")), language),
       calls: s("calls") === "" ? "—" : formatCount(Number(s("calls")), language),
       oldRate: money("old_rate"),
+      gap: money("gap"),
+      balanceBefore: money("balance_before"),
+      expected: money("expected"),
+      orders: Array.isArray(p.orders) && p.orders.length > 0 ? iso((p.orders as unknown[]).map((o) => `#${formatCount(Number(o), language)}`).join(", ")) : "—",
       costRate: money("cost_rate"),
       saleRate: money("sale_rate"),
       margin: s("margin") === "" ? "—" : formatPercentText(s("margin"), language),
@@ -175,6 +179,8 @@ const TONE: Record<AlertKind, "warning" | "danger" | "success" | "accent"> = {
   schedule_missed: "warning",
   schedule_skipped: "warning",
   margin_low: "danger",
+  balance_gap: "danger",
+  balance_negative: "danger",
 };
 
 function tone(kind: AlertKind): "warning" | "danger" | "success" | "accent" {

@@ -242,7 +242,14 @@ export type AlertKind =
  *  A provider raised a rate and a service's selling price now earns less than the
  *  price list's minimum margin.
  */
-"margin_low";
+"margin_low" | 
+/**
+ *  Between two balance readings the balance fell more than the orders, refunds and
+ *  top-ups explain.
+ */
+"balance_gap" | 
+/**  A provider's balance is below zero. */
+"balance_negative";
 
 /**  One alert. */
 export type AlertView = AlertView_Serialize | AlertView_Deserialize;

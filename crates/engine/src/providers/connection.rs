@@ -216,6 +216,8 @@ impl Engine {
         // check now, a provider test and the background job alike. The threshold as stored
         // now, with the currency just fetched.
         self.check_low_balance(&self.provider_by_id(id)?, balance.amount)?;
+        // What the provider took since the last reading, against what SMM Desk knows of.
+        self.reconcile_balance(id)?;
         Ok(BalanceCheck {
             provider: provider.name,
             balance: balance.amount.normalize(),

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_price_rules.sql"),
     include_str!("migrations/0011_customers_sales.sql"),
     include_str!("migrations/0012_schedules.sql"),
+    include_str!("migrations/0013_balance_topups.sql"),
 ];
 
 /// The newest schema version this binary knows.

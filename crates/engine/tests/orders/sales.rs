@@ -417,3 +417,99 @@ async fn profit_groups_sum_exactly_to_the_orders() {
         })
         .unwrap();
 }
+
+fn balance_alerts(desk: &Desk) -> Vec<smm_engine::Alert> {
+    desk.engine
+        .list_alerts(&smm_engine::AlertQuery::default())
+        .unwrap()
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                a.kind,
+                smm_engine::AlertKind::BalanceGap | smm_engine::AlertKind::BalanceNegative
+            )
+        })
+        .collect()
+}
+
+/// Orders, a partial refund and a recorded top-up explain every balance drop: no alert. Then
+/// the panel takes 1,000 for a 0.9 order (as a real panel did): the gap and the negative balance
+/// are both named, with the order.
+#[tokio::test]
+async fn balance_drops_are_reconciled_and_an_overcharge_is_named() {
+    let desk = desk().await;
+    desk.sim.set_balance(d("50"));
+    desk.engine.check_balance("sim").await.unwrap();
+    // Each step a second later, as in life (the windows are between readings).
+    let tick = || desk.clock.advance_millis(1000);
+    let place = |link: &'static str, q: u64| {
+        tick();
+        desk.engine
+            .place_order(NewOrder::new("sim", DEFAULT_SVC, link, q))
+    };
+    let part = place("https://instagram.com/p/r1", 10_000).await.unwrap();
+    place("https://instagram.com/p/r2", 1000).await.unwrap();
+    tick();
+    desk.engine.check_balance("sim").await.unwrap();
+    let w = desk.engine.reconcile_latest("sim").unwrap().unwrap();
+    assert_eq!((w.placed, w.gap), (d("9.9"), d("0")), "{w:?}");
+
+    // A partial refund, seen at the next refresh; a top-up the user recorded.
+    desk.sim.advance(Duration::from_secs(910));
+    desk.engine.cancel_orders(&[part.id]).await.unwrap();
+    tick();
+    desk.engine
+        .refresh_orders(RefreshScope::Orders(vec![part.id]))
+        .await
+        .unwrap();
+    desk.sim.set_balance(desk.sim.balance() + d("25"));
+    desk.engine
+        .record_topup("sim", d("25"), Some("card"))
+        .unwrap();
+    tick();
+    desk.engine.check_balance("sim").await.unwrap();
+    let w = desk.engine.reconcile_latest("sim").unwrap().unwrap();
+    assert!(w.refunded > d("0") && w.topped_up == d("25"), "{w:?}");
+    assert_eq!(w.gap, d("0"), "{w:?}");
+    assert!(balance_alerts(&desk).is_empty());
+
+    // The overcharge.
+    let o = place("https://instagram.com/p/r3", 1000).await.unwrap();
+    desk.sim.set_balance(desk.sim.balance() - d("999.1"));
+    tick();
+    desk.engine.check_balance("sim").await.unwrap();
+    let alerts = balance_alerts(&desk);
+    assert_eq!(alerts.len(), 2, "{alerts:?}");
+    let gap = alerts
+        .iter()
+        .find(|a| a.kind == smm_engine::AlertKind::BalanceGap)
+        .unwrap();
+    assert_eq!(gap.params["gap"], "999.1");
+    assert_eq!(gap.params["orders"], serde_json::json!([o.id]));
+    assert!(alerts
+        .iter()
+        .any(|a| a.kind == smm_engine::AlertKind::BalanceNegative));
+
+    // Bad top-ups: a specific error, nothing written.
+    for (amount, field) in [("0", "amount"), ("-5", "amount"), ("1000000001", "amount")] {
+        match desk
+            .engine
+            .record_topup("sim", d(amount), None)
+            .unwrap_err()
+        {
+            EngineError::Input { field: f, .. } => assert_eq!(f, field),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        desk.engine
+            .record_topup("sim", d("1"), Some("two\nlines"))
+            .unwrap_err()
+            .code(),
+        "input.invalid"
+    );
+    assert_eq!(
+        count(&desk.engine, "SELECT count(*) FROM balance_topups"),
+        1
+    );
+}
