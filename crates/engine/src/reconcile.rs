@@ -100,14 +100,16 @@ fn readings(conn: &Connection, provider_id: i64, before_id: i64, n: u32) -> Resu
         .collect()
 }
 
+/// The sum of the first column's amounts, less the second column's where the query has one.
 fn sum(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Decimal> {
     let mut total = Decimal::ZERO;
     let mut stmt = conn.prepare_cached(sql)?;
+    let less = stmt.column_count() > 1;
     let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
         total += money::from_text(&r.get::<_, String>(0)?)?;
-        if let Some(charge) = r.get::<_, Option<String>>(1).ok().flatten() {
-            total -= money::from_text(&charge)?;
+        if less {
+            total -= money::from_text(&r.get::<_, String>(1)?)?;
         }
     }
     Ok(total)
