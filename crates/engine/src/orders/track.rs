@@ -12,7 +12,7 @@ use smm_panel::{ItemError, OrderState, MAX_IDS_PER_CALL};
 
 use super::{add_event, order_by_id, OrderStatus};
 use crate::engine::Engine;
-use crate::error::{ErrorBody, Result};
+use crate::error::{EngineError, ErrorBody, Result};
 use crate::money;
 use crate::providers::Provider;
 
@@ -230,68 +230,118 @@ impl Engine {
                 }
             }
         }
+        // Providers side by side; each provider's batches up to its concurrency, under its
+        // limits (the permits of `call_provider`, shared with the scheduler's jobs).
+        let mut providers = tokio::task::JoinSet::new();
         for (provider_id, orders) in groups {
             if orders.is_empty() {
                 continue;
             }
             let provider = self.provider_by_id(provider_id)?;
-            if let Err(e) = self.refresh_provider(&provider, &orders, &mut report).await {
-                report.errors.push(ProviderFailure {
-                    provider: provider.name.clone(),
-                    error: e.to_body(),
-                });
-            }
+            let engine = self.clone();
+            providers.spawn(async move {
+                let mut part = RefreshReport::default();
+                if let Err(e) = engine.refresh_provider(&provider, orders, &mut part).await {
+                    part.errors.push(ProviderFailure {
+                        provider: provider.name.clone(),
+                        error: e.to_body(),
+                    });
+                }
+                part
+            });
         }
+        while let Some(part) = providers.join_next().await {
+            let part = part.map_err(|e| EngineError::Internal(format!("status refresh: {e}")))?;
+            report.checked += part.checked;
+            report.changed += part.changed;
+            report.finished += part.finished;
+            report.calls += part.calls;
+            report.errors.extend(part.errors);
+        }
+        report.errors.sort_by(|a, b| a.provider.cmp(&b.provider));
         Ok(report)
     }
 
+    /// One provider's open orders, [`MAX_IDS_PER_CALL`] per call, at most the provider's
+    /// `max_concurrency` calls in flight; after a failed call no further batch starts (the
+    /// ones in flight finish and are recorded).
     async fn refresh_provider(
         &self,
         provider: &Provider,
-        orders: &[(i64, String)],
+        orders: Vec<(i64, String)>,
         report: &mut RefreshReport,
     ) -> Result<()> {
         let client = std::sync::Arc::new(self.client_for(provider)?);
-        for batch in orders.chunks(MAX_IDS_PER_CALL) {
-            let ids: Vec<String> = batch.iter().map(|(_, ext)| ext.clone()).collect();
-            report.calls += 1;
-            let c = client.clone();
-            let answers = self
-                .logged_call(
-                    provider,
-                    "status",
-                    move || async move { c.statuses(&ids).await },
-                )
-                .await?;
-            let now = self.now_ms();
-            let (checked, changed, finished) = self.store().write(|tx| {
-                let (mut checked, mut changed, mut finished) = (0, 0, 0);
-                for (id, ext) in batch {
-                    match answers.get(ext) {
-                        Some(Ok(state)) => match apply_state(tx, *id, state, now)? {
-                            Applied::Unchanged => checked += 1,
-                            Applied::Changed => {
-                                checked += 1;
-                                changed += 1;
-                            }
-                            Applied::Finished => {
-                                checked += 1;
-                                changed += 1;
-                                finished += 1;
-                            }
-                            Applied::Skipped => {}
-                        },
-                        Some(Err(ItemError::Call(_))) | None => {}
-                        Some(Err(e)) => apply_item_error(tx, *id, e, now)?,
-                    }
+        let limit = provider.max_concurrency.max(1) as usize;
+        let mut batches = orders
+            .chunks(MAX_IDS_PER_CALL)
+            .map(<[(i64, String)]>::to_vec)
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut calls = tokio::task::JoinSet::new();
+        let mut failed: Option<EngineError> = None;
+        loop {
+            while failed.is_none() && calls.len() < limit {
+                let Some(batch) = batches.next() else { break };
+                report.calls += 1;
+                let (engine, provider, client) = (self.clone(), provider.clone(), client.clone());
+                calls.spawn(async move { engine.refresh_batch(&provider, client, batch).await });
+            }
+            let Some(done) = calls.join_next().await else {
+                break;
+            };
+            match done.map_err(|e| EngineError::Internal(format!("status refresh: {e}")))? {
+                Ok((checked, changed, finished)) => {
+                    report.checked += checked;
+                    report.changed += changed;
+                    report.finished += finished;
                 }
-                Ok((checked, changed, finished))
-            })?;
-            report.checked += checked;
-            report.changed += changed;
-            report.finished += finished;
+                Err(e) => {
+                    failed.get_or_insert(e);
+                }
+            }
         }
-        Ok(())
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// One multi-status call and its answers, written in one transaction: (checked, changed,
+    /// finished).
+    async fn refresh_batch(
+        &self,
+        provider: &Provider,
+        client: std::sync::Arc<smm_panel::Client>,
+        batch: Vec<(i64, String)>,
+    ) -> Result<(u64, u64, u64)> {
+        let ids: Vec<String> = batch.iter().map(|(_, ext)| ext.clone()).collect();
+        let answers = self
+            .logged_call(provider, "status", move || async move {
+                client.statuses(&ids).await
+            })
+            .await?;
+        let now = self.now_ms();
+        self.store().write(|tx| {
+            let (mut checked, mut changed, mut finished) = (0, 0, 0);
+            for (id, ext) in &batch {
+                match answers.get(ext) {
+                    Some(Ok(state)) => match apply_state(tx, *id, state, now)? {
+                        Applied::Unchanged => checked += 1,
+                        Applied::Changed => {
+                            checked += 1;
+                            changed += 1;
+                        }
+                        Applied::Finished => {
+                            checked += 1;
+                            changed += 1;
+                            finished += 1;
+                        }
+                        Applied::Skipped => {}
+                    },
+                    Some(Err(ItemError::Call(_))) | None => {}
+                    Some(Err(e)) => apply_item_error(tx, *id, e, now)?,
+                }
+            }
+            Ok((checked, changed, finished))
+        })
     }
 
     /// Refreshes one order and returns it.
