@@ -5,9 +5,10 @@
 //! in the account's currency), an alert names the gap and the orders of that window: an
 //! overcharge the reseller would otherwise never see. A negative balance always alerts.
 //!
-//! A refund is counted when SMM Desk sees the order finish, which may be one reading after
-//! the provider credited it; so a window that came out short of the expected drop (a
-//! surplus) offsets the next window's gap, and a late refund never raises a false alert.
+//! An order counts from its journal time and a refund from when SMM Desk sees the order
+//! finish; the provider may debit or credit either side of a reading taken meanwhile, which
+//! always leaves a surplus (a drop short of the expected one) in the earlier window: that
+//! surplus offsets the next window's gap, so such a race never raises a false alert.
 
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -59,7 +60,7 @@ pub struct Reconciliation {
     pub balance_before: Decimal,
     /// The later balance.
     pub balance_after: Decimal,
-    /// The estimated cost of the orders the provider accepted in between.
+    /// The estimated cost of the orders journaled in between and not certainly unplaced.
     pub placed: Decimal,
     /// Refunds of orders seen finishing partial, canceled or refunded in between.
     pub refunded: Decimal,
@@ -71,7 +72,7 @@ pub struct Reconciliation {
     pub gap: Decimal,
     /// The previous window's surplus (a negative gap) set against this gap.
     pub carried: Decimal,
-    /// The orders accepted or journaled in between (at most 20), oldest first.
+    /// Those orders (at most 20), oldest first.
     pub orders: Vec<i64>,
 }
 
@@ -124,10 +125,13 @@ fn window(
     b: &Reading,
 ) -> Result<Reconciliation> {
     let (t1, t2) = (a.3, b.3);
+    // By journal time, like the available balance: an order whose debit the provider made
+    // after this reading leaves a surplus here that offsets the next window's gap, never the
+    // other way round (which an acceptance recorded after the reading would give).
     let placed = sum(
         conn,
-        "SELECT estimated_cost FROM orders WHERE provider_id = ?1 AND submitted_at > ?2 \
-         AND submitted_at <= ?3",
+        "SELECT estimated_cost FROM orders WHERE provider_id = ?1 AND created_at > ?2 \
+         AND created_at <= ?3 AND status NOT IN ('rejected', 'not_sent', 'not_placed')",
         params![pid, t1, t2],
     )?;
     let refunded = sum(
@@ -144,9 +148,9 @@ fn window(
     )?;
     let orders: Vec<i64> = conn
         .prepare_cached(
-            "SELECT id FROM orders WHERE provider_id = ?1 AND ((submitted_at > ?2 \
-             AND submitted_at <= ?3) OR (created_at > ?2 AND created_at <= ?3 \
-             AND status IN ('unknown', 'submitting'))) ORDER BY id LIMIT ?4",
+            "SELECT id FROM orders WHERE provider_id = ?1 AND created_at > ?2 \
+             AND created_at <= ?3 AND status NOT IN ('rejected', 'not_sent', 'not_placed') \
+             ORDER BY id LIMIT ?4",
         )?
         .query_map(params![pid, t1, t2, ORDERS_NAMED as i64], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

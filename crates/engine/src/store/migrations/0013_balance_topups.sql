@@ -8,8 +8,7 @@ CREATE TABLE balance_topups (
     at          INTEGER NOT NULL
 );
 CREATE INDEX balance_topups_provider ON balance_topups (provider_id, at);
--- Reconciliation reads the orders a provider accepted, and finished, between two readings.
-CREATE INDEX orders_provider_submitted ON orders (provider_id, submitted_at)
-    WHERE submitted_at IS NOT NULL;
+-- Reconciliation reads the orders a provider finished between two readings (those journaled
+-- come from orders_provider_created).
 CREATE INDEX orders_provider_finished ON orders (provider_id, finished_at)
     WHERE finished_at IS NOT NULL;
