@@ -839,6 +839,19 @@ fn quote(engine: &Engine, new: &NewOrder, out: &Output) -> Result<ExitCode, CliE
 }
 
 /// Runs `smmdesk mass-order`.
+/// `, about 3 min left` from the pace so far (nothing before 5 lines or once done): the
+/// provider's limits (concurrency, requests per minute) set that pace.
+fn eta(elapsed: std::time::Duration, done: usize, total: usize) -> String {
+    if done < 5 || done >= total {
+        return String::new();
+    }
+    let left = elapsed.as_secs_f64() / done as f64 * (total - done) as f64;
+    match left.round() as u64 {
+        s if s < 60 => format!(", about {s} s left"),
+        s => format!(", about {} min left", s.div_ceil(60)),
+    }
+}
+
 pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
     let text = read_text(&a.file, "the mass order")?;
     let sale_price = a.sale.sale_price()?;
@@ -891,6 +904,7 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
         sale_price,
     };
     let json = out.json;
+    let started = std::time::Instant::now();
     let progress = move |p: &MassProgress| {
         if !json {
             let status = p
@@ -898,7 +912,13 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
                 .order
                 .as_ref()
                 .map_or("failed".to_string(), |o| o.status.to_string());
-            eprintln!("[{}/{}] line {}: {status}", p.done, p.total, p.result.line);
+            eprintln!(
+                "[{}/{}] line {}: {status}{}",
+                p.done,
+                p.total,
+                p.result.line,
+                eta(started.elapsed(), p.done, p.total)
+            );
         }
     };
     let result = crate::block_on(engine.place_mass_order(order, &progress))?;
@@ -963,4 +983,21 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
         statuses.push(OrderStatus::Rejected);
     }
     Ok(outcome_code(statuses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::eta;
+    use std::time::Duration;
+
+    #[test]
+    fn the_eta_follows_the_pace_so_far() {
+        assert_eq!(eta(Duration::from_secs(10), 4, 100), "");
+        assert_eq!(eta(Duration::from_secs(10), 10, 20), ", about 10 s left");
+        assert_eq!(
+            eta(Duration::from_secs(60), 100, 1000),
+            ", about 9 min left"
+        );
+        assert_eq!(eta(Duration::from_secs(60), 1000, 1000), "");
+    }
 }
