@@ -71,6 +71,13 @@ const COMMANDS: &[&str] = &[
     "remove_webhook",
     "test_webhook",
     "webhook_deliveries",
+    "list_customers",
+    "add_customer",
+    "get_customer",
+    "price_rules",
+    "set_price_rule",
+    "remove_price_rule",
+    "dashboard_profit",
 ];
 
 fn main() {

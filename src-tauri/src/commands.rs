@@ -11,6 +11,7 @@ pub mod local_api;
 pub mod order_book;
 pub mod orders;
 pub mod providers;
+pub mod sales;
 pub mod webhooks;
 
 use rust_decimal::Decimal;
@@ -144,6 +145,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             webhooks::remove_webhook,
             webhooks::test_webhook,
             webhooks::webhook_deliveries,
+            sales::list_customers,
+            sales::add_customer,
+            sales::get_customer,
+            sales::price_rules,
+            sales::set_price_rule,
+            sales::remove_price_rule,
+            sales::dashboard_profit,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

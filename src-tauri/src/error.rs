@@ -66,7 +66,12 @@ impl From<EngineError> for IpcError {
 /// The form field an engine error is about, in the UI's (camelCase) names.
 fn field_of(err: &EngineError) -> Option<String> {
     let field = match err {
-        EngineError::Input { field, .. } => field,
+        EngineError::Input { field, .. } => match *field {
+            "sale_price" => "salePrice",
+            "min_margin" => "minMargin",
+            other => other,
+        },
+        EngineError::CustomerNameTaken(_) => "customer",
         EngineError::ProviderNameTaken(_) | EngineError::ProviderNameInvalid(_) => "name",
         EngineError::UrlInvalid(_) | EngineError::UrlScheme(_) | EngineError::UrlInsecure(_) => {
             "apiUrl"
@@ -111,6 +116,22 @@ mod tests {
         assert_eq!(json["code"], "provider.not_found");
         assert_eq!(json["message"], "no provider named \"jap\"");
         assert_eq!(json.as_object().unwrap().len(), 2, "only code and message");
+    }
+
+    #[test]
+    fn sale_fields_map_to_the_forms_names() {
+        let field = |e: EngineError| IpcError::from(e).field;
+        let input = |field: &'static str| EngineError::Input {
+            field,
+            message: "bad".into(),
+        };
+        assert_eq!(field(input("sale_price")).as_deref(), Some("salePrice"));
+        assert_eq!(field(input("customer")).as_deref(), Some("customer"));
+        assert_eq!(field(input("min_margin")).as_deref(), Some("minMargin"));
+        assert_eq!(
+            field(EngineError::CustomerNameTaken("Sara".into())).as_deref(),
+            Some("customer")
+        );
     }
 
     #[test]

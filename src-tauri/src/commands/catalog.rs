@@ -203,6 +203,40 @@ pub struct ServicePageView {
     pub total: u64,
     /// This page.
     pub services: Vec<ServiceView>,
+    /// The selling rate of each service of the page, from the price list.
+    pub prices: Vec<SaleRateView>,
+}
+
+/// A service's cost, selling rate and margin from the price list.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleRateView {
+    /// The service's local id.
+    #[specta(type = u32)]
+    pub service: i64,
+    /// The provider's rate per 1000 (a decimal string).
+    pub cost_rate: String,
+    /// The selling rate per 1000.
+    pub sale_rate: String,
+    /// `(sale − cost) ÷ sale` in percent (2 places); `null` for a free sale.
+    pub margin_percent: Option<String>,
+    /// The selling rate is the service's manual price.
+    pub manual: bool,
+    /// No rule applies (the selling rate is the cost).
+    pub unpriced: bool,
+}
+
+impl From<smm_engine::pricing::SaleRate> for SaleRateView {
+    fn from(r: smm_engine::pricing::SaleRate) -> Self {
+        Self {
+            service: r.service,
+            cost_rate: money(r.cost_rate),
+            sale_rate: money(r.sale_rate),
+            margin_percent: r.margin_percent.map(money),
+            manual: r.manual,
+            unpriced: r.unpriced,
+        }
+    }
 }
 
 /// A recent catalog change, for the "new" and "price changed" badges.
@@ -335,10 +369,16 @@ pub async fn list_services(
 ) -> Result<ServicePageView, IpcError> {
     let q = filter.into_query()?;
     let engine = state.engine()?;
-    let page = blocking(move || Ok(engine.list_services(&q)?)).await?;
+    let (page, prices) = blocking(move || {
+        let page = engine.list_services(&q)?;
+        let prices = engine.sale_rates(&page.services)?;
+        Ok((page, prices))
+    })
+    .await?;
     Ok(ServicePageView {
         total: page.total,
         services: page.services.into_iter().map(ServiceView::from).collect(),
+        prices: prices.into_iter().map(SaleRateView::from).collect(),
     })
 }
 

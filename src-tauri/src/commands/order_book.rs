@@ -30,6 +30,8 @@ pub struct OrderFilter {
     pub to: Option<String>,
     /// Text the link contains.
     pub link: Option<String>,
+    /// Only this customer's orders (local id).
+    pub customer: Option<i32>,
     /// Also orders the weekly cleanup archived (hidden by default).
     pub include_archived: bool,
 }
@@ -50,6 +52,7 @@ impl OrderFilter {
             from: parse_optional_time("from", self.from.as_deref())?,
             to: parse_optional_time("to", self.to.as_deref())?,
             link_contains: text(self.link.clone()),
+            customer: self.customer.map(i64::from),
             include_archived: self.include_archived,
             limit,
             after,

@@ -10,7 +10,7 @@ use smm_engine::{NewOrder, Order, OrderStatus};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{blocking, money, time};
+use super::{blocking, money, parse_money, time};
 use crate::error::IpcError;
 use crate::AppState;
 
@@ -32,6 +32,32 @@ pub struct QuoteView {
     pub balance: Option<String>,
     /// The estimate exceeds the last known balance.
     pub exceeds_balance: bool,
+    /// The customer, as stored (`null`: no customer).
+    pub customer: Option<String>,
+    /// The customer is not known yet: placing adds them.
+    pub new_customer: bool,
+    /// What the customer pays: the price given, else the price list's (a decimal string).
+    pub sale_price: Option<String>,
+    /// The sale price comes from the price list (not given with the order).
+    pub sale_from_price_list: bool,
+    /// `salePrice − estimatedCost`.
+    pub profit: Option<String>,
+    /// `profit ÷ salePrice` in percent (2 places); `null` without a sale or for a free one.
+    pub margin_percent: Option<String>,
+    /// The sale price is below the estimated cost: allowed, shown before placing.
+    pub below_cost: bool,
+}
+
+/// What an order earned: billed, the provider's real charge, and the difference.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettlementView {
+    /// What the customer is billed (a decimal string).
+    pub billed: String,
+    /// What the provider charged (or is estimated to charge).
+    pub cost: String,
+    /// `billed − cost`; negative for a loss.
+    pub profit: String,
 }
 
 /// An order as the result screen shows it.
@@ -72,6 +98,15 @@ pub struct OrderView {
     pub last_error: Option<String>,
     /// When journaled (RFC 3339).
     pub created_at: String,
+    /// The customer's local id, when the order was for one.
+    #[specta(type = Option<u32>)]
+    pub customer_id: Option<i64>,
+    /// The customer's name.
+    pub customer: Option<String>,
+    /// What the customer pays (a decimal string); `null` when not sold.
+    pub sale_price: Option<String>,
+    /// Billed, real cost and profit, once the order has a settled outcome.
+    pub settlement: Option<SettlementView>,
 }
 
 impl From<Order> for OrderView {
@@ -93,6 +128,14 @@ impl From<Order> for OrderView {
             external_id: o.external_id,
             last_error: o.last_error,
             created_at: time(o.created_at),
+            customer_id: o.customer_id,
+            customer: o.customer,
+            sale_price: o.sale_price.map(money),
+            settlement: o.settlement.map(|s| SettlementView {
+                billed: money(s.billed),
+                cost: money(s.cost),
+                profit: money(s.profit),
+            }),
         }
     }
 }
@@ -135,6 +178,10 @@ pub struct MassLineView {
     pub quantity: u64,
     /// Estimated cost (a decimal string).
     pub estimated_cost: String,
+    /// What the customer pays: the line's, the batch's, else the price list's.
+    pub sale_price: Option<String>,
+    /// The customer: the line's, else the batch's.
+    pub customer: Option<String>,
 }
 
 /// What a mass order would do.
@@ -147,6 +194,11 @@ pub struct MassPreviewView {
     pub errors: Vec<LineErrorView>,
     /// The estimated total of the valid lines (a decimal string).
     pub total_cost: String,
+    /// The sale total of the valid lines that have a sale price.
+    pub total_sale: Option<String>,
+    /// Lines sold below their estimated cost (allowed; shown before placing).
+    #[specta(type = Vec<u32>)]
+    pub below_cost: Vec<usize>,
     /// The account currency.
     pub currency: Option<String>,
     /// The last known balance.
@@ -168,10 +220,14 @@ impl From<MassOrderPreview> for MassPreviewView {
                     link: l.line.link,
                     quantity: l.line.quantity,
                     estimated_cost: money(l.estimated_cost),
+                    sale_price: l.sale_price.map(money),
+                    customer: l.customer,
                 })
                 .collect(),
             errors: p.errors.into_iter().map(LineErrorView::from).collect(),
             total_cost: money(p.total_cost),
+            total_sale: p.total_sale.map(money),
+            below_cost: p.below_cost,
             currency: p.currency,
             balance: p.balance.map(money),
             exceeds_balance: p.exceeds_balance,
@@ -281,6 +337,16 @@ pub async fn quote_order(
         currency: q.currency,
         balance: q.balance.map(money),
         exceeds_balance: q.exceeds_balance,
+        customer: q.customer,
+        new_customer: q.new_customer,
+        sale_price: q.sale_price.map(money),
+        sale_from_price_list: q.sale_from_price_list,
+        profit: q.profit.map(money),
+        margin_percent: q
+            .sale_price
+            .and_then(|sale| smm_engine::pricing::margin_percent(q.estimated_cost, sale))
+            .map(money),
+        below_cost: q.below_cost,
     })
 }
 
@@ -301,16 +367,36 @@ pub async fn refresh_order(state: State<'_, AppState>, id: i32) -> Result<OrderV
     Ok(state.engine()?.refresh_order(id.into()).await?.into())
 }
 
-/// Checks every line of a mass order against the catalog; writes nothing.
+/// The batch's sale terms from the form: a blank customer or price is none.
+fn batch_terms(
+    customer: Option<String>,
+    sale_price: Option<String>,
+) -> Result<(Option<String>, Option<rust_decimal::Decimal>), IpcError> {
+    let customer = customer.filter(|c| !c.trim().is_empty());
+    let sale_price = sale_price
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| parse_money("salePrice", &p))
+        .transpose()?;
+    Ok((customer, sale_price))
+}
+
+/// Checks every line of a mass order against the catalog, with the batch's customer and sale
+/// price for the lines that give none; writes nothing.
 #[tauri::command]
 #[specta::specta]
 pub async fn check_mass_order(
     state: State<'_, AppState>,
     provider: String,
     text: String,
+    customer: Option<String>,
+    sale_price: Option<String>,
 ) -> Result<MassPreviewView, IpcError> {
+    let (customer, sale_price) = batch_terms(customer, sale_price)?;
     let engine = state.engine()?;
-    let preview = blocking(move || Ok(engine.check_mass_order(&provider, &text)?)).await?;
+    let preview = blocking(move || {
+        Ok(engine.check_mass_order_sold(&provider, &text, customer.as_deref(), sale_price)?)
+    })
+    .await?;
     Ok(preview.into())
 }
 
@@ -322,15 +408,19 @@ pub async fn place_mass_order(
     provider: String,
     text: String,
     batch_key: String,
+    customer: Option<String>,
+    sale_price: Option<String>,
     progress: Channel<MassProgressView>,
 ) -> Result<MassReportView, IpcError> {
+    let (customer, sale_price) = batch_terms(customer, sale_price)?;
     let order = MassOrder {
         provider,
         text,
+        customer,
+        sale_price,
         batch_key: Some(batch_key),
         valid_only: true,
         force: false,
-        ..MassOrder::default()
     };
     let report = state
         .engine()?

@@ -45,10 +45,13 @@ export const commands = {
 	placeOrder: (order: NewOrder_Deserialize) => __TAURI_INVOKE<OrderView_Serialize>("place_order", { order }),
 	/**  Asks the provider for one order's status and returns the order. */
 	refreshOrder: (id: number) => __TAURI_INVOKE<OrderView_Serialize>("refresh_order", { id }),
-	/**  Checks every line of a mass order against the catalog; writes nothing. */
-	checkMassOrder: (provider: string, text: string) => __TAURI_INVOKE<MassPreviewView_Serialize>("check_mass_order", { provider, text }),
+	/**
+	 *  Checks every line of a mass order against the catalog, with the batch's customer and sale
+	 *  price for the lines that give none; writes nothing.
+	 */
+	checkMassOrder: (provider: string, text: string, customer: string | null, salePrice: string | null) => __TAURI_INVOKE<MassPreviewView_Serialize>("check_mass_order", { provider, text, customer, salePrice }),
 	/**  Places the valid lines of a mass order, reporting each line on `progress`. */
-	placeMassOrder: (provider: string, text: string, batchKey: string, progress: Channel<MassProgressView_Deserialize>) => __TAURI_INVOKE<MassReportView_Serialize>("place_mass_order", { provider, text, batchKey, progress }),
+	placeMassOrder: (provider: string, text: string, batchKey: string, customer: string | null, salePrice: string | null, progress: Channel<MassProgressView_Deserialize>) => __TAURI_INVOKE<MassReportView_Serialize>("place_mass_order", { provider, text, batchKey, customer, salePrice, progress }),
 	/**  Gathers what helps resolve an `unknown` order (asks the provider for the balance now). */
 	resolveHelp: (id: number) => __TAURI_INVOKE<ResolveHelpView_Serialize>("resolve_help", { id }),
 	/**
@@ -179,6 +182,23 @@ export const commands = {
 	testWebhook: (id: number) => __TAURI_INVOKE<DeliveryView_Serialize>("test_webhook", { id }),
 	/**  A webhook's latest messages, newest first. */
 	webhookDeliveries: (id: number) => __TAURI_INVOKE<DeliveryView_Serialize[]>("webhook_deliveries", { id }),
+	/**  Customers with totals, most recent order first; `search`: text of the name or contact. */
+	listCustomers: (search: string | null) => __TAURI_INVOKE<CustomerView_Serialize[]>("list_customers", { search }),
+	/**  Adds a customer (a name taken is `customer.name_taken` on the `customer` field). */
+	addCustomer: (customer: NewCustomer_Deserialize) => __TAURI_INVOKE<CustomerView_Serialize>("add_customer", { customer }),
+	/**  One customer with totals. */
+	getCustomer: (id: number) => __TAURI_INVOKE<CustomerView_Serialize>("get_customer", { id }),
+	/**  Every rule of the price list, most general first. */
+	priceRules: () => __TAURI_INVOKE<PriceRuleView_Serialize[]>("price_rules"),
+	/**  Stores a rule (replacing the rule of the same scope); bad input names its field. */
+	setPriceRule: (rule: PriceRuleView_Deserialize) => __TAURI_INVOKE<PriceRuleView_Serialize>("set_price_rule", { rule }),
+	/**  Removes the rule of one scope. */
+	removePriceRule: (level: PriceLevel, target: string) => __TAURI_INVOKE<PriceRuleView_Serialize>("remove_price_rule", { level, target }),
+	/**
+	 *  Revenue, cost and profit between `from` and `to` (RFC 3339): all real providers, or one
+	 *  provider by name (the demo panel apart), like `dashboard_stats`.
+	 */
+	dashboardProfit: (from: string | null, to: string | null, provider: string | null) => __TAURI_INVOKE<ProfitView_Serialize>("dashboard_profit", { from, to, provider }),
 };
 
 /** Events */
@@ -491,6 +511,45 @@ export type CreatedWebhookView = {
 	secret: string,
 };
 
+/**  A customer with their totals. */
+export type CustomerView = CustomerView_Serialize | CustomerView_Deserialize;
+
+/**  A customer with their totals. */
+export type CustomerView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  The name. */
+	name: string,
+	/**  The contact, when given. */
+	contact?: string | null,
+	/**  When added (RFC 3339). */
+	createdAt: string,
+	/**  Orders placed for this customer (every state). */
+	orders: number,
+	/**  The newest of those orders (RFC 3339). */
+	lastOrderAt?: string | null,
+	/**  Billed, cost and profit of their settled sold orders, per currency. */
+	earnings: EarningsView_Deserialize[],
+};
+
+/**  A customer with their totals. */
+export type CustomerView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  The name. */
+	name: string,
+	/**  The contact, when given. */
+	contact: string | null,
+	/**  When added (RFC 3339). */
+	createdAt: string,
+	/**  Orders placed for this customer (every state). */
+	orders: number,
+	/**  The newest of those orders (RFC 3339). */
+	lastOrderAt: string | null,
+	/**  Billed, cost and profit of their settled sold orders, per currency. */
+	earnings: EarningsView_Serialize[],
+};
+
 /**  A provider's balance at the end of one UTC day. */
 export type DailyBalanceView = {
 	/**  The provider's name. */
@@ -653,6 +712,60 @@ export type Digits =
 "latin" | 
 /**  ٠١٢٣٤٥٦٧٨٩ — Arabic-Indic digits. */
 "arabic";
+
+/**  Earnings of one group (a day, a provider, a customer…). */
+export type EarningsGroupView = EarningsGroupView_Serialize | EarningsGroupView_Deserialize;
+
+/**  Earnings of one group (a day, a provider, a customer…). */
+export type EarningsGroupView_Deserialize = {
+	/**  The day (`2026-11-24`), the provider's or customer's name, the platform or category. */
+	key: string,
+	/**  Per currency. */
+	earnings: EarningsView_Deserialize[],
+};
+
+/**  Earnings of one group (a day, a provider, a customer…). */
+export type EarningsGroupView_Serialize = {
+	/**  The day (`2026-11-24`), the provider's or customer's name, the platform or category. */
+	key: string,
+	/**  Per currency. */
+	earnings: EarningsView_Serialize[],
+};
+
+/**  Money earned in one currency (decimal strings). */
+export type EarningsView = EarningsView_Serialize | EarningsView_Deserialize;
+
+/**  Money earned in one currency (decimal strings). */
+export type EarningsView_Deserialize = {
+	/**  The currency ("" when the provider never said). */
+	currency: string,
+	/**  Sold orders counted. */
+	orders: number,
+	/**  What the customers were billed. */
+	revenue: string,
+	/**  What the providers charged for those orders. */
+	cost: string,
+	/**  `revenue − cost`. */
+	profit: string,
+	/**  `profit ÷ revenue` in percent (2 places); `null` without revenue. */
+	marginPercent?: string | null,
+};
+
+/**  Money earned in one currency (decimal strings). */
+export type EarningsView_Serialize = {
+	/**  The currency ("" when the provider never said). */
+	currency: string,
+	/**  Sold orders counted. */
+	orders: number,
+	/**  What the customers were billed. */
+	revenue: string,
+	/**  What the providers charged for those orders. */
+	cost: string,
+	/**  `revenue − cost`. */
+	profit: string,
+	/**  `profit ÷ revenue` in percent (2 places); `null` without revenue. */
+	marginPercent: string | null,
+};
 
 /**
  *  What changed in the engine during one burst of events (coalesced, see
@@ -900,7 +1013,10 @@ export type LocalApiView_Serialize = {
 };
 
 /**  A valid mass-order line with its cost. */
-export type MassLineView = {
+export type MassLineView = MassLineView_Serialize | MassLineView_Deserialize;
+
+/**  A valid mass-order line with its cost. */
+export type MassLineView_Deserialize = {
 	/**  1-based line number. */
 	line: number,
 	/**  The provider's service id. */
@@ -913,6 +1029,30 @@ export type MassLineView = {
 	quantity: number,
 	/**  Estimated cost (a decimal string). */
 	estimatedCost: string,
+	/**  What the customer pays: the line's, the batch's, else the price list's. */
+	salePrice?: string | null,
+	/**  The customer: the line's, else the batch's. */
+	customer?: string | null,
+};
+
+/**  A valid mass-order line with its cost. */
+export type MassLineView_Serialize = {
+	/**  1-based line number. */
+	line: number,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service name. */
+	serviceName: string,
+	/**  Target link. */
+	link: string,
+	/**  Quantity. */
+	quantity: number,
+	/**  Estimated cost (a decimal string). */
+	estimatedCost: string,
+	/**  What the customer pays: the line's, the batch's, else the price list's. */
+	salePrice: string | null,
+	/**  The customer: the line's, else the batch's. */
+	customer: string | null,
 };
 
 /**  What a mass order would do. */
@@ -921,11 +1061,15 @@ export type MassPreviewView = MassPreviewView_Serialize | MassPreviewView_Deseri
 /**  What a mass order would do. */
 export type MassPreviewView_Deserialize = {
 	/**  Valid lines. */
-	lines: MassLineView[],
+	lines: MassLineView_Deserialize[],
 	/**  Invalid lines. */
 	errors: LineErrorView[],
 	/**  The estimated total of the valid lines (a decimal string). */
 	totalCost: string,
+	/**  The sale total of the valid lines that have a sale price. */
+	totalSale?: string | null,
+	/**  Lines sold below their estimated cost (allowed; shown before placing). */
+	belowCost: number[],
 	/**  The account currency. */
 	currency?: string | null,
 	/**  The last known balance. */
@@ -937,11 +1081,15 @@ export type MassPreviewView_Deserialize = {
 /**  What a mass order would do. */
 export type MassPreviewView_Serialize = {
 	/**  Valid lines. */
-	lines: MassLineView[],
+	lines: MassLineView_Serialize[],
 	/**  Invalid lines. */
 	errors: LineErrorView[],
 	/**  The estimated total of the valid lines (a decimal string). */
 	totalCost: string,
+	/**  The sale total of the valid lines that have a sale price. */
+	totalSale: string | null,
+	/**  Lines sold below their estimated cost (allowed; shown before placing). */
+	belowCost: number[],
 	/**  The account currency. */
 	currency: string | null,
 	/**  The last known balance. */
@@ -1051,6 +1199,25 @@ export type MovedView = {
 	newDir: string,
 	/**  The data was copied (`false`: the data already there is used). */
 	copied: boolean,
+};
+
+/**  A customer to add. */
+export type NewCustomer = NewCustomer_Serialize | NewCustomer_Deserialize;
+
+/**  A customer to add. */
+export type NewCustomer_Deserialize = {
+	/**  The name (1–100 characters). */
+	name?: string,
+	/**  One contact: an e-mail, a phone, a handle… (free text, up to 200 characters). */
+	contact?: string | null,
+};
+
+/**  A customer to add. */
+export type NewCustomer_Serialize = {
+	/**  The name (1–100 characters). */
+	name: string,
+	/**  One contact: an e-mail, a phone, a handle… (free text, up to 200 characters). */
+	contact: string | null,
 };
 
 /**
@@ -1578,6 +1745,8 @@ export type OrderFilter_Deserialize = {
 	to?: string | null,
 	/**  Text the link contains. */
 	link?: string | null,
+	/**  Only this customer's orders (local id). */
+	customer?: number | null,
 	/**  Also orders the weekly cleanup archived (hidden by default). */
 	includeArchived?: boolean,
 };
@@ -1596,6 +1765,8 @@ export type OrderFilter_Serialize = {
 	to: string | null,
 	/**  Text the link contains. */
 	link: string | null,
+	/**  Only this customer's orders (local id). */
+	customer: number | null,
 	/**  Also orders the weekly cleanup archived (hidden by default). */
 	includeArchived: boolean,
 };
@@ -1743,6 +1914,14 @@ export type OrderView_Deserialize = {
 	lastError?: string | null,
 	/**  When journaled (RFC 3339). */
 	createdAt: string,
+	/**  The customer's local id, when the order was for one. */
+	customerId?: number | null,
+	/**  The customer's name. */
+	customer?: string | null,
+	/**  What the customer pays (a decimal string); `null` when not sold. */
+	salePrice?: string | null,
+	/**  Billed, real cost and profit, once the order has a settled outcome. */
+	settlement?: SettlementView | null,
 };
 
 /**  An order as the result screen shows it. */
@@ -1779,6 +1958,14 @@ export type OrderView_Serialize = {
 	lastError: string | null,
 	/**  When journaled (RFC 3339). */
 	createdAt: string,
+	/**  The customer's local id, when the order was for one. */
+	customerId: number | null,
+	/**  The customer's name. */
+	customer: string | null,
+	/**  What the customer pays (a decimal string); `null` when not sold. */
+	salePrice: string | null,
+	/**  Billed, real cost and profit, once the order has a settled outcome. */
+	settlement: SettlementView | null,
 };
 
 /**  Orders by where they stand. */
@@ -1813,6 +2000,95 @@ export type PresetView = {
 	displayName: string,
 	/**  The API v2 endpoint. */
 	apiUrl: string,
+};
+
+/**  What a price rule applies to: `default`, `platform`, `category` or `service`. */
+export type PriceLevel = 
+/**  Every service no other rule sets a value for. */
+"default" | 
+/**  One platform's services. */
+"platform" | 
+/**  One category, by name. */
+"category" | 
+/**  One service, by local id. */
+"service";
+
+/**  One rule of the price list (amounts as decimal strings; `null`: from a less specific rule). */
+export type PriceRuleView = PriceRuleView_Serialize | PriceRuleView_Deserialize;
+
+/**  One rule of the price list (amounts as decimal strings; `null`: from a less specific rule). */
+export type PriceRuleView_Deserialize = {
+	/**  What it applies to. */
+	level: PriceLevel,
+	/**  The platform (`instagram`), category name or service id; "" for the default. */
+	target: string,
+	/**  Markup in percent. */
+	percent?: string | null,
+	/**  Added per 1000. */
+	fixed?: string | null,
+	/**  Least margin, in percent of the selling price. */
+	minMargin?: string | null,
+	/**  Price step the selling rate is rounded up to. */
+	step?: string | null,
+	/**  Manual selling rate per 1000 (service rules only). */
+	price?: string | null,
+};
+
+/**  One rule of the price list (amounts as decimal strings; `null`: from a less specific rule). */
+export type PriceRuleView_Serialize = {
+	/**  What it applies to. */
+	level: PriceLevel,
+	/**  The platform (`instagram`), category name or service id; "" for the default. */
+	target: string,
+	/**  Markup in percent. */
+	percent: string | null,
+	/**  Added per 1000. */
+	fixed: string | null,
+	/**  Least margin, in percent of the selling price. */
+	minMargin: string | null,
+	/**  Price step the selling rate is rounded up to. */
+	step: string | null,
+	/**  Manual selling rate per 1000 (service rules only). */
+	price: string | null,
+};
+
+/**  Revenue, cost and profit of a range. */
+export type ProfitView = ProfitView_Serialize | ProfitView_Deserialize;
+
+/**  Revenue, cost and profit of a range. */
+export type ProfitView_Deserialize = {
+	/**  Every sold order, per currency. */
+	overall: EarningsView_Deserialize[],
+	/**  Per UTC day, oldest first. */
+	perDay: EarningsGroupView_Deserialize[],
+	/**  Per provider. */
+	providers: EarningsGroupView_Deserialize[],
+	/**  Per platform. */
+	platforms: EarningsGroupView_Deserialize[],
+	/**  Per category. */
+	categories: EarningsGroupView_Deserialize[],
+	/**  The top customers by profit. */
+	customers: EarningsGroupView_Deserialize[],
+	/**  Orders placed without a sale price. */
+	unsoldOrders: number,
+};
+
+/**  Revenue, cost and profit of a range. */
+export type ProfitView_Serialize = {
+	/**  Every sold order, per currency. */
+	overall: EarningsView_Serialize[],
+	/**  Per UTC day, oldest first. */
+	perDay: EarningsGroupView_Serialize[],
+	/**  Per provider. */
+	providers: EarningsGroupView_Serialize[],
+	/**  Per platform. */
+	platforms: EarningsGroupView_Serialize[],
+	/**  Per category. */
+	categories: EarningsGroupView_Serialize[],
+	/**  The top customers by profit. */
+	customers: EarningsGroupView_Serialize[],
+	/**  Orders placed without a sale price. */
+	unsoldOrders: number,
 };
 
 /**  A provider's balance and health, for the Dashboard. */
@@ -2055,6 +2331,20 @@ export type QuoteView_Deserialize = {
 	balance?: string | null,
 	/**  The estimate exceeds the last known balance. */
 	exceedsBalance: boolean,
+	/**  The customer, as stored (`null`: no customer). */
+	customer?: string | null,
+	/**  The customer is not known yet: placing adds them. */
+	newCustomer: boolean,
+	/**  What the customer pays: the price given, else the price list's (a decimal string). */
+	salePrice?: string | null,
+	/**  The sale price comes from the price list (not given with the order). */
+	saleFromPriceList: boolean,
+	/**  `salePrice − estimatedCost`. */
+	profit?: string | null,
+	/**  `profit ÷ salePrice` in percent (2 places); `null` without a sale or for a free one. */
+	marginPercent?: string | null,
+	/**  The sale price is below the estimated cost: allowed, shown before placing. */
+	belowCost: boolean,
 };
 
 /**  The live cost estimate of the form. */
@@ -2071,6 +2361,20 @@ export type QuoteView_Serialize = {
 	balance: string | null,
 	/**  The estimate exceeds the last known balance. */
 	exceedsBalance: boolean,
+	/**  The customer, as stored (`null`: no customer). */
+	customer: string | null,
+	/**  The customer is not known yet: placing adds them. */
+	newCustomer: boolean,
+	/**  What the customer pays: the price given, else the price list's (a decimal string). */
+	salePrice: string | null,
+	/**  The sale price comes from the price list (not given with the order). */
+	saleFromPriceList: boolean,
+	/**  `salePrice − estimatedCost`. */
+	profit: string | null,
+	/**  `profit ÷ salePrice` in percent (2 places); `null` without a sale or for a free one. */
+	marginPercent: string | null,
+	/**  The sale price is below the estimated cost: allowed, shown before placing. */
+	belowCost: boolean,
 };
 
 /**  Where a refill request stands. Stored and sent as its snake-case name. */
@@ -2193,6 +2497,41 @@ export type ResolveHelpView_Serialize = {
 	currency: string | null,
 };
 
+/**  A service's cost, selling rate and margin from the price list. */
+export type SaleRateView = SaleRateView_Serialize | SaleRateView_Deserialize;
+
+/**  A service's cost, selling rate and margin from the price list. */
+export type SaleRateView_Deserialize = {
+	/**  The service's local id. */
+	service: number,
+	/**  The provider's rate per 1000 (a decimal string). */
+	costRate: string,
+	/**  The selling rate per 1000. */
+	saleRate: string,
+	/**  `(sale − cost) ÷ sale` in percent (2 places); `null` for a free sale. */
+	marginPercent?: string | null,
+	/**  The selling rate is the service's manual price. */
+	manual: boolean,
+	/**  No rule applies (the selling rate is the cost). */
+	unpriced: boolean,
+};
+
+/**  A service's cost, selling rate and margin from the price list. */
+export type SaleRateView_Serialize = {
+	/**  The service's local id. */
+	service: number,
+	/**  The provider's rate per 1000 (a decimal string). */
+	costRate: string,
+	/**  The selling rate per 1000. */
+	saleRate: string,
+	/**  `(sale − cost) ÷ sale` in percent (2 places); `null` for a free sale. */
+	marginPercent: string | null,
+	/**  The selling rate is the service's manual price. */
+	manual: boolean,
+	/**  No rule applies (the selling rate is the cost). */
+	unpriced: boolean,
+};
+
 /**  A catalog search; empty strings and nulls mean "any". */
 export type ServiceFilter = ServiceFilter_Serialize | ServiceFilter_Deserialize;
 
@@ -2265,6 +2604,8 @@ export type ServicePageView_Deserialize = {
 	total: number,
 	/**  This page. */
 	services: ServiceView_Deserialize[],
+	/**  The selling rate of each service of the page, from the price list. */
+	prices: SaleRateView_Deserialize[],
 };
 
 /**  One page of a catalog search. */
@@ -2273,6 +2614,8 @@ export type ServicePageView_Serialize = {
 	total: number,
 	/**  This page. */
 	services: ServiceView_Serialize[],
+	/**  The selling rate of each service of the page, from the price list. */
+	prices: SaleRateView_Serialize[],
 };
 
 /**  A catalog service as the UI shows it. */
@@ -2352,6 +2695,16 @@ export type ServiceView_Serialize = {
 	kind: string,
 	/**  First seen (RFC 3339). */
 	firstSeen: string,
+};
+
+/**  What an order earned: billed, the provider's real charge, and the difference. */
+export type SettlementView = {
+	/**  What the customer is billed (a decimal string). */
+	billed: string,
+	/**  What the provider charged (or is estimated to charge). */
+	cost: string,
+	/**  `billed − cost`; negative for a loss. */
+	profit: string,
 };
 
 /**  Why the app started without its data, for a full-window notice. */

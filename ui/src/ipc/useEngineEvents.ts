@@ -18,6 +18,9 @@ export const KEYS = {
   alertCount: ["alert_count"],
   settings: ["engine_settings"],
   jobs: ["job_health"],
+  customers: ["customers"],
+  profit: ["profit"],
+  prices: ["price_rules"],
 } as const;
 
 /** Invalidates the queries one coalesced `engine-changed` event touches. */
@@ -28,7 +31,7 @@ export async function applyEngineChange(client: QueryClient, change: EngineChang
   }
   const keys: (readonly string[])[] = [];
   if (change.orders.length > 0) {
-    keys.push(KEYS.orders, KEYS.orderCounts, KEYS.order, KEYS.stats);
+    keys.push(KEYS.orders, KEYS.orderCounts, KEYS.order, KEYS.stats, KEYS.customers, KEYS.profit);
   }
   if (change.balances.length > 0) keys.push(KEYS.balances, ["providers"]);
   if (change.jobs) keys.push(KEYS.balances, KEYS.jobs);

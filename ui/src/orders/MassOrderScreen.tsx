@@ -15,14 +15,15 @@ import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { StatusBadge } from "./OrderResult";
+import { CustomerInput, isAmount } from "./sale";
 
 type Preview = MassPreviewView_Serialize;
 type Result = MassProgressView_Deserialize["result"];
 
 /** Preview rows in line order: valid lines with their cost, invalid ones with their error. */
-export function previewRows(p: Preview): ({ line: number } & ({ ok: true; serviceName: string; link: string; quantity: number; cost: string } | { ok: false; code: string }))[] {
+export function previewRows(p: Preview): ({ line: number } & ({ ok: true; serviceName: string; link: string; quantity: number; cost: string; sale: string | null; customer: string | null; belowCost: boolean } | { ok: false; code: string }))[] {
   const rows = [
-    ...p.lines.map((l) => ({ line: l.line, ok: true as const, serviceName: `#${l.serviceId} ${l.serviceName}`, link: l.link, quantity: l.quantity, cost: l.estimatedCost })),
+    ...p.lines.map((l) => ({ line: l.line, ok: true as const, serviceName: `#${l.serviceId} ${l.serviceName}`, link: l.link, quantity: l.quantity, cost: l.estimatedCost, sale: l.salePrice, customer: l.customer, belowCost: p.belowCost.includes(l.line) })),
     ...p.errors.map((e) => ({ line: e.line, ok: false as const, code: e.code })),
   ];
   return rows.sort((a, b) => a.line - b.line);
@@ -34,14 +35,19 @@ export function MassOrderScreen() {
   const providers = useProviders();
   const [provider, setProvider] = useState("");
   const [text, setText] = useState("");
+  const [customer, setCustomer] = useState("");
+  const [salePrice, setSalePrice] = useState("");
   const [batchKey, setBatchKey] = useState(newIdempotencyKey);
   const [progress, setProgress] = useState<{ done: number; total: number; results: Map<number, Result> } | null>(null);
   const [report, setReport] = useState<MassReportView_Serialize | null>(null);
   const chosen = provider || providers.data?.find((p) => p.active)?.name || "";
-  const input = useDebounced({ provider: chosen, text }, 200);
+  const batchCustomer = customer.trim() === "" ? null : customer.trim();
+  const batchPrice = isAmount(salePrice.trim()) ? salePrice.trim() : null;
+  const priceMalformed = salePrice.trim() !== "" && batchPrice === null;
+  const input = useDebounced({ provider: chosen, text, customer: batchCustomer, salePrice: batchPrice }, 200);
   const preview = useQuery({
     queryKey: ["mass-preview", input],
-    queryFn: () => commands.checkMassOrder(input.provider, input.text),
+    queryFn: () => commands.checkMassOrder(input.provider, input.text, input.customer, input.salePrice),
     enabled: input.provider !== "" && input.text.trim() !== "",
     placeholderData: keepPreviousData,
     retry: false,
@@ -56,7 +62,7 @@ export function MassOrderScreen() {
         results.set(p.result.line, p.result);
         setProgress({ done: p.done, total: p.total, results: new Map(results) });
       };
-      return commands.placeMassOrder(chosen, text, batchKey, channel);
+      return commands.placeMassOrder(chosen, text, batchKey, batchCustomer, batchPrice, channel);
     },
     onSuccess: setReport,
   });
@@ -67,7 +73,7 @@ export function MassOrderScreen() {
     return <EmptyState testId="mass-empty" title={t("catalog.noProviders")} text={t("catalog.noProvidersText")} />;
   }
   const p = text.trim() === "" ? undefined : preview.data;
-  const fresh = input.text === text && input.provider === chosen && !preview.isFetching;
+  const fresh = input.text === text && input.provider === chosen && input.customer === batchCustomer && input.salePrice === batchPrice && !preview.isFetching && !priceMalformed;
   const busy = place.isPending;
   const done = report !== null;
 
@@ -93,6 +99,15 @@ export function MassOrderScreen() {
                   if (file) void file.text().then(setText);
                 }} />
             </label>
+          </div>
+          <div className="grid grid-cols-2 gap-4">
+            <Field id="mass-customer" label={t("mass.customer")} hint={t("mass.customerHint")}>
+              <CustomerInput id="mass-customer" value={customer} invalid={false} onChange={setCustomer} />
+            </Field>
+            <Field id="mass-salePrice" label={t("mass.salePrice")} hint={t("mass.salePriceHint")} error={priceMalformed ? t("order.salePriceInvalid") : undefined}>
+              <input id="mass-salePrice" data-testid="mass-salePrice" dir="ltr" inputMode="decimal" className={INPUT} value={salePrice} disabled={busy || done}
+                aria-invalid={priceMalformed} onChange={(e) => { setSalePrice(e.target.value); }} />
+            </Field>
           </div>
           <Field id="mass-text" label={t("mass.lines")} hint={t("mass.linesHint")}>
             <textarea id="mass-text" data-testid="mass-text" dir="ltr" rows={8} className={`${INPUT} h-auto py-1.5 font-mono text-xs`}
@@ -120,6 +135,8 @@ export function MassOrderScreen() {
                   <th className="px-2 py-2 text-start font-medium">{t("order.fields.link")}</th>
                   <th className="px-2 py-2 text-end font-medium">{t("order.fields.quantity")}</th>
                   <th className="px-2 py-2 text-end font-medium">{t("order.estimate")}</th>
+                  <th className="px-2 py-2 text-end font-medium">{t("order.salePrice")}</th>
+                  <th className="px-2 py-2 text-start font-medium">{t("order.customer")}</th>
                   <th className="px-4 py-2 text-start font-medium">{t("mass.result")}</th>
                 </tr>
               </thead>
@@ -135,6 +152,10 @@ export function MassOrderScreen() {
                           <td className="max-w-64 truncate px-2 py-1.5 text-xs" dir="ltr">{r.link}</td>
                           <td className="px-2 py-1.5 text-end">{formatCount(r.quantity, language)}</td>
                           <td className="px-2 py-1.5 text-end">{formatAmount(r.cost, p.currency, language)}</td>
+                          <td className={`px-2 py-1.5 text-end ${r.belowCost ? "text-warning" : ""}`} data-testid="mass-sale" data-below-cost={r.belowCost}>
+                            {r.sale === null ? "—" : formatAmount(r.sale, p.currency, language)}
+                          </td>
+                          <td className="max-w-40 truncate px-2 py-1.5 text-xs" dir="auto">{r.customer ?? "—"}</td>
                           <td className="px-4 py-1.5">
                             {res?.order ? <StatusBadge status={res.order.status} /> : res?.errorCode ? (
                               <span className="text-xs text-danger">{errorText(i18n, { code: res.errorCode, message: "" })}</span>
@@ -142,7 +163,7 @@ export function MassOrderScreen() {
                           </td>
                         </>
                       ) : (
-                        <td colSpan={5} className="px-2 py-1.5 text-xs text-danger" data-testid="mass-line-error" data-code={r.code}>
+                        <td colSpan={7} className="px-2 py-1.5 text-xs text-danger" data-testid="mass-line-error" data-code={r.code}>
                           {errorText(i18n, { code: r.code, message: "" })}
                         </td>
                       )}
@@ -159,6 +180,17 @@ export function MassOrderScreen() {
               <span className="text-muted"> · {t("order.balance")} </span>
               <span className="font-semibold">{p.balance !== null ? formatAmount(p.balance, p.currency, language) : t("order.balanceUnknown")}</span>
               {p.exceedsBalance && <span className="ms-2 text-xs text-danger" role="alert">{t("order.exceeds")}</span>}
+              {p.totalSale !== null && (
+                <span className="block" data-testid="mass-total-sale">
+                  <span className="text-muted">{t("mass.totalSale")} </span>
+                  <span className="font-semibold">{formatAmount(p.totalSale, p.currency, language)}</span>
+                </span>
+              )}
+              {p.belowCost.length > 0 && (
+                <span className="block text-xs text-warning" role="alert" data-testid="mass-below-cost">
+                  {t("mass.belowCost", { lines: p.belowCost.map((l) => formatCount(l, language)).join(", ") })}
+                </span>
+              )}
             </div>
             {!done && (
               <Button variant="primary" busy={busy} disabled={p.lines.length === 0 || p.exceedsBalance || !fresh} onClick={() => { place.mutate(); }} data-testid="mass-place">
@@ -166,7 +198,7 @@ export function MassOrderScreen() {
               </Button>
             )}
             {done && (
-              <Button onClick={() => { setText(""); setReport(null); setProgress(null); setBatchKey(newIdempotencyKey()); }} data-testid="mass-new">
+              <Button onClick={() => { setText(""); setCustomer(""); setSalePrice(""); setReport(null); setProgress(null); setBatchKey(newIdempotencyKey()); }} data-testid="mass-new">
                 {t("mass.new")}
               </Button>
             )}

@@ -36,7 +36,10 @@ function service(serviceType: string, extra: Partial<ServiceView_Serialize> = {}
   };
 }
 
-const QUOTE = { quantity: 100, runs: null, estimatedCost: "0.125", currency: "USD", balance: "1000", exceedsBalance: false };
+const QUOTE = {
+  quantity: 100, runs: null, estimatedCost: "0.125", currency: "USD", balance: "1000", exceedsBalance: false,
+  customer: null, newCustomer: false, salePrice: null, saleFromPriceList: false, profit: null, marginPercent: null, belowCost: false,
+};
 
 const ORDER = {
   id: 42,
@@ -56,6 +59,99 @@ const ORDER = {
   lastError: null,
   createdAt: "2026-11-24T12:00:00Z",
 };
+
+describe("the New order form's sale", () => {
+  /** A quote as the engine answers it: the price list's 0.25 unless a price is given. */
+  function saleQuote(args: Record<string, unknown>) {
+    const order = args.order as { customer?: string | null; salePrice?: string | null };
+    const price = order.salePrice ?? "0.25";
+    const profit = (Number(price) - 0.125).toString();
+    return {
+      ...QUOTE,
+      customer: order.customer ?? null,
+      newCustomer: order.customer === "Sara",
+      salePrice: price,
+      saleFromPriceList: order.salePrice == null,
+      profit,
+      marginPercent: Number(price) === 0 ? null : ((Number(profit) / Number(price)) * 100).toString(),
+      belowCost: Number(price) < 0.125,
+    };
+  }
+
+  it("prefills the price list's sale price, shows profit and margin, and sends the customer and an edited price", async () => {
+    const { calls } = await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: saleQuote,
+      list_customers: () => [{ id: 1, name: "Omar", contact: "@omar", createdAt: "2026-11-24T12:00:00Z", orders: 2, lastOrderAt: null, earnings: [] }],
+      place_order: () => ({ ...ORDER, customerId: 2, customer: "Sara", salePrice: "0.2", settlement: { billed: "0.2", cost: "0.125", profit: "0.075" } }),
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await waitFor(() => {
+      expect(screen.getByTestId<HTMLInputElement>("of-salePrice").value).toBe("0.25");
+    });
+    expect(screen.getByTestId("order-sale-price").textContent).toBe("$0.25");
+    expect(screen.getByTestId("order-profit").textContent).toBe("$0.125");
+    expect(screen.getByTestId("order-margin").textContent).toBe("50%");
+    expect(screen.getByText("Suggested by your price list; you can change it.")).toBeTruthy();
+    expect(screen.queryByTestId("order-below-cost")).toBeNull();
+    // Suggestions come from the customer list.
+    await waitFor(() => {
+      expect(screen.getByTestId("of-customer-suggestions").querySelectorAll("option")).toHaveLength(1);
+    });
+    await userEvent.type(screen.getByTestId("of-customer"), "Sara");
+    await waitFor(() => {
+      expect(screen.getByText("New customer: placing the order adds them.")).toBeTruthy();
+    });
+    const input = screen.getByTestId("of-salePrice");
+    await userEvent.clear(input);
+    await userEvent.type(input, "0.2");
+    await waitFor(() => {
+      expect(screen.getByTestId("order-sale-price").textContent).toBe("$0.20");
+    });
+    await userEvent.click(screen.getByTestId("order-place"));
+    await screen.findByTestId("order-result");
+    const placed = calls.find((c) => c.cmd === "place_order")?.args as { order: Record<string, unknown> };
+    expect(placed.order).toMatchObject({ customer: "Sara", salePrice: "0.2" });
+  });
+
+  it("warns before placing below cost and still places", async () => {
+    const { calls } = await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: saleQuote,
+      list_customers: () => [],
+      place_order: () => ORDER,
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await userEvent.clear(screen.getByTestId("of-salePrice"));
+    await userEvent.type(screen.getByTestId("of-salePrice"), "0.1");
+    expect((await screen.findByTestId("order-below-cost")).textContent).toContain("below the estimated cost");
+    await userEvent.click(screen.getByTestId("order-place"));
+    await screen.findByTestId("order-result");
+    expect(calls.filter((c) => c.cmd === "place_order")).toHaveLength(1);
+  });
+
+  it("a malformed sale price is refused on its field and places nothing; the engine's sale errors show in place", async () => {
+    const { calls } = await renderScreen(<NewOrderScreen serviceRef={7} />, {
+      get_service: () => service("Default"),
+      quote_order: saleQuote,
+      list_customers: () => [],
+      place_order: () => ipcError("input.invalid", "customer"),
+    });
+    await userEvent.type(await screen.findByTestId("of-link"), "https://instagram.com/p/x");
+    await userEvent.type(screen.getByTestId("of-quantity"), "100");
+    await userEvent.clear(screen.getByTestId("of-salePrice"));
+    await userEvent.type(screen.getByTestId("of-salePrice"), "1,5");
+    await userEvent.click(screen.getByTestId("order-place"));
+    expect((await screen.findByTestId("error-of-salePrice")).textContent).toBe("Enter an amount such as 12.50 (digits and one dot).");
+    expect(calls.filter((c) => c.cmd === "place_order")).toHaveLength(0);
+    await userEvent.clear(screen.getByTestId("of-salePrice"));
+    await userEvent.type(screen.getByTestId("of-salePrice"), "1.5");
+    await userEvent.click(screen.getByTestId("order-place"));
+    expect((await screen.findByTestId("error-of-customer")).textContent).toBe("Some of what you entered is not valid.");
+  });
+});
 
 describe("the New order form", () => {
   it("shows exactly the Default type's fields, the engine's estimate and the balance", async () => {

@@ -6,11 +6,11 @@ import { useTranslation } from "react-i18next";
 
 import { Badge, Button, Card, ErrorBanner, Field, INPUT, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { NewOrder_Deserialize } from "../ipc/bindings";
+import type { NewOrder_Deserialize, QuoteView_Serialize as QuoteView } from "../ipc/bindings";
 import { errorText, toUiError } from "../ipc/errors";
 import type { UiError } from "../ipc/errors";
 import type { OrderView, ServiceView } from "../ipc/views";
-import { formatAmount, formatCount } from "../lib/format";
+import { formatAmount, formatCount, formatPercentText } from "../lib/format";
 import { newIdempotencyKey } from "../lib/idempotency";
 import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
@@ -18,6 +18,7 @@ import { useProviders } from "../providers/queries";
 import { fieldsFor, linesOf, LIST_FIELDS, NUMBER_FIELDS, TEXT_FIELDS } from "./fields";
 import type { ListField, OrderField } from "./fields";
 import { OrderResult } from "./OrderResult";
+import { CustomerInput, isAmount } from "./sale";
 
 export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined }) {
   const { t } = useTranslation();
@@ -160,6 +161,9 @@ function num(text: string): number | null {
   return Number.isSafeInteger(n) && n >= 0 ? n : -1;
 }
 
+/** Who the order is sold to and for how much; a blank or malformed price is the price list's. */
+export type Sale = { customer: string; salePrice: string | null };
+
 /** The order the form describes: only the fields its type takes. */
 export function buildOrder(
   service: { provider: string; serviceId: string; serviceType: string },
@@ -167,6 +171,7 @@ export function buildOrder(
   dripfeed: boolean,
   key: string,
   force: boolean,
+  sale: Sale = { customer: "", salePrice: null },
 ): NewOrder_Deserialize {
   const fields = fieldsFor(service.serviceType);
   const has = (f: OrderField) => fields.includes(f);
@@ -186,6 +191,10 @@ export function buildOrder(
     order.runs = num(v.runs);
     order.interval = num(v.interval);
   }
+  const customer = sale.customer.trim();
+  if (customer !== "") order.customer = customer;
+  const price = sale.salePrice?.trim() ?? "";
+  if (isAmount(price)) order.salePrice = price;
   return order;
 }
 
@@ -198,10 +207,15 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [placeError, setPlaceError] = useState<UiError | null>(null);
+  const [customer, setCustomer] = useState("");
+  // null: not edited, the price list's price is shown and sent as none.
+  const [saleText, setSaleText] = useState<string | null>(null);
   const fields = fieldsFor(service.serviceType);
   const has = (f: OrderField) => fields.includes(f);
+  const sale: Sale = { customer, salePrice: saleText };
+  const saleMalformed = saleText !== null && saleText.trim() !== "" && !isAmount(saleText.trim());
 
-  const order = buildOrder(service, values, dripfeed, key, false);
+  const order = buildOrder(service, values, dripfeed, key, false, sale);
   const debounced = useDebounced(order, 150);
   const quote = useQuery({
     queryKey: ["quote", debounced],
@@ -211,7 +225,7 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
     staleTime: 0,
   });
   const place = useMutation({
-    mutationFn: (force: boolean) => commands.placeOrder(buildOrder(service, values, dripfeed, key, force)),
+    mutationFn: (force: boolean) => commands.placeOrder(buildOrder(service, values, dripfeed, key, force, sale)),
     onSuccess: onPlaced,
     onError: (e) => {
       setPlaceError(toUiError(e));
@@ -258,7 +272,10 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
   };
   const minMax = t("order.minMax", { min: formatCount(service.min, language), max: formatCount(service.max, language) });
 
-  const generalError = shownError && (submitted || placeError) && !fields.includes(shownError.field as OrderField) && shownError.field !== "interval" ? shownError : null;
+  const saleFields = ["customer", "salePrice"];
+  const generalError = shownError && (submitted || placeError) && !fields.includes(shownError.field as OrderField) && shownError.field !== "interval" && !saleFields.includes(shownError.field ?? "") ? shownError : null;
+  const salePriceError = saleMalformed && (submitted || touched.has("salePrice")) ? t("order.salePriceInvalid") : errorFor("salePrice");
+  const suggested = quote.data?.saleFromPriceList === true ? quote.data.salePrice : null;
 
   return (
     <Card title={t("order.details")}>
@@ -271,6 +288,7 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
           e.preventDefault();
           setSubmitted(true);
           setPlaceError(null);
+          if (saleMalformed) return;
           place.mutate(false);
         }}
       >
@@ -337,7 +355,46 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
             )}
           </fieldset>
         )}
+        <fieldset className="grid grid-cols-2 gap-4 rounded-md border border-line p-3" data-testid="order-sale">
+          <legend className="px-1 text-xs font-medium text-muted">{t("order.sale")}</legend>
+          <Field id="of-customer" label={t("order.customer")} hint={quote.data?.newCustomer === true ? t("order.newCustomer") : t("order.customerHint")} error={errorFor("customer")}>
+            <CustomerInput
+              id="of-customer"
+              value={customer}
+              invalid={errorFor("customer") !== undefined}
+              onChange={(v) => {
+                setCustomer(v);
+                setPlaceError(null);
+              }}
+              onBlur={touch("customer")}
+            />
+          </Field>
+          <Field
+            id="of-salePrice"
+            label={t("order.salePrice")}
+            hint={saleText === null && suggested !== null ? t("order.salePriceFromList") : t("order.salePriceHint")}
+            error={salePriceError}
+          >
+            <input
+              id="of-salePrice"
+              data-testid="of-salePrice"
+              dir="ltr"
+              inputMode="decimal"
+              className={INPUT}
+              value={saleText ?? suggested ?? ""}
+              placeholder={quote.data ? quote.data.estimatedCost : ""}
+              aria-invalid={salePriceError !== undefined}
+              aria-describedby={salePriceError !== undefined ? "of-salePrice-error" : undefined}
+              onChange={(e) => {
+                setSaleText(e.target.value);
+                setPlaceError(null);
+              }}
+              onBlur={touch("salePrice")}
+            />
+          </Field>
+        </fieldset>
         <Estimate quote={quote.data} stale={quote.isError || quote.isPlaceholderData} provider={service.provider} />
+        <SaleLine quote={quote.data} stale={quote.isError || quote.isPlaceholderData} />
         {generalError && <ErrorBanner error={generalError} testId="order-error" />}
         {placeError?.code === "order.insufficient_balance" && (
           <Button variant="danger" onClick={() => { place.mutate(true); }} data-testid="order-force">
@@ -392,3 +449,44 @@ function Estimate({
 }
 
 
+
+/** The quote's sale: what the customer pays, the profit and the margin; a warning below cost. */
+function SaleLine({ quote, stale }: { quote: QuoteView | undefined; stale: boolean }) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  if (!quote || quote.salePrice === null) {
+    return (
+      <p className="text-xs text-muted" data-testid="order-unsold">
+        {t("order.unsold")}
+      </p>
+    );
+  }
+  const money = (a: string | null) => (a === null ? "—" : formatAmount(a, quote.currency, language));
+  return (
+    <div className="flex flex-col gap-2" data-testid="order-sale-line" data-stale={stale}>
+      <div className="grid grid-cols-3 gap-4 rounded-md bg-sunken px-4 py-3 text-sm">
+        <div>
+          <div className="text-xs text-muted">{t("order.saleTotal")}</div>
+          <div className="text-base font-semibold text-fg" data-testid="order-sale-price">{money(quote.salePrice)}</div>
+        </div>
+        <div>
+          <div className="text-xs text-muted">{t("order.profit")}</div>
+          <div className={`text-base font-semibold ${quote.belowCost ? "text-danger" : "text-fg"}`} data-testid="order-profit">
+            {money(quote.profit)}
+          </div>
+        </div>
+        <div>
+          <div className="text-xs text-muted">{t("order.margin")}</div>
+          <div className="text-base font-semibold text-fg" data-testid="order-margin">
+            {quote.marginPercent === null ? "—" : formatPercentText(quote.marginPercent, language)}
+          </div>
+        </div>
+      </div>
+      {quote.belowCost && (
+        <div role="alert" data-testid="order-below-cost" className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm text-warning">
+          {t("order.belowCost")}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -44,7 +44,22 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
     (d?.events ?? []).filter((e) => e.kind === "resubmitted").map((e) => newOrderId(e.detail)).find((v) => v !== null) ??
     null;
   const num = (v: number | null) => (v === null ? "—" : formatCount(v, language));
-  const rows: [string, string][] = o
+  const money = (a: string) => (o ? formatAmount(a, o.currency, language) : a);
+  const sale = o?.settlement ?? null;
+  const saleRows: [string, string, string][] = !o
+    ? []
+    : o.salePrice === null
+      ? o.customer === null ? [] : [[t("order.customer"), o.customer, "drawer-customer"]]
+      : [
+          [t("order.customer"), o.customer ?? "—", "drawer-customer"],
+          [t("order.salePrice"), money(o.salePrice), "drawer-sale"],
+          ...(sale !== null && sale.billed !== o.salePrice ? ([[t("orders.billed"), money(sale.billed), "drawer-billed"]] as [string, string, string][]) : []),
+          ...(sale !== null
+            ? ([[t("orders.cost"), sale.cost === o.estimatedCost ? money(sale.cost) : t("orders.costVsEstimate", { cost: money(sale.cost), estimate: money(o.estimatedCost) }), "drawer-cost"]] as [string, string, string][])
+            : []),
+          [t("order.profit"), sale === null ? "—" : money(sale.profit), "drawer-profit"],
+        ];
+  const rows: [string, string, string?][] = o
     ? [
         [t("result.provider"), o.provider],
         [t("result.service"), `#${o.serviceId} ${o.serviceName}`],
@@ -54,6 +69,7 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
         [t("orders.col.remains"), num(o.remains)],
         [t("order.estimate"), formatAmount(o.estimatedCost, o.currency, language)],
         [t("result.charge"), o.charge === null ? "—" : formatAmount(o.charge, o.currency, language)],
+        ...saleRows,
         [t("result.externalId"), o.externalId ?? "—"],
         ...(o.parentOrderId !== null ? ([[t("orders.resubmitOf"), `#${formatCount(o.parentOrderId, language)}`]] as [string, string][]) : []),
         [t("result.created"), formatDateTime(o.createdAt, language)],
@@ -114,11 +130,11 @@ export function OrderDrawer({ id, onClose }: { id: number; onClose: () => void }
             )}
             {resubmit.isError && <ErrorBanner error={toUiError(resubmit.error)} />}
             <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1.5 text-sm">
-              {rows.map(([k, v]) => (
+              {rows.map(([k, v, testId]) => (
                 <div key={k} className="contents">
                   <dt className="text-muted">{k}</dt>
                   {/* Each value takes its own direction (a Latin service name reads left to right inside Arabic), kept at the inline end. */}
-                  <dd className="min-w-0 break-words text-fg rtl:text-right" dir="auto">{v}</dd>
+                  <dd className="min-w-0 break-words text-fg rtl:text-right" dir="auto" data-testid={testId}>{v}</dd>
                 </div>
               ))}
             </dl>

@@ -28,6 +28,10 @@ function row(id: number, extra: Partial<OrderRowView_Serialize> = {}): OrderRowV
     estimatedCost: "1.25",
     charge: "1.25",
     currency: "USD",
+    customerId: null,
+    customer: null,
+    salePrice: null,
+    settlement: null,
     status: "in_progress",
     rawStatus: "In progress",
     rejectReason: null,
@@ -165,6 +169,46 @@ describe("the Orders screen", () => {
     });
   });
 
+  it("shows customer, sale and profit; filters by customer; the drawer shows the real charge beside the estimate", async () => {
+    const partial = row(8, {
+      status: "partial", customerId: 4, customer: "Sara", salePrice: "2", charge: "0.75",
+      settlement: { billed: "1.2", cost: "0.75", profit: "0.45" },
+    });
+    const { calls } = await renderScreen(<OrdersScreen customerId={4} orderId={8} />, {
+      list_orders: () => ({ orders: [partial, row(9)], next: null }),
+      order_counts: () => [{ status: "partial", count: 1 }],
+      list_customers: () => [{ id: 4, name: "Sara", contact: null, createdAt: "2026-11-24T12:00:00Z", orders: 1, lastOrderAt: null, earnings: [] }],
+      order_detail: () => ({ order: partial, events: [], refills: [], cancels: [] }),
+    });
+    await waitFor(() => {
+      expect(screen.getAllByTestId("order-row")).toHaveLength(2);
+    });
+    const filters = calls.filter((c) => c.cmd === "list_orders").map((c) => (c.args as { filter: { customer: number | null } }).filter.customer);
+    expect(filters[0]).toBe(4);
+    const [first, second] = screen.getAllByTestId("order-row");
+    if (first === undefined || second === undefined) throw new Error("no rows");
+    expect(within(first).getByTestId("order-customer").textContent).toBe("Sara");
+    expect(within(first).getByTestId("order-sale").textContent).toBe("$1.20");
+    expect(within(first).getByTestId("order-profit").textContent).toBe("$0.45");
+    expect(within(second).getByTestId("order-customer").textContent).toBe("—");
+    expect(within(second).getByTestId("order-profit").textContent).toBe("—");
+    await waitFor(() => {
+      expect(screen.getByTestId<HTMLSelectElement>("orders-filter-customer").value).toBe("4");
+    });
+    const drawer = await screen.findByTestId("order-drawer");
+    await waitFor(() => {
+      expect(within(drawer).getByTestId("drawer-sale").textContent).toBe("$2.00");
+    });
+    expect(within(drawer).getByTestId("drawer-billed").textContent).toBe("$1.20");
+    expect(within(drawer).getByTestId("drawer-cost").textContent).toBe("$0.75 (estimated $1.25)");
+    expect(within(drawer).getByTestId("drawer-profit").textContent).toBe("$0.45");
+    await userEvent.selectOptions(screen.getByTestId("orders-filter-customer"), "");
+    await waitFor(() => {
+      const last = calls.filter((c) => c.cmd === "list_orders").at(-1)?.args as { filter: { customer: number | null } };
+      expect(last.filter.customer).toBeNull();
+    });
+  });
+
   it("the drawer shows the timeline, and resolves an unknown order with the provider's id", async () => {
     let status: OrderStatus = "unknown";
     const { calls } = await renderScreen(<OrdersScreen orderId={5} />, {
@@ -200,7 +244,7 @@ describe("the Orders screen", () => {
 
 describe("the order filter", () => {
   it("sends dates as whole local days, the end day included", () => {
-    const f = toOrderFilter({ status: [], provider: "", serviceId: " 12 ", from: "2026-11-01", to: "2026-11-03", link: "", archived: false });
+    const f = toOrderFilter({ status: [], provider: "", serviceId: " 12 ", from: "2026-11-01", to: "2026-11-03", link: "", archived: false, customer: "" });
     expect(f.serviceId).toBe("12");
     expect(f.provider).toBeNull();
     expect(new Date(f.from ?? "").getDate()).toBe(1);

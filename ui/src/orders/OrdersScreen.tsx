@@ -22,6 +22,7 @@ import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { OrderDrawer } from "./OrderDrawer";
 import { StatusBadge, useStatusText } from "./OrderResult";
+import { useCustomers } from "./sale";
 import { STATUSES } from "./statuses";
 import type { OrderStatus } from "./statuses";
 
@@ -44,9 +45,11 @@ interface Filters {
   to: string;
   link: string;
   archived: boolean;
+  /** A customer's local id, or "" for every order. */
+  customer: string;
 }
 
-const NO_FILTERS: Filters = { status: [], provider: "", serviceId: "", from: "", to: "", link: "", archived: false };
+const NO_FILTERS: Filters = { status: [], provider: "", serviceId: "", from: "", to: "", link: "", archived: false, customer: "" };
 
 /** The filter as the engine takes it: dates are local calendar days, `to` inclusive. */
 export function toOrderFilter(f: Filters): OrderFilter {
@@ -61,16 +64,18 @@ export function toOrderFilter(f: Filters): OrderFilter {
     from: f.from === "" ? null : day(f.from, 0),
     to: f.to === "" ? null : day(f.to, 1),
     link: f.link.trim() === "" ? null : f.link.trim(),
+    customer: f.customer === "" ? null : Number(f.customer),
     includeArchived: f.archived,
   };
 }
 
-export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {}) {
+export function OrdersScreen({ orderId, customerId }: { orderId?: number | undefined; customerId?: number | undefined } = {}) {
   const { t } = useTranslation();
   const { language } = usePreferences();
   const client = useQueryClient();
   const providers = useProviders();
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>({ ...NO_FILTERS, customer: customerId === undefined ? "" : String(customerId) });
+  const customers = useCustomers("");
   const typed = useDebounced({ link: filters.link, serviceId: filters.serviceId }, 250);
   const filter = useMemo(
     () => toOrderFilter({ ...filters, link: typed.link, serviceId: typed.serviceId }),
@@ -188,6 +193,9 @@ export function OrdersScreen({ orderId }: { orderId?: number | undefined } = {})
       <div className="flex flex-wrap items-end gap-2">
         <Select label={t("orders.provider")} testId="orders-filter-provider" value={filters.provider}
           onChange={(v) => { set("provider", v); }} options={providerNames.map((p) => [p, p])} any={t("catalog.anyProvider")} />
+        <Select label={t("orders.customer")} testId="orders-filter-customer" value={filters.customer}
+          options={(customers.data ?? []).map((c) => [String(c.id), c.name] as const)} any={t("orders.anyCustomer")}
+          onChange={(v) => { set("customer", v); }} />
         <input aria-label={t("orders.serviceId")} placeholder={t("orders.serviceId")} dir="ltr" data-testid="orders-filter-service"
           className={`${INPUT_BASE} w-28`} value={filters.serviceId} onChange={(e) => { set("serviceId", e.target.value); }} />
         <input type="search" aria-label={t("orders.link")} placeholder={t("orders.link")} dir="ltr" data-testid="orders-filter-link"
@@ -284,6 +292,9 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
         <span role="columnheader" className={`${head} text-end`}>{t("orders.col.startCount")}</span>
         <span role="columnheader" className={`${head} text-end`}>{t("orders.col.remains")}</span>
         <span role="columnheader" className={`${head} text-end`}>{t("orders.col.charge")}</span>
+        <span role="columnheader" className={`${head} text-start`}>{t("orders.col.customer")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.sale")}</span>
+        <span role="columnheader" className={`${head} text-end`}>{t("orders.col.profit")}</span>
         <span role="columnheader" className={`${head} text-start`}>{t("orders.col.status")}</span>
         <span role="columnheader" className="px-3 text-end font-medium">{t("orders.col.age")}</span>
       </>}
@@ -323,8 +334,9 @@ function OrdersTable({ rows, matching, selected, setSelected, toggle, open, setO
  *  scrolls sideways and the header follows it. */
 const COLUMNS =
   "2.25rem minmax(5rem,0.5fr) minmax(7rem,2fr) minmax(5rem,1.2fr) minmax(5.5rem,0.6fr) minmax(5.5rem,0.7fr) " +
-  "minmax(5.5rem,0.6fr) minmax(7.25rem,0.9fr) minmax(6rem,0.8fr) minmax(7.5rem,1fr)";
-const MIN_WIDTH = "56.5rem";
+  "minmax(5.5rem,0.6fr) minmax(7.25rem,0.9fr) minmax(6rem,1fr) minmax(6rem,0.8fr) minmax(6rem,0.8fr) " +
+  "minmax(6rem,0.8fr) minmax(7.5rem,1fr)";
+const MIN_WIDTH = "74.5rem";
 
 function Chip({ active, onClick, testId, count, label }: { active: boolean; onClick: () => void; testId: string; count: number; label: string }) {
   const { language } = usePreferences();
@@ -386,6 +398,14 @@ const OrderCells = memo(function OrderCells({ o, demo, checked, onCheck, onOpen 
       <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-charge" data-charge={o.charge ?? ""}
         title={o.charge ?? o.estimatedCost}>
         {o.charge === null ? <span className="text-muted">{formatAmount(o.estimatedCost, o.currency, language)}*</span> : formatAmount(o.charge, o.currency, language)}
+      </span>
+      <span role="cell" className={`${cell} text-xs`} dir="auto" data-testid="order-customer" title={o.customer ?? ""}>{o.customer ?? "—"}</span>
+      <span role="cell" className={`${cell} text-end tabular-nums`} data-testid="order-sale" data-sale={o.salePrice ?? ""}>
+        {o.salePrice === null ? "—" : formatAmount(o.settlement?.billed ?? o.salePrice, o.currency, language)}
+      </span>
+      <span role="cell" className={`${cell} text-end tabular-nums ${o.settlement !== null && o.settlement.profit.startsWith("-") ? "text-danger" : ""}`}
+        data-testid="order-profit" data-profit={o.settlement?.profit ?? ""}>
+        {o.settlement === null ? "—" : formatAmount(o.settlement.profit, o.currency, language)}
       </span>
       <span role="cell" className="px-2">
         <StatusBadge status={o.status} />

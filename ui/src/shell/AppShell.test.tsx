@@ -22,6 +22,7 @@ describe("the app shell", () => {
       "New order",
       "Mass order",
       "Orders",
+      "Customers",
       "Alerts",
       "Settings",
     ]);

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { CatalogScreen } from "../catalog/CatalogScreen";
+import { CustomersScreen } from "../customers/CustomersScreen";
 import { formatLongDate } from "../lib/format";
 import { MassOrderScreen } from "../orders/MassOrderScreen";
 import { NewOrderScreen } from "../orders/NewOrderScreen";
@@ -32,7 +33,9 @@ function Screen({ to }: { to: Destination }) {
     case "massOrder":
       return <MassOrderScreen />;
     case "orders":
-      return <OrdersScreen orderId={to.orderId} />;
+      return <OrdersScreen orderId={to.orderId} customerId={to.customerId} />;
+    case "customers":
+      return <CustomersScreen />;
     case "alerts":
       return <AlertsScreen />;
   }

@@ -137,3 +137,14 @@ export function MassOrderIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function CustomersIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="9" cy="8" r="3.25" />
+      <path d="M3 20c0-3.3 2.7-6 6-6s6 2.7 6 6" />
+      <circle cx="17" cy="9" r="2.5" />
+      <path d="M16 14.2c2.9.2 5 2.6 5 5.8" />
+    </Icon>
+  );
+}

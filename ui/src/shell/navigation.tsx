@@ -9,6 +9,8 @@ export interface Destination {
   screen: ScreenId;
   serviceRef?: number | undefined;
   orderId?: number | undefined;
+  /** For Orders: only this customer's orders (local id). */
+  customerId?: number | undefined;
 }
 
 export const NavigationContext = createContext<(to: Destination) => void>(() => {});

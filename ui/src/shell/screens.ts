@@ -4,6 +4,7 @@ import type { ComponentType, SVGProps } from "react";
 import {
   AlertsIcon,
   CatalogIcon,
+  CustomersIcon,
   DashboardIcon,
   MassOrderIcon,
   NewOrderIcon,
@@ -20,6 +21,7 @@ export type ScreenId =
   | "newOrder"
   | "massOrder"
   | "orders"
+  | "customers"
   | "alerts"
   | "settings";
 
@@ -37,6 +39,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "newOrder", icon: NewOrderIcon },
   { id: "massOrder", icon: MassOrderIcon },
   { id: "orders", icon: OrdersIcon },
+  { id: "customers", icon: CustomersIcon },
   { id: "alerts", icon: AlertsIcon },
   { id: "settings", icon: SettingsIcon },
 ];

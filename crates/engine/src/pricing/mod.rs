@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::catalog::Platform;
+use crate::catalog::{CatalogService, Platform};
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
 use crate::money;
@@ -345,6 +345,43 @@ fn rules_for(
     Ok(rules)
 }
 
+/// A service's selling rate, from [`Engine::sale_rates`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleRate {
+    /// The service's local id.
+    pub service: i64,
+    /// The provider's rate per 1000.
+    #[serde(serialize_with = "money_text")]
+    pub cost_rate: Decimal,
+    /// The selling rate per 1000.
+    #[serde(serialize_with = "money_text")]
+    pub sale_rate: Decimal,
+    /// `(sale − cost) / sale`, in percent (2 places); `null` for a free sale.
+    #[serde(with = "opt_money")]
+    pub margin_percent: Option<Decimal>,
+    /// Whether the selling rate is the service's manual price.
+    pub manual: bool,
+    /// Whether no rule applies (the selling rate is then the cost).
+    pub unpriced: bool,
+}
+
+/// The rules of `all` (any order) that apply to `s`, most specific first.
+fn applicable<'a>(all: &'a [PriceRule], s: &CatalogService) -> Vec<&'a PriceRule> {
+    let rank = |r: &PriceRule| -> Option<u8> {
+        match &r.scope {
+            PriceScope::Service(id) if *id == s.id => Some(0),
+            PriceScope::Category(c) if *c == s.category => Some(1),
+            PriceScope::Platform(p) if *p == s.platform => Some(2),
+            PriceScope::Default => Some(3),
+            _ => None,
+        }
+    };
+    let mut rules: Vec<(u8, &PriceRule)> =
+        all.iter().filter_map(|r| rank(r).map(|k| (k, r))).collect();
+    rules.sort_by_key(|(k, _)| *k);
+    rules.into_iter().map(|(_, r)| r).collect()
+}
+
 /// `rate × quantity / 1000`, exact.
 fn for_quantity(rate: Decimal, quantity: u64) -> Decimal {
     (rate * Decimal::from(quantity) / Decimal::ONE_THOUSAND).normalize()
@@ -415,6 +452,31 @@ impl Engine {
             )?;
             Ok(rule)
         })
+    }
+
+    /// The selling rates of many services (a catalog page): the price list is read once and
+    /// each service's [`Formula`] evaluated in memory; the same answers as
+    /// [`Engine::price_quote`] without a quantity, in the order of `services`.
+    pub fn sale_rates(&self, services: &[CatalogService]) -> Result<Vec<SaleRate>> {
+        if services.is_empty() {
+            return Ok(Vec::new());
+        }
+        let all = self.price_rules()?;
+        Ok(services
+            .iter()
+            .map(|s| {
+                let formula = Formula::from_rules(applicable(&all, s));
+                let sale_rate = formula.sale_rate(s.rate);
+                SaleRate {
+                    service: s.id,
+                    cost_rate: s.rate.normalize(),
+                    sale_rate,
+                    margin_percent: margin_percent(s.rate, sale_rate),
+                    manual: formula.manual.is_some(),
+                    unpriced: formula.is_empty(),
+                }
+            })
+            .collect())
     }
 
     /// A service's cost, selling rate and margin, and the same for `quantity` when given.

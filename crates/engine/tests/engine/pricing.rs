@@ -375,3 +375,59 @@ async fn a_raised_rate_below_the_minimum_margin_raises_an_alert_that_clears() {
     assert!(alerts[0].cleared_at.is_some(), "{alerts:?}");
     assert!(alerts.iter().all(|a| a.service_ref != Some(formula)));
 }
+
+#[tokio::test]
+async fn sale_rates_of_a_page_equal_each_services_quote() {
+    let (d, s) = priced_desk().await;
+    let services = d
+        .engine
+        .list_services(&ServiceQuery {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap()
+        .services;
+    d.engine
+        .set_price_rule(percent(PriceScope::Default, "20"))
+        .unwrap();
+    d.engine
+        .set_price_rule(percent(PriceScope::Platform(s.platform), "50"))
+        .unwrap();
+    d.engine
+        .set_price_rule(percent(PriceScope::Category(s.category.clone()), "35"))
+        .unwrap();
+    d.engine
+        .set_price_rule(PriceRule {
+            price: Some(dec("9.99")),
+            ..rule(PriceScope::Service(s.id))
+        })
+        .unwrap();
+    let rates = d.engine.sale_rates(&services).unwrap();
+    assert_eq!(rates.len(), services.len());
+    for (svc, r) in services.iter().zip(&rates) {
+        let q = d.engine.price_quote(svc.id, None).unwrap();
+        assert_eq!(r.service, svc.id);
+        assert_eq!(
+            (
+                r.cost_rate,
+                r.sale_rate,
+                r.margin_percent,
+                r.manual,
+                r.unpriced
+            ),
+            (
+                q.cost_rate,
+                q.sale_rate,
+                q.margin_percent,
+                q.manual,
+                q.unpriced
+            ),
+            "service #{}",
+            svc.id
+        );
+    }
+    let mine = rates.iter().find(|r| r.service == s.id).unwrap();
+    assert!(mine.manual);
+    assert_eq!(mine.sale_rate, dec("9.99"));
+    assert!(d.engine.sale_rates(&[]).unwrap().is_empty());
+}
