@@ -41,7 +41,8 @@ describe("the catalog", () => {
       list_services: (args) => {
         const search = (args.filter as { search: string | null }).search;
         const services = search ? SERVICES.filter((s) => s.name.toLowerCase().includes(search)) : SERVICES;
-        return { total: services.length, services };
+        const prices = services.map((sv) => ({ service: sv.id, costRate: sv.rate, saleRate: sv.id === 1 ? "0.75" : sv.rate, marginPercent: sv.id === 1 ? "33.33" : "0", manual: false, unpriced: sv.id !== 1 }));
+        return { total: services.length, services, prices };
       },
       catalog_changes: () => [
         { serviceRef: 1, change: "added", at: "2026-11-24T12:00:00Z", oldRate: null, newRate: null },
@@ -58,6 +59,9 @@ describe("the catalog", () => {
     const [first, second] = rowsNow();
     if (!first || !second) throw new Error("two rows");
     expect(within(first).getByTestId("service-rate").textContent).toBe("$0.50");
+    expect(within(first).getByTestId("service-sale-rate").textContent).toBe("$0.75");
+    expect(within(first).getByTestId("service-margin").textContent).toBe("33.33%");
+    expect(within(second).getByTestId("service-sale-rate").getAttribute("title")).toBe("No price rule applies: selling at cost.");
     expect(within(first).getByTestId("badge-new").textContent).toBe("New");
     expect(within(second).getByTestId("badge-price").getAttribute("title")).toBe("Was $1.00 per 1000");
 

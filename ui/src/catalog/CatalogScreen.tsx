@@ -8,10 +8,10 @@ import { Select } from "../components/Select";
 import { Badge, Button, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { useVirtualRows, VirtualTable } from "../components/VirtualTable";
 import { commands } from "../ipc/bindings";
-import type { ChangeView_Serialize, ServiceFilter_Deserialize } from "../ipc/bindings";
+import type { ChangeView_Serialize, SaleRateView_Serialize as SaleRateView, ServiceFilter_Deserialize } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import type { ServiceView } from "../ipc/views";
-import { formatAmount, formatCount } from "../lib/format";
+import { formatAmount, formatCount, formatPercentText } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { useNavigate } from "../shell/navigation";
@@ -143,11 +143,14 @@ function ServiceTable({ providers }: { providers: string[] }) {
       staleTime: 60_000,
     })),
   });
-  const rowAt = (index: number): ServiceView | undefined => {
+  const rowAt = (index: number): PricedService | undefined => {
     const page = Math.floor(index / PAGE_SIZE);
-    if (page === 0) return first.data?.services[index];
-    const q = pageQueries[pages.indexOf(page)];
-    return q?.data?.services[index - page * PAGE_SIZE];
+    const data = page === 0 ? first.data : pageQueries[pages.indexOf(page)]?.data;
+    const at = index - page * PAGE_SIZE;
+    const service = data?.services[at];
+    if (service === undefined) return undefined;
+    const price = data?.prices[at];
+    return { ...service, price: price?.service === service.id ? price : undefined };
   };
 
   // The search latency: keystroke → the table committed with that search's rows.
@@ -235,6 +238,8 @@ function ServiceTable({ providers }: { providers: string[] }) {
           <span role="columnheader">{t("catalog.col.service")}</span>
           <span role="columnheader">{t("catalog.col.type")}</span>
           <span role="columnheader" className="text-end">{t("catalog.col.rate")}</span>
+          <span role="columnheader" className="text-end">{t("catalog.col.saleRate")}</span>
+          <span role="columnheader" className="text-end">{t("catalog.col.margin")}</span>
           <span role="columnheader" className="text-end">{t("catalog.col.minMax")}</span>
           <span role="columnheader">{t("catalog.col.flags")}</span>
           <span role="columnheader" />
@@ -258,14 +263,17 @@ function ServiceTable({ providers }: { providers: string[] }) {
             }}
           />
         )}
-        loadingRow={{ testId: "catalog-row-loading", cells: <span className="col-span-7 h-3 w-2/3 animate-pulse rounded bg-sunken" /> }} />
+        loadingRow={{ testId: "catalog-row-loading", cells: <span className="col-span-9 h-3 w-2/3 animate-pulse rounded bg-sunken" /> }} />
     </section>
   );
 }
 
-const COLUMNS = "minmax(90px,0.8fr) minmax(220px,3fr) minmax(90px,1fr) minmax(100px,0.9fr) minmax(110px,1fr) 110px 72px";
+const COLUMNS = "minmax(90px,0.8fr) minmax(220px,3fr) minmax(90px,1fr) minmax(100px,0.9fr) minmax(100px,0.9fr) minmax(70px,0.6fr) minmax(110px,1fr) 110px 72px";
 
-function ServiceRow({ s, change, onOrder }: { s: ServiceView; change: ChangeView_Serialize | undefined; onOrder: () => void }) {
+/** A service with its selling rate from the price list (absent before the page answers). */
+type PricedService = ServiceView & { price: SaleRateView | undefined };
+
+function ServiceRow({ s, change, onOrder }: { s: PricedService; change: ChangeView_Serialize | undefined; onOrder: () => void }) {
   const { t } = useTranslation();
   const { language } = usePreferences();
   return (
@@ -292,6 +300,13 @@ function ServiceRow({ s, change, onOrder }: { s: ServiceView; change: ChangeView
       </span>
       <span role="cell" className="text-end font-medium" data-testid="service-rate">
         {formatAmount(s.rate, s.currency, language)}
+      </span>
+      <span role="cell" className={`text-end font-medium ${s.price?.unpriced === true ? "text-muted" : ""}`} data-testid="service-sale-rate"
+        data-sale-rate={s.price?.saleRate ?? ""} title={s.price?.unpriced === true ? t("catalog.unpriced") : s.price?.manual === true ? t("catalog.manualPrice") : undefined}>
+        {s.price === undefined ? "—" : formatAmount(s.price.saleRate, s.currency, language)}
+      </span>
+      <span role="cell" className="text-end text-xs text-fg-soft" data-testid="service-margin">
+        {s.price?.marginPercent == null ? "—" : formatPercentText(s.price.marginPercent, language)}
       </span>
       <span role="cell" className="text-end text-xs whitespace-nowrap text-fg-soft">
         <bdi dir="ltr">
