@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ProviderBalanceView_Serialize, ProviderStatsView_Serialize, StatsView_Serialize } from "../ipc/bindings";
 import { renderScreen } from "../test/render";
 import { balanceRows, Dashboard, rangeOf, spendRows } from "./Dashboard";
+import { profitRows } from "./ProfitCards";
 
 afterEach(() => {
   cleanup();
@@ -137,5 +138,47 @@ describe("dashboard helpers", () => {
       { day: "2026-11-23", jap: 0 },
       { day: "2026-11-24", jap: 3.375 },
     ]);
+  });
+});
+
+describe("the dashboard's sales", () => {
+  const earnings = (currency: string, revenue: string, cost: string, profit: string, margin: string | null) => ({ currency, orders: 2, revenue, cost, profit, marginPercent: margin });
+  const PROFIT = {
+    overall: [earnings("EUR", "10", "8", "2", "20"), earnings("USD", "30", "20", "10", "33.33")],
+    perDay: [{ key: "2026-11-24", earnings: [earnings("USD", "30", "20", "10", "33.33")] }],
+    providers: [],
+    platforms: [],
+    categories: [],
+    customers: [{ key: "Sara", earnings: [earnings("USD", "30", "20", "10", "33.33")] }],
+    unsoldOrders: 3,
+  };
+
+  it("profit rows fill every day of the range, per currency", () => {
+    expect(profitRows(PROFIT.perDay, "USD", ["2026-11-23", "2026-11-24"])).toEqual([
+      { day: "2026-11-23", profit: 0, revenue: 0 },
+      { day: "2026-11-24", profit: 10, revenue: 30 },
+    ]);
+    expect(profitRows(PROFIT.perDay, "EUR", ["2026-11-24"])).toEqual([{ day: "2026-11-24", profit: 0, revenue: 0 }]);
+  });
+
+  it("shows revenue, cost, profit and margin per currency (never summed), the top customers, for the range's real providers", async () => {
+    const { calls } = await renderScreen(<Dashboard />, {
+      provider_balances: () => [balance("jap")],
+      dashboard_stats: () => REAL,
+      balance_history: () => [],
+      dashboard_profit: () => PROFIT,
+    });
+    await waitFor(() => {
+      expect(screen.getAllByTestId("dash-revenue")).toHaveLength(2);
+    });
+    expect(screen.getAllByTestId("dash-revenue").map((e) => e.dataset.currency)).toEqual(["EUR", "USD"]);
+    expect(screen.getAllByTestId("dash-profit-amount").map((e) => e.dataset.amount)).toEqual(["2", "10"]);
+    expect(screen.getAllByTestId("dash-margin")[1]?.textContent).toContain("33.33%");
+    expect(screen.getAllByTestId("chart-profit")).toHaveLength(2);
+    expect(screen.getByTestId("top-customer").textContent).toContain("Sara");
+    expect(screen.getByText("3 order(s) in this range have no sale price and count only in the spend.")).toBeTruthy();
+    const args = calls.find((c) => c.cmd === "dashboard_profit")?.args as { provider: string | null; from: string; to: string };
+    expect(args.provider).toBeNull();
+    expect(args.from < args.to).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { formatAgo, formatAmount, formatCount } from "../lib/format";
 import { localeOf } from "../i18n";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { BalanceChart, EXACT, SpendChart, StatusChart, SuccessChart } from "./charts";
+import { ProfitCards } from "./ProfitCards";
 
 type Preset = "7" | "30" | "90" | "custom";
 
@@ -142,6 +143,11 @@ export function Dashboard() {
       ) : stats.data ? (
         <Overview stats={stats.data} days={range.days} testPrefix="dash" />
       ) : null}
+      {onlyDemo ? (
+        <ProfitCards range={range} provider={demo.provider} testPrefix="dash-demo" />
+      ) : (
+        balances.data !== undefined && <ProfitCards range={range} provider={null} testPrefix="dash" />
+      )}
       <BalanceHistory range={range} balances={balances.data ?? []} onlyDemo={onlyDemo} />
       {!onlyDemo && demo !== undefined && demoStats.data && (
         <Card

@@ -138,3 +138,29 @@ export function BalanceChart({ currency, days, providers }: { currency: string; 
     </div>
   );
 }
+
+/** One currency's profit per day (bars; a loss goes below the axis). */
+export function ProfitChart({ currency, days }: { currency: string; days: { day: string; profit: number; revenue: number }[] }) {
+  const { t } = useTranslation();
+  const { language, rtl } = useAxes();
+  return (
+    <div className="h-56" data-testid="chart-profit" data-currency={currency} dir="ltr">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={days} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--c-line)" />
+          <XAxis dataKey="day" reversed={rtl} tick={AXIS} tickFormatter={(d: string) => dayLabel(d, language)} minTickGap={16} />
+          <YAxis orientation={rtl ? "right" : "left"} tick={AXIS} width={64}
+            tickFormatter={(v: number) => formatAmount(String(v), currency, language)} />
+          <Tooltip
+            labelFormatter={(d) => (typeof d === "string" ? dayLabel(d, language) : "")}
+            formatter={(v) => formatAmount(String(v), currency, language)}
+            contentStyle={{ direction: rtl ? "rtl" : "ltr", fontSize: 12 }}
+          />
+          <Legend wrapperStyle={{ fontSize: 12, direction: rtl ? "rtl" : "ltr" }} />
+          <Bar dataKey="revenue" name={t("dashboard.revenue")} fill={PALETTE[0] ?? "#4f7df3"} isAnimationActive={false} />
+          <Bar dataKey="profit" name={t("dashboard.profit")} fill={PALETTE[1] ?? "#22a06b"} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -68,6 +68,10 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return { enabled: false, running: false, port: 8765, url: null, problem: null, token: "none" };
       case "local_api_requests":
         return [];
+      case "list_customers":
+        return [];
+      case "dashboard_profit":
+        return { overall: [], perDay: [], providers: [], platforms: [], categories: [], customers: [], unsoldOrders: 0 };
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
