@@ -124,7 +124,7 @@ function PerCurrency({ earnings, pick, testId, margin = false }: { earnings: Ear
         ? "—"
         : earnings.map((e) => (
             <span key={e.currency} className="block" data-currency={e.currency}>
-              {formatAmount(pick(e), e.currency, language)}
+              <bdi>{formatAmount(pick(e), e.currency, language)}</bdi>
               {margin && e.marginPercent !== null && <span className="ms-1 text-xs text-muted">({formatPercentText(e.marginPercent, language)})</span>}
             </span>
           ))}

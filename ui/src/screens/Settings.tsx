@@ -14,6 +14,7 @@ import { DataSettings } from "./DataSettings";
 import { EngineSettingsCards } from "./EngineSettings";
 import { JobsHealth } from "./JobsHealth";
 import { LocalApiSettings } from "./LocalApiSettings";
+import { PriceListSettings } from "./PriceListSettings";
 import { WebhookSettings } from "./WebhookSettings";
 
 const THEMES: readonly Theme[] = ["light", "dark", "system"];
@@ -116,6 +117,7 @@ export function Settings() {
           />
         </Row>
       </Card>
+      <PriceListSettings Card={Card} />
       <EngineSettingsCards Card={Card} Row={Row} />
       <DataSettings Card={Card} Row={Row} />
       <LocalApiSettings Card={Card} Row={Row} />

@@ -70,6 +70,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "list_customers":
         return [];
+      case "price_rules":
+        return [];
       case "dashboard_profit":
         return { overall: [], perDay: [], providers: [], platforms: [], categories: [], customers: [], unsoldOrders: 0 };
       default:
