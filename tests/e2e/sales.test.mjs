@@ -148,14 +148,29 @@ test("a markup, an order for a new customer at the suggested price, its sale and
   await session.execute("document.querySelector('[data-testid=price-list]').scrollIntoView(); return true;");
   await session.screenshot("en-sales-price-list");
 
-  await sellOnce(session, "en", "Sara E2E", "https://instagram.com/p/e2e-sale-en");
+  const en = await sellOnce(session, "en", "Sara E2E", "https://instagram.com/p/e2e-sale-en");
 
   await session.goTo("settings");
   await session.tap("[data-testid=language-ar]");
   await session.waitFor("Arabic", async () => (await session.htmlLangDir()).dir === "rtl");
   await session.execute("document.querySelector('[data-testid=price-list]').scrollIntoView(); return true;");
   await session.screenshot("ar-sales-price-list");
-  await sellOnce(session, "ar", "متجر سارة", "https://instagram.com/p/e2e-sale-ar");
+  const ar = await sellOnce(session, "ar", "متجر سارة", "https://instagram.com/p/e2e-sale-ar");
+
+  // The Dashboard (only the demo panel here, so its numbers fill it, labelled): the profit of
+  // the range is the sum of the two orders' profits, exact, and both customers are on top.
+  await session.goTo("dashboard");
+  const expected = async () => {
+    const profits = await Promise.all([en, ar].map(async (o) => (await session.invoke("order_detail", { id: o.id })).order.settlement.profit));
+    return decimal(profits.reduce((sum, p) => sum + units(p), 0n));
+  };
+  await session.waitFor("the dashboard's profit", async () =>
+    (await attr(session, "[data-testid=dash-demo-profit-amount][data-currency=USD]", "data-amount")) === (await expected()),
+  30_000);
+  const top = await session.execute("return [...document.querySelectorAll('[data-testid=top-customer]')].map((e) => e.innerText);");
+  assert.equal(top.length, 2, `top customers: ${top}`);
+  await session.execute("document.querySelector('[data-testid=dash-demo-profit]').scrollIntoView(); return true;");
+  await session.screenshot("ar-sales-dashboard");
 
   const ms = Date.now() - started;
   t.diagnostic(`sales flow: ${ms} ms`);

@@ -98,7 +98,7 @@ function TopCustomers({ p, testPrefix }: { p: ProfitView; testPrefix: string }) 
               <span className="text-end tabular-nums">
                 {c.earnings.map((e) => (
                   <span key={e.currency} className="block">
-                    {formatAmount(e.profit, e.currency, language)}
+                    <bdi>{formatAmount(e.profit, e.currency, language)}</bdi>
                     {e.marginPercent !== null && <span className="ms-1 text-xs text-muted">({formatPercentText(e.marginPercent, language)})</span>}
                   </span>
                 ))}
