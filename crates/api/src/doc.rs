@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::customers::{self, CustomerBody, CustomerUpdateBody, CustomerView, EarningsView};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes::{self, Lines, PlaceOrderBody, ProviderBody, ProviderRef, ProviderUpdateBody};
 use crate::views::*;
@@ -63,12 +64,17 @@ impl Modify for BearerToken {
         webhooks::delete_webhook,
         webhooks::test_webhook,
         webhooks::list_deliveries,
+        customers::list_customers,
+        customers::add_customer,
+        customers::get_customer,
+        customers::update_customer,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
         OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
         BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
-        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody
+        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody,
+        CustomerView, EarningsView, CustomerBody, CustomerUpdateBody
     )),
     modifiers(&BearerToken)
 )]

@@ -67,6 +67,21 @@ impl ApiError {
         e
     }
 
+    /// The same error naming the request field `to` where it named `from` (a route whose
+    /// body calls a field otherwise than the engine does).
+    pub fn rename_field(mut self, from: &str, to: &str) -> Self {
+        if self.detail.field.as_deref() == Some(from) {
+            self.detail.field = Some(to.into());
+        }
+        self
+    }
+
+    /// The same error naming the request field `field` when it named none.
+    pub fn or_field(mut self, field: &str) -> Self {
+        self.detail.field.get_or_insert_with(|| field.into());
+        self
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -120,6 +135,7 @@ fn field_of(e: &EngineError) -> Option<String> {
             Some("apiUrl".into())
         }
         EngineError::KeyEmpty => Some("apiKey".into()),
+        EngineError::CustomerNameTaken(_) => Some("customer".into()),
         EngineError::PresetUnknown(_) => Some("preset".into()),
         EngineError::Webhook(w) => w.field().map(str::to_string),
         _ => None,

@@ -19,6 +19,7 @@ use axum::Router;
 use serde::Serialize;
 use smm_engine::{Engine, EngineError};
 
+pub mod customers;
 pub mod doc;
 pub mod error;
 pub mod events;
@@ -226,6 +227,14 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/smm/orders/{id}/refresh", post(refresh_order))
         .route("/api/smm/orders/{id}/refill", post(refill_order))
         .route("/api/smm/orders/{id}/cancel", post(cancel_order))
+        .route(
+            "/api/smm/customers",
+            get(customers::list_customers).post(customers::add_customer),
+        )
+        .route(
+            "/api/smm/customers/{id}",
+            get(customers::get_customer).patch(customers::update_customer),
+        )
         .route("/api/smm/balances", get(balances))
         .route("/api/smm/stats", get(stats))
         .route("/api/smm/events", get(events::events))

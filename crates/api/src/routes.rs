@@ -546,6 +546,10 @@ pub struct OrderParams {
     pub service_id: Option<String>,
     /// Text the link contains.
     pub link: Option<String>,
+    /// Only this customer's orders, by name (ignoring case and spacing).
+    pub customer: Option<String>,
+    /// Only this customer's orders, by id.
+    pub customer_id: Option<i64>,
     /// Created at or after (RFC 3339).
     pub from: Option<String>,
     /// Created before (RFC 3339).
@@ -620,6 +624,27 @@ pub async fn list_orders(
     };
     let from = parse_time("from", q.from)?;
     let to = parse_time("to", q.to)?;
+    if q.customer.is_some() && q.customer_id.is_some() {
+        return Err(ApiError::field(
+            "customer",
+            "give customer or customerId, not both",
+        ));
+    }
+    let customer = match (q.customer.clone(), q.customer_id) {
+        (Some(name), _) => Some(
+            blocking(&s.engine, move |e| e.customer_named(&name))
+                .await
+                .map_err(|e| e.or_field("customer"))?
+                .id,
+        ),
+        (None, Some(id)) => Some(
+            blocking(&s.engine, move |e| e.customer(id))
+                .await
+                .map_err(|e| e.or_field("customerId"))?
+                .id,
+        ),
+        (None, None) => None,
+    };
     let (orders, total, next) = blocking(&s.engine, move |e| {
         let provider = q.provider_id.map(|id| provider_name(e, id)).transpose()?;
         let mut query = OrderQuery {
@@ -627,6 +652,7 @@ pub async fn list_orders(
             provider,
             service_id: q.service_id,
             link_contains: q.link,
+            customer,
             from,
             to,
             after: q.after,

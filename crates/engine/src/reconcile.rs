@@ -172,7 +172,87 @@ fn window(
     })
 }
 
+/// The tolerance setting's value: a plain decimal of at least 0, at most 1,000,000, with at
+/// most 8 places; anything else is an `input.invalid` on `tolerance`.
+pub fn parse_tolerance(text: &str) -> Result<Decimal> {
+    let bad = || {
+        EngineError::input(
+            "tolerance",
+            format!(
+                "\"{}\" is not an amount: write a decimal of at least 0 like 0.01 (the account's \
+                 currency)",
+                text.trim()
+            ),
+        )
+    };
+    let t = text.trim();
+    if t.is_empty() || t.len() > 32 || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(bad());
+    }
+    let d = t.parse::<Decimal>().map_err(|_| bad())?;
+    if d.scale() > 8 {
+        return Err(EngineError::input(
+            "tolerance",
+            "at most 8 decimal places",
+        ));
+    }
+    if d > Decimal::from(1_000_000) {
+        return Err(EngineError::input("tolerance", "must be at most 1000000"));
+    }
+    Ok(d.normalize())
+}
+
+/// One balance reading as [`Engine::balance_gaps`] reads it.
+struct Point {
+    at: i64,
+    amount: Decimal,
+    currency: String,
+}
+
 impl Engine {
+    /// The reconciliation tolerance now (setting [`TOLERANCE`]; 0.01 when unset or unreadable).
+    pub fn reconcile_tolerance(&self) -> Result<Decimal> {
+        Ok(self
+            .setting(TOLERANCE)?
+            .and_then(|t| parse_tolerance(&t).ok())
+            .unwrap_or(Decimal::new(1, 2)))
+    }
+
+    /// Sets the reconciliation tolerance from text (see [`parse_tolerance`]); a bad value is an
+    /// `input.invalid` on `tolerance` and changes nothing.
+    pub fn set_reconcile_tolerance(&self, text: &str) -> Result<Decimal> {
+        let d = parse_tolerance(text)?;
+        self.set_setting(TOLERANCE, &money::to_text(d))?;
+        Ok(d)
+    }
+
+    /// Every unexplained balance drop (beyond the tolerance, after the previous window's
+    /// surplus, as the alert) whose later reading falls in `[from, to)`, per provider by name,
+    /// oldest first: the marks of the Dashboard's balance chart. One read of each provider's
+    /// readings, orders and top-ups of the range.
+    pub fn balance_gaps(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Vec<Reconciliation>> {
+        let tolerance = self.reconcile_tolerance()?;
+        let from = from.map_or(i64::MIN, crate::clock::to_millis);
+        let to = to.map_or(i64::MAX, crate::clock::to_millis);
+        self.store().read(|c| {
+            let providers: Vec<(i64, String)> = c
+                .prepare_cached(
+                    "SELECT DISTINCT p.id, p.name FROM providers p                      JOIN balance_snapshots b ON b.provider_id = p.id                      WHERE b.taken_at >= ?1 AND b.taken_at < ?2 ORDER BY p.name",
+                )?
+                .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut out = Vec::new();
+            for (pid, name) in providers {
+                out.extend(gaps_of(c, pid, &name, from, to, tolerance)?);
+            }
+            Ok(out)
+        })
+    }
+
     /// Records money the user added to a provider account (`amount` > 0).
     pub fn record_topup(
         &self,
@@ -260,11 +340,7 @@ impl Engine {
         let Some(w) = self.reconcile_latest(&p.name)? else {
             return Ok(());
         };
-        let tolerance = self
-            .setting(TOLERANCE)?
-            .and_then(|t| t.trim().parse::<Decimal>().ok())
-            .filter(|t| !t.is_sign_negative())
-            .unwrap_or(Decimal::new(1, 2));
+        let tolerance = self.reconcile_tolerance()?;
         if w.unexplained() > tolerance {
             self.raise_alert(
                 AlertKind::BalanceGap,
@@ -290,4 +366,121 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// One provider's gaps in `[from, to)`: its readings of the range and the two before (the
+/// first window and its predecessor's surplus), then the orders, refunds and top-ups of the
+/// whole span read once and put in their windows.
+fn gaps_of(
+    c: &Connection,
+    pid: i64,
+    provider: &str,
+    from: i64,
+    to: i64,
+    tolerance: Decimal,
+) -> Result<Vec<Reconciliation>> {
+    let point = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, String, String)> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    };
+    let mut rows: Vec<(i64, String, String)> = c
+        .prepare_cached(
+            "SELECT taken_at, amount, currency FROM balance_snapshots \
+             WHERE provider_id = ?1 AND taken_at < ?2 ORDER BY taken_at DESC, id DESC LIMIT 2",
+        )?
+        .query_map(params![pid, from], point)?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.reverse();
+    let before = rows.len();
+    rows.extend(
+        c.prepare_cached(
+            "SELECT taken_at, amount, currency FROM balance_snapshots \
+             WHERE provider_id = ?1 AND taken_at >= ?2 AND taken_at < ?3 ORDER BY taken_at, id",
+        )?
+        .query_map(params![pid, from, to], point)?
+        .collect::<rusqlite::Result<Vec<_>>>()?,
+    );
+    let points: Vec<Point> = rows
+        .into_iter()
+        .map(|(at, a, currency)| {
+            Ok(Point {
+                at,
+                amount: money::from_text(&a)?,
+                currency,
+            })
+        })
+        .collect::<Result<_>>()?;
+    if points.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let (first, last) = (points[0].at, points[points.len() - 1].at);
+    // Window k (1..n) holds what happened in (points[k-1].at, points[k].at].
+    let window_of = |t: i64| points.partition_point(|p| p.at < t);
+    let n = points.len();
+    let (mut placed, mut refunded, mut topped) = (
+        vec![Decimal::ZERO; n],
+        vec![Decimal::ZERO; n],
+        vec![Decimal::ZERO; n],
+    );
+    let mut orders: Vec<Vec<i64>> = vec![Vec::new(); n];
+    let mut stmt = c.prepare_cached(
+        "SELECT id, created_at, estimated_cost FROM orders WHERE provider_id = ?1 \
+         AND created_at > ?2 AND created_at <= ?3 \
+         AND status NOT IN ('rejected', 'not_sent', 'not_placed') ORDER BY id",
+    )?;
+    let mut q = stmt.query(params![pid, first, last])?;
+    while let Some(r) = q.next()? {
+        let k = window_of(r.get(1)?);
+        placed[k] += money::from_text(&r.get::<_, String>(2)?)?;
+        if orders[k].len() < ORDERS_NAMED {
+            orders[k].push(r.get(0)?);
+        }
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT finished_at, estimated_cost, charge FROM orders WHERE provider_id = ?1 \
+         AND finished_at > ?2 AND finished_at <= ?3 AND submitted_at IS NOT NULL \
+         AND charge IS NOT NULL AND status IN ('partial', 'canceled', 'refunded')",
+    )?;
+    let mut q = stmt.query(params![pid, first, last])?;
+    while let Some(r) = q.next()? {
+        let k = window_of(r.get(0)?);
+        refunded[k] += money::from_text(&r.get::<_, String>(1)?)?
+            - money::from_text(&r.get::<_, String>(2)?)?;
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT at, amount FROM balance_topups WHERE provider_id = ?1 AND at > ?2 AND at <= ?3",
+    )?;
+    let mut q = stmt.query(params![pid, first, last])?;
+    while let Some(r) = q.next()? {
+        let k = window_of(r.get(0)?);
+        topped[k] += money::from_text(&r.get::<_, String>(1)?)?;
+    }
+    let mut out = Vec::new();
+    let mut previous_gap: Option<Decimal> = None;
+    for k in 1..n {
+        let (a, b) = (&points[k - 1], &points[k]);
+        let expected_after = a.amount - placed[k] + refunded[k] + topped[k];
+        let gap = expected_after - b.amount;
+        let carried = previous_gap.map_or(Decimal::ZERO, |g| g.min(Decimal::ZERO));
+        previous_gap = Some(gap);
+        // Windows ending before the range only feed the next one's carried surplus.
+        if k < before || gap + carried <= tolerance {
+            continue;
+        }
+        out.push(Reconciliation {
+            provider: provider.to_string(),
+            currency: b.currency.clone(),
+            from: from_millis(a.at),
+            to: from_millis(b.at),
+            balance_before: a.amount.normalize(),
+            balance_after: b.amount.normalize(),
+            placed: placed[k].normalize(),
+            refunded: refunded[k].normalize(),
+            topped_up: topped[k].normalize(),
+            expected_after: expected_after.normalize(),
+            gap: gap.normalize(),
+            carried: carried.normalize(),
+            orders: std::mem::take(&mut orders[k]),
+        });
+    }
+    Ok(out)
 }

@@ -490,6 +490,36 @@ async fn balance_drops_are_reconciled_and_an_overcharge_is_named() {
         .iter()
         .any(|a| a.kind == smm_engine::AlertKind::BalanceNegative));
 
+    // The Dashboard's marks: that one window, as the alert saw it; none in a range before it.
+    let gaps = desk.engine.balance_gaps(None, None).unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(
+        (gaps[0].provider.as_str(), gaps[0].unexplained(), &gaps[0].orders),
+        ("sim", d("999.1"), &vec![o.id])
+    );
+    assert_eq!(gaps[0], desk.engine.reconcile_latest("sim").unwrap().unwrap());
+    assert!(desk
+        .engine
+        .balance_gaps(None, Some(gaps[0].to))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        desk.engine.balance_gaps(Some(gaps[0].to), None).unwrap(),
+        gaps
+    );
+    // A tolerance above the gap hides it; bad tolerances change nothing.
+    assert_eq!(desk.engine.reconcile_tolerance().unwrap(), d("0.01"));
+    for bad in ["-1", "abc", "1e3", "", " ", "0.000000001", "1000001", "1,5"] {
+        match desk.engine.set_reconcile_tolerance(bad).unwrap_err() {
+            EngineError::Input { field, .. } => assert_eq!(field, "tolerance", "{bad:?}"),
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    assert_eq!(desk.engine.reconcile_tolerance().unwrap(), d("0.01"));
+    assert_eq!(desk.engine.set_reconcile_tolerance(" 1000 ").unwrap(), d("1000"));
+    assert!(desk.engine.balance_gaps(None, None).unwrap().is_empty());
+    desk.engine.set_reconcile_tolerance("0.01").unwrap();
+
     // Bad top-ups: a specific error, nothing written.
     for (amount, field) in [("0", "amount"), ("-5", "amount"), ("1000000001", "amount")] {
         match desk

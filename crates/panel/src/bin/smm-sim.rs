@@ -21,6 +21,8 @@
 //! | `reset-counters` | `{"ok":true}` |
 //! | `balance` | `{"balance":"1000"}` (a decimal string) |
 //! | `advance SECONDS` | `{"ok":true}`; moves the simulator clock |
+//! | `finish ID partial DELIVERED` | `{"order":{…}}` (as in `orders`); the open order ends now as `Partial` with DELIVERED units (1 to quantity − 1), charged that share, the rest refunded |
+//! | `finish ID canceled` | `{"order":{…}}`; the open order ends now as `Canceled`, charge 0, all refunded |
 //!
 //! `ACTION` is a wire name (`add`, `status`, `balance`, …). `FAULT` is one of
 //! `reset-after-accept` (the order is placed, the connection is closed without a reply),
@@ -32,7 +34,7 @@ use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use smm_panel::sim::{Fault, SimConfig, SimHandle, Simulator};
+use smm_panel::sim::{Fault, SimConfig, SimHandle, SimOrder, Simulator};
 use smm_panel::Action;
 
 #[tokio::main(flavor = "current_thread")]
@@ -105,22 +107,24 @@ fn command(sim: &SimHandle, line: &str) -> Value {
             json!({ "ok": true })
         }
         ["orders"] => {
-            let orders: Vec<Value> = sim
-                .orders()
-                .into_iter()
-                .map(|o| {
-                    json!({
-                        "id": o.id,
-                        "service": o.service,
-                        "link": o.link,
-                        "quantity": o.quantity,
-                        "charge": o.charge.to_string(),
-                        "status": o.status.as_str(),
-                        "remains": o.remains,
-                    })
-                })
-                .collect();
+            let orders: Vec<Value> = sim.orders().iter().map(order_json).collect();
             json!({ "orders": orders })
+        }
+        ["finish", id, how, rest @ ..] => {
+            let finished = match (*how, rest) {
+                ("partial", [delivered]) => match delivered.parse() {
+                    Ok(n) => sim.finish_partial(id, n),
+                    Err(_) => return json!({ "error": format!("bad count: {delivered}") }),
+                },
+                ("canceled", []) => sim.finish_canceled(id),
+                _ => {
+                    return json!({ "error": "usage: finish ID partial DELIVERED | finish ID canceled" })
+                }
+            };
+            match finished {
+                Ok(o) => json!({ "order": order_json(&o) }),
+                Err(e) => json!({ "error": e.to_string() }),
+            }
         }
         ["counters"] => {
             let c = sim.counters();
@@ -145,6 +149,18 @@ fn command(sim: &SimHandle, line: &str) -> Value {
         },
         _ => json!({ "error": format!("unknown command: {line}") }),
     }
+}
+
+fn order_json(o: &SimOrder) -> Value {
+    json!({
+        "id": o.id,
+        "service": o.service,
+        "link": o.link,
+        "quantity": o.quantity,
+        "charge": o.charge.to_string(),
+        "status": o.status.as_str(),
+        "remains": o.remains,
+    })
 }
 
 fn parse_fault(name: &str) -> Option<Fault> {

@@ -21,6 +21,7 @@ use crate::status::OrderStatus;
 
 pub use catalog::generate_catalog;
 use panel::Panel;
+pub use panel::FinishError;
 
 /// How the simulated panel starts.
 #[derive(Debug, Clone)]
@@ -435,6 +436,26 @@ impl SimHandle {
     pub fn order(&self, id: &str) -> Option<SimOrder> {
         let state = self.shared.lock();
         state.panel.order(id, state.clock.now())
+    }
+
+    /// Finishes an open order now as partial, `delivered` units of its quantity delivered
+    /// (at least 1, fewer than ordered); the charge becomes the delivered share and the rest is
+    /// refunded to the balance at once. The next `status` answers `Partial`.
+    pub fn finish_partial(&self, id: &str, delivered: u64) -> Result<SimOrder, FinishError> {
+        if delivered == 0 {
+            return Err(FinishError::NothingDelivered);
+        }
+        let mut state = self.shared.lock();
+        let now = state.clock.now();
+        state.panel.finish(id, delivered, now)
+    }
+
+    /// Finishes an open order now as canceled with nothing delivered: charge 0, the whole
+    /// charge refunded. The next `status` answers `Canceled`.
+    pub fn finish_canceled(&self, id: &str) -> Result<SimOrder, FinishError> {
+        let mut state = self.shared.lock();
+        let now = state.clock.now();
+        state.panel.finish(id, 0, now)
     }
 
     /// Stops the server and waits for it to finish.

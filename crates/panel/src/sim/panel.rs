@@ -32,7 +32,8 @@ struct Order {
     /// Units that will be delivered (less than `quantity` for a partial order).
     target: u64,
     start_count: u64,
-    /// Set when a cancel was accepted: (when, units delivered by then).
+    /// Set when the order was ended early, by an accepted cancel or by
+    /// [`Panel::finish`]: (when, units delivered by then).
     canceled: Option<(Duration, u64)>,
     /// The refund of a partial or canceled order has been credited.
     settled: bool,
@@ -732,6 +733,63 @@ impl Panel {
         self.settle(now);
         Ok(())
     }
+}
+
+impl Panel {
+    /// Ends an open order now with `delivered` units, as the upstream panel does when it runs
+    /// out of supply (fewer than ordered: partial) or gives up (none: canceled); the refund of
+    /// what was not delivered is credited at once.
+    pub(crate) fn finish(
+        &mut self,
+        id: &str,
+        delivered: u64,
+        now: Duration,
+    ) -> Result<SimOrder, FinishError> {
+        let n = id
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| FinishError::UnknownOrder(id.to_owned()))?;
+        let order = self
+            .orders
+            .get_mut(&n)
+            .ok_or_else(|| FinishError::UnknownOrder(id.to_owned()))?;
+        let status = order.progress(now).status;
+        if status.is_terminal() {
+            return Err(FinishError::AlreadyFinished(status));
+        }
+        if delivered >= order.quantity {
+            return Err(FinishError::TooMany {
+                delivered,
+                quantity: order.quantity,
+            });
+        }
+        order.canceled = Some((now, delivered));
+        self.settle(now);
+        let order = self.orders.get(&n).ok_or(FinishError::UnknownOrder(id.to_owned()))?;
+        Ok(snapshot(order, now))
+    }
+}
+
+/// Why [`Panel::finish`] refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FinishError {
+    /// No order has this id.
+    #[error("no order {0}")]
+    UnknownOrder(String),
+    /// The order has already finished.
+    #[error("the order has already finished ({})", .0.as_str())]
+    AlreadyFinished(OrderStatus),
+    /// A partial order delivers at least one unit (finish it as canceled for none).
+    #[error("a partial order delivers at least 1 unit; finish it as canceled for none")]
+    NothingDelivered,
+    /// A partial order delivers fewer units than ordered.
+    #[error("{delivered} delivered is not fewer than the {quantity} ordered")]
+    TooMany {
+        /// Units asked to be delivered.
+        delivered: u64,
+        /// Units ordered.
+        quantity: u64,
+    },
 }
 
 /// The `services` reply for a catalog, in a dialect.

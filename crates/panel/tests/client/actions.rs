@@ -765,3 +765,61 @@ async fn reqwest_free_post(url: &str, body: &str) -> String {
     stream.read_to_string(&mut reply).await.unwrap();
     reply
 }
+
+#[tokio::test]
+async fn an_order_finished_as_partial_or_canceled_by_the_handle_is_charged_its_share() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let s = default_service(&sim, |s| s.min <= 1000 && s.max >= 1000);
+    let full = estimate_cost(s.rate, &s.service_type, 1000, None);
+    let a = client
+        .add(&OrderRequest::default_type(&s.id, "https://t.me/c/p", 1000).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let b = client
+        .add(&OrderRequest::default_type(&s.id, "https://t.me/c/q", 1000).unwrap())
+        .await
+        .unwrap()
+        .id;
+    let before = sim.balance();
+
+    let done = sim.finish_partial(&a, 400).unwrap();
+    assert_eq!((done.status.clone(), done.remains), (OrderStatus::Partial, 600));
+    let st = client.status(&a).await.unwrap();
+    assert_eq!(st.status, OrderStatus::Partial);
+    assert_eq!(st.remains, Some(600));
+    let share = (full * dec("400") / dec("1000")).round_dp(5);
+    assert_eq!(st.charge, Some(share));
+    assert_eq!(sim.balance(), before + (full - share), "the rest refunded");
+
+    let gone = sim.finish_canceled(&b).unwrap();
+    assert_eq!(gone.status, OrderStatus::Canceled);
+    assert_eq!(client.status(&b).await.unwrap().charge, Some(dec("0")));
+    assert_eq!(sim.balance(), before + (full - share) + full);
+
+    // Bad requests change nothing.
+    use smm_panel::sim::FinishError;
+    assert_eq!(
+        sim.finish_partial(&a, 10),
+        Err(FinishError::AlreadyFinished(OrderStatus::Partial))
+    );
+    assert!(matches!(
+        sim.finish_canceled("424242"),
+        Err(FinishError::UnknownOrder(_))
+    ));
+    let c = client
+        .add(&OrderRequest::default_type(&s.id, "https://t.me/c/r", 1000).unwrap())
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(
+        sim.finish_partial(&c, 1000),
+        Err(FinishError::TooMany {
+            delivered: 1000,
+            quantity: 1000
+        })
+    );
+    assert_eq!(sim.finish_partial(&c, 0), Err(FinishError::NothingDelivered));
+    assert!(!client.status(&c).await.unwrap().status.is_terminal());
+}
