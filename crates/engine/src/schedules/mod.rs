@@ -146,6 +146,8 @@ pub struct Schedule {
     pub provider: String,
     /// The provider's service id.
     pub service_id: String,
+    /// The service's name in the catalog (None: not synced).
+    pub service_name: Option<String>,
     /// The order placed at each occurrence.
     pub order: NewOrder,
     /// When (with the start filled in when it was "now").
@@ -208,7 +210,9 @@ const COLUMNS: &str = "s.id, p.name, s.service_id, s.request, s.rule, s.missed, 
                        s.next_at, s.created_at, s.deleted_at, \
                        (SELECT count(*) FROM schedule_runs WHERE schedule_id = s.id AND state = 'placed'), \
                        (SELECT count(*) FROM schedule_runs WHERE schedule_id = s.id AND state = 'skipped'), \
-                       (SELECT count(*) FROM schedule_runs WHERE schedule_id = s.id AND state = 'missed')";
+                       (SELECT count(*) FROM schedule_runs WHERE schedule_id = s.id AND state = 'missed'), \
+                       (SELECT name FROM services WHERE provider_id = s.provider_id AND service_id = s.service_id \
+                        ORDER BY id DESC LIMIT 1)";
 
 fn schedule_from_row(c: &Connection, r: &Row<'_>) -> Result<Schedule> {
     let id: i64 = r.get(0)?;
@@ -226,6 +230,7 @@ fn schedule_from_row(c: &Connection, r: &Row<'_>) -> Result<Schedule> {
         id,
         provider: r.get(1)?,
         service_id: r.get(2)?,
+        service_name: r.get(13)?,
         description: rule.describe(),
         order,
         rule,
@@ -275,25 +280,66 @@ fn stored(c: &Connection, id: i64) -> Result<Stored> {
     Ok((rule, created, next_at, index, active))
 }
 
+/// A schedule's fields, checked, ready to store.
+struct Checked {
+    provider_id: i64,
+    provider: String,
+    service_id: String,
+    request: String,
+    rule_json: String,
+    rule: ScheduleRule,
+    compiled: rule::Compiled,
+}
+
+/// Occurrences an edited rule may step over looking for its next one (a start years ago
+/// with an hourly rule is ~10,000 a year).
+const MAX_STEPS: u32 = 1_000_000;
+
+/// An edited schedule's next occurrence: the new rule's first at or after `now` and after
+/// `last` (the latest occurrence handled; its key must not be met again).
+fn next_from(checked: &Checked, now: i64, last: Option<i64>) -> Result<(i64, u64)> {
+    let c = &checked.compiled;
+    let mut cur = c.first();
+    let mut steps = 0u32;
+    while let Some((at, i)) = cur {
+        let ms = at.as_millisecond();
+        if ms >= now && last.is_none_or(|l| ms > l) {
+            return Ok((ms, i));
+        }
+        steps += 1;
+        if steps > MAX_STEPS {
+            return Err(EngineError::input(
+                "start",
+                "the start is too far in the past for this rule; choose a later one",
+            ));
+        }
+        cur = c.following(at, i);
+    }
+    Err(match &checked.rule.repeat {
+        Repeat::Once => EngineError::input(
+            "start",
+            format!(
+                "the occurrence, {}, is in the past",
+                checked.rule.start.as_deref().unwrap_or("")
+            ),
+        ),
+        _ if checked.rule.count.is_some() && checked.rule.until.is_none() => EngineError::input(
+            "count",
+            "every occurrence of this count is in the past; raise it",
+        ),
+        _ => EngineError::input("until", "the rule leaves no occurrence after now"),
+    })
+}
+
 impl Engine {
     /// Adds a schedule. Everything is checked first, each field named when wrong (the zone,
     /// the interval, weekdays, the start — not in the past —, until, count, and the order
     /// against the synced catalog: service offered, min/max…); nothing is written then. The
     /// balance is checked at each occurrence, not here.
     pub fn add_schedule(&self, new: NewSchedule) -> Result<Schedule> {
-        if new.order.idempotency_key.is_some() {
-            return Err(EngineError::input(
-                "idempotencyKey",
-                "a schedule makes its own key for each occurrence; give none",
-            ));
-        }
         let now = self.now();
-        let compiled = new.rule.compile(now)?;
-        // The start is fixed now ("now" would mean another time at each reading).
-        let mut rule = new.rule.clone();
-        rule.zone = rule.zone.trim().to_string();
-        rule.start = Some(compiled.start_local());
-        let Some((first, index)) = compiled.first() else {
+        let checked = self.check_schedule(&new, now)?;
+        let Some((first, index)) = checked.compiled.first() else {
             return Err(EngineError::input(
                 "until",
                 "the rule leaves no occurrence before it",
@@ -304,12 +350,93 @@ impl Engine {
                 "start",
                 format!(
                     "the first occurrence, {}, is in the past",
-                    compiled.local(first)
+                    checked.compiled.local(first)
                 ),
             ));
         }
-        // The order as it would be placed now: provider active, service synced, fields and
-        // min/max (the same checks as placing, without the balance).
+        let now_ms = now.as_millisecond();
+        let id = self.store().write(|tx| {
+            tx.execute(
+                "INSERT INTO schedules (provider_id, service_id, request, rule, missed, active, \
+                 next_at, next_index, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?8)",
+                params![
+                    checked.provider_id,
+                    checked.service_id,
+                    checked.request,
+                    checked.rule_json,
+                    new.missed.as_str(),
+                    first.as_millisecond(),
+                    index as i64,
+                    now_ms
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })?;
+        tracing::info!(schedule = id, provider = %checked.provider, rule = %checked.rule.describe(), "schedule added");
+        self.inner.background.schedules.notify_one();
+        self.schedule(id)
+    }
+
+    /// Changes a schedule: its order (service, link, quantity, customer, sale price…), its
+    /// rule (repeat, start, until, count, zone) and its missed policy, all checked as
+    /// [`Engine::add_schedule`] checks them; nothing is written when one is wrong. The
+    /// occurrences already handled keep their runs and orders; the next run becomes the new
+    /// rule's first occurrence from now on that is later than the last one handled (a
+    /// count counts the new rule's occurrences from its start). A paused schedule stays
+    /// paused. Removed schedules cannot be changed.
+    pub fn edit_schedule(&self, id: i64, new: NewSchedule) -> Result<Schedule> {
+        let now = self.now();
+        // Unknown or removed: said before the fields.
+        self.store().read(|c| stored(c, id).map(|_| ()))?;
+        let checked = self.check_schedule(&new, now)?;
+        let now_ms = now.as_millisecond();
+        self.store().write(|tx| {
+            stored(tx, id)?;
+            let last: Option<i64> = tx.query_row(
+                "SELECT max(occurrence_at) FROM schedule_runs WHERE schedule_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let (next_at, next_index) = next_from(&checked, now_ms, last)?;
+            tx.execute(
+                "UPDATE schedules SET provider_id = ?2, service_id = ?3, request = ?4, rule = ?5, \
+                 missed = ?6, next_at = ?7, next_index = ?8, updated_at = ?9 WHERE id = ?1",
+                params![
+                    id,
+                    checked.provider_id,
+                    checked.service_id,
+                    checked.request,
+                    checked.rule_json,
+                    new.missed.as_str(),
+                    next_at,
+                    next_index as i64,
+                    now_ms
+                ],
+            )?;
+            Ok(())
+        })?;
+        tracing::info!(schedule = id, provider = %checked.provider, rule = %checked.rule.describe(), "schedule changed");
+        self.inner.background.schedules.notify_one();
+        self.schedule(id)
+    }
+
+    /// The checks [`Engine::add_schedule`] and [`Engine::edit_schedule`] share: no key, the
+    /// rule (its start fixed when "now"), the order as it would be placed now (provider
+    /// active, service synced, fields and min/max; the balance is checked at each
+    /// occurrence).
+    fn check_schedule(&self, new: &NewSchedule, now: Timestamp) -> Result<Checked> {
+        if new.order.idempotency_key.is_some() {
+            return Err(EngineError::input(
+                "idempotencyKey",
+                "a schedule makes its own key for each occurrence; give none",
+            ));
+        }
+        let compiled = new.rule.compile(now)?;
+        // The start is fixed now ("now" would mean another time at each reading).
+        let mut rule = new.rule.clone();
+        rule.zone = rule.zone.trim().to_string();
+        rule.start = Some(compiled.start_local());
         self.quote_order(&new.order)?;
         let provider = self.provider(new.order.provider.trim())?;
         let order = NewOrder {
@@ -322,28 +449,15 @@ impl Engine {
             .map_err(|e| EngineError::Internal(format!("schedule order: {e}")))?;
         let rule_json = serde_json::to_string(&rule)
             .map_err(|e| EngineError::Internal(format!("schedule rule: {e}")))?;
-        let now_ms = now.as_millisecond();
-        let id = self.store().write(|tx| {
-            tx.execute(
-                "INSERT INTO schedules (provider_id, service_id, request, rule, missed, active, \
-                 next_at, next_index, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?8)",
-                params![
-                    provider.id,
-                    order.service_id,
-                    request,
-                    rule_json,
-                    new.missed.as_str(),
-                    first.as_millisecond(),
-                    index as i64,
-                    now_ms
-                ],
-            )?;
-            Ok(tx.last_insert_rowid())
-        })?;
-        tracing::info!(schedule = id, provider = %provider.name, rule = %rule.describe(), "schedule added");
-        self.inner.background.schedules.notify_one();
-        self.schedule(id)
+        Ok(Checked {
+            provider_id: provider.id,
+            provider: provider.name,
+            service_id: order.service_id,
+            request,
+            rule_json,
+            rule,
+            compiled,
+        })
     }
 
     /// One schedule (removed ones too).

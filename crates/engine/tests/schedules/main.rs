@@ -2,6 +2,7 @@
 //! across daylight-saving changes, at most once per occurrence through crashes, restarts and
 //! two engines on one folder, missed occurrences, failed checks and bad input.
 
+mod edit;
 mod input;
 mod placing;
 mod safety;
