@@ -191,10 +191,7 @@ pub fn parse_tolerance(text: &str) -> Result<Decimal> {
     }
     let d = t.parse::<Decimal>().map_err(|_| bad())?;
     if d.scale() > 8 {
-        return Err(EngineError::input(
-            "tolerance",
-            "at most 8 decimal places",
-        ));
+        return Err(EngineError::input("tolerance", "at most 8 decimal places"));
     }
     if d > Decimal::from(1_000_000) {
         return Err(EngineError::input("tolerance", "must be at most 1000000"));
@@ -443,8 +440,8 @@ fn gaps_of(
     let mut q = stmt.query(params![pid, first, last])?;
     while let Some(r) = q.next()? {
         let k = window_of(r.get(0)?);
-        refunded[k] += money::from_text(&r.get::<_, String>(1)?)?
-            - money::from_text(&r.get::<_, String>(2)?)?;
+        refunded[k] +=
+            money::from_text(&r.get::<_, String>(1)?)? - money::from_text(&r.get::<_, String>(2)?)?;
     }
     let mut stmt = c.prepare_cached(
         "SELECT at, amount FROM balance_topups WHERE provider_id = ?1 AND at > ?2 AND at <= ?3",

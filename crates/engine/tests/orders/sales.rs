@@ -494,10 +494,17 @@ async fn balance_drops_are_reconciled_and_an_overcharge_is_named() {
     let gaps = desk.engine.balance_gaps(None, None).unwrap();
     assert_eq!(gaps.len(), 1, "{gaps:?}");
     assert_eq!(
-        (gaps[0].provider.as_str(), gaps[0].unexplained(), &gaps[0].orders),
+        (
+            gaps[0].provider.as_str(),
+            gaps[0].unexplained(),
+            &gaps[0].orders
+        ),
         ("sim", d("999.1"), &vec![o.id])
     );
-    assert_eq!(gaps[0], desk.engine.reconcile_latest("sim").unwrap().unwrap());
+    assert_eq!(
+        gaps[0],
+        desk.engine.reconcile_latest("sim").unwrap().unwrap()
+    );
     assert!(desk
         .engine
         .balance_gaps(None, Some(gaps[0].to))
@@ -516,7 +523,10 @@ async fn balance_drops_are_reconciled_and_an_overcharge_is_named() {
         }
     }
     assert_eq!(desk.engine.reconcile_tolerance().unwrap(), d("0.01"));
-    assert_eq!(desk.engine.set_reconcile_tolerance(" 1000 ").unwrap(), d("1000"));
+    assert_eq!(
+        desk.engine.set_reconcile_tolerance(" 1000 ").unwrap(),
+        d("1000")
+    );
     assert!(desk.engine.balance_gaps(None, None).unwrap().is_empty());
     desk.engine.set_reconcile_tolerance("0.01").unwrap();
 

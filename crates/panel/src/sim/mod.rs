@@ -20,8 +20,8 @@ use crate::service::Service;
 use crate::status::OrderStatus;
 
 pub use catalog::generate_catalog;
-use panel::Panel;
 pub use panel::FinishError;
+use panel::Panel;
 
 /// How the simulated panel starts.
 #[derive(Debug, Clone)]

@@ -765,7 +765,10 @@ impl Panel {
         }
         order.canceled = Some((now, delivered));
         self.settle(now);
-        let order = self.orders.get(&n).ok_or(FinishError::UnknownOrder(id.to_owned()))?;
+        let order = self
+            .orders
+            .get(&n)
+            .ok_or(FinishError::UnknownOrder(id.to_owned()))?;
         Ok(snapshot(order, now))
     }
 }

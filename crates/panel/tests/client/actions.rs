@@ -785,7 +785,10 @@ async fn an_order_finished_as_partial_or_canceled_by_the_handle_is_charged_its_s
     let before = sim.balance();
 
     let done = sim.finish_partial(&a, 400).unwrap();
-    assert_eq!((done.status.clone(), done.remains), (OrderStatus::Partial, 600));
+    assert_eq!(
+        (done.status.clone(), done.remains),
+        (OrderStatus::Partial, 600)
+    );
     let st = client.status(&a).await.unwrap();
     assert_eq!(st.status, OrderStatus::Partial);
     assert_eq!(st.remains, Some(600));
@@ -820,6 +823,9 @@ async fn an_order_finished_as_partial_or_canceled_by_the_handle_is_charged_its_s
             quantity: 1000
         })
     );
-    assert_eq!(sim.finish_partial(&c, 0), Err(FinishError::NothingDelivered));
+    assert_eq!(
+        sim.finish_partial(&c, 0),
+        Err(FinishError::NothingDelivered)
+    );
     assert!(!client.status(&c).await.unwrap().status.is_terminal());
 }
