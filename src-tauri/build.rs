@@ -78,6 +78,9 @@ const COMMANDS: &[&str] = &[
     "set_price_rule",
     "remove_price_rule",
     "dashboard_profit",
+    "set_customer_contact",
+    "balance_gaps",
+    "record_topup",
 ];
 
 fn main() {

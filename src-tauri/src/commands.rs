@@ -152,6 +152,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             sales::set_price_rule,
             sales::remove_price_rule,
             sales::dashboard_profit,
+            sales::set_customer_contact,
+            dashboard::balance_gaps,
+            dashboard::record_topup,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

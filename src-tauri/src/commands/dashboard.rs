@@ -354,3 +354,103 @@ pub async fn set_low_balance_threshold(
     })
     .await
 }
+
+/// An unexplained drop of a provider's balance between two readings (beyond the
+/// reconciliation tolerance): a mark on the Dashboard's balance chart.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceGapView {
+    /// The provider's name.
+    pub provider: String,
+    /// The account currency ("" when the provider never said).
+    pub currency: String,
+    /// The earlier reading's time (RFC 3339).
+    pub from: String,
+    /// The later reading's time (RFC 3339), where the mark goes.
+    pub to: String,
+    /// The UTC day of the later reading, `2026-11-24`.
+    pub day: String,
+    /// The balance before (a decimal string).
+    pub balance_before: String,
+    /// The balance after.
+    pub balance_after: String,
+    /// What the balance should have been after (orders, refunds, top-ups).
+    pub expected_after: String,
+    /// The money missing, after the previous window's surplus.
+    pub gap: String,
+    /// The orders journaled in that window (at most 20), oldest first.
+    #[specta(type = Vec<u32>)]
+    pub orders: Vec<i64>,
+}
+
+/// The unexplained balance drops whose later reading is between `from` and `to` (RFC 3339,
+/// `to` exclusive), per provider, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn balance_gaps(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> Result<Vec<BalanceGapView>, IpcError> {
+    let (from, to) = (parse_time("from", &from)?, parse_time("to", &to)?);
+    if from >= to {
+        return Err(IpcError::input("to", "the end must be after the start"));
+    }
+    let engine = state.engine()?;
+    let gaps = blocking(move || Ok(engine.balance_gaps(Some(from), Some(to))?)).await?;
+    Ok(gaps
+        .into_iter()
+        .map(|g| BalanceGapView {
+            // A timestamp displays in UTC, RFC 3339: its first ten characters are the UTC day.
+            day: time(g.to).chars().take(10).collect(),
+            gap: money(g.unexplained()),
+            provider: g.provider,
+            currency: g.currency,
+            from: time(g.from),
+            to: time(g.to),
+            balance_before: money(g.balance_before),
+            balance_after: money(g.balance_after),
+            expected_after: money(g.expected_after),
+            orders: g.orders,
+        })
+        .collect())
+}
+
+/// A top-up just recorded.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TopUpView {
+    /// Local id.
+    #[specta(type = u32)]
+    pub id: i64,
+    /// The provider's name.
+    pub provider: String,
+    /// The amount added (a decimal string).
+    pub amount: String,
+    /// The note.
+    pub note: Option<String>,
+    /// When it was recorded (RFC 3339).
+    pub at: String,
+}
+
+/// Records money the user added to a provider account, so the balance's rise is not taken for
+/// a refund and the next reconciliation counts it (`amount` > 0; a note of one line).
+#[tauri::command]
+#[specta::specta]
+pub async fn record_topup(
+    state: State<'_, AppState>,
+    provider: String,
+    amount: String,
+    note: Option<String>,
+) -> Result<TopUpView, IpcError> {
+    let amount = parse_money("amount", &amount)?;
+    let engine = state.engine()?;
+    let t = blocking(move || Ok(engine.record_topup(&provider, amount, note.as_deref())?)).await?;
+    Ok(TopUpView {
+        id: t.id,
+        provider: t.provider,
+        amount: money(t.amount),
+        note: t.note,
+        at: time(t.at),
+    })
+}

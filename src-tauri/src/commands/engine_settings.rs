@@ -2,6 +2,7 @@
 //! master key lives, and a backup of the database to a file the user picks.
 
 use serde::Serialize;
+use smm_engine::reconcile;
 use smm_engine::scheduler::timing;
 use smm_engine::AlertKind;
 use tauri::State;
@@ -33,7 +34,8 @@ pub struct EngineSettingView {
     pub value: String,
     /// The default.
     pub default: String,
-    /// `number` (whole, at least `min`) or `switch` (`true`/`false`).
+    /// `number` (whole, at least `min`), `amount` (a decimal of at least 0, in each
+    /// account's currency) or `switch` (`true`/`false`).
     pub kind: String,
     /// The smallest allowed number.
     pub min: u32,
@@ -55,6 +57,13 @@ fn all(engine: &smm_engine::Engine) -> Result<Vec<EngineSettingView>, IpcError> 
             min: u32::try_from(*min).unwrap_or(u32::MAX),
         });
     }
+    out.push(EngineSettingView {
+        key: reconcile::TOLERANCE.into(),
+        value: super::money(engine.reconcile_tolerance()?),
+        default: "0.01".into(),
+        kind: "amount".into(),
+        min: 0,
+    });
     for kind in AlertKind::ALL {
         out.push(EngineSettingView {
             key: kind.setting(),
@@ -88,6 +97,16 @@ pub async fn set_engine_setting(
 ) -> Result<Vec<EngineSettingView>, IpcError> {
     let engine = state.engine()?;
     let value = value.trim();
+    if key == reconcile::TOLERANCE {
+        // The engine checks it (an `input.invalid` on `tolerance`).
+        let value = value.to_string();
+        return blocking(move || {
+            let set = engine.set_reconcile_tolerance(&value)?;
+            tracing::info!(%key, value = %set, "engine setting changed");
+            all(&engine)
+        })
+        .await;
+    }
     if let Some((_, _, min)) = NUMBERS.iter().find(|(k, _, _)| *k == key) {
         match value.parse::<u64>() {
             Ok(v) if v >= *min => {}

@@ -121,6 +121,21 @@ pub async fn get_customer(state: State<'_, AppState>, id: i32) -> Result<Custome
         .into())
 }
 
+/// Changes a customer's contact (`null` or blank removes it); bad text is an
+/// `input.invalid` on `contact`.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_customer_contact(
+    state: State<'_, AppState>,
+    id: i32,
+    contact: Option<String>,
+) -> Result<CustomerView, IpcError> {
+    let engine = state.engine()?;
+    let changed =
+        blocking(move || Ok(engine.set_customer_contact(id.into(), contact.as_deref())?)).await?;
+    Ok(changed.into())
+}
+
 /// What a price rule applies to: `default`, `platform`, `category` or `service`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]

@@ -75,6 +75,49 @@ describe("the Customers screen", () => {
     expect(screen.getByTestId("cu-name").getAttribute("aria-invalid")).toBe("true");
   });
 
+  it("edits a customer's contact in place; a bad one is refused on the field, and blank removes it", async () => {
+    let contact: string | null = SARA.contact;
+    const { calls } = await renderScreen(<AppShell />, {
+      list_customers: () => [{ ...SARA, contact }],
+      set_customer_contact: (args) => {
+        const c = args.contact as string | null;
+        if (c !== null && c.includes("\t")) return ipcError("input.invalid", "contact");
+        contact = c;
+        return { ...SARA, contact };
+      },
+      list_orders: () => ({ orders: [], next: null }),
+      order_counts: () => [],
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Customers" }));
+    await userEvent.click(await screen.findByTestId("customer-edit-contact"));
+    const input = screen.getByTestId<HTMLInputElement>("customer-contact-input");
+    expect(input.value).toBe("sara@example.com");
+    await userEvent.clear(input);
+    await userEvent.type(input, "tab\there");
+    await userEvent.click(screen.getByTestId("customer-contact-save"));
+    expect((await screen.findByTestId("error-customer-contact")).textContent).toBe("Some of what you entered is not valid.");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByTestId("screen").dataset.screen).toBe("customers");
+    await userEvent.clear(input);
+    await userEvent.type(input, "@sara_shop");
+    await userEvent.click(screen.getByTestId("customer-contact-save"));
+    await waitFor(() => {
+      expect(screen.getByTestId("customer-contact").textContent).toBe("@sara_shop");
+    });
+    expect(screen.getByTestId("screen").dataset.screen).toBe("customers");
+    await userEvent.click(screen.getByTestId("customer-edit-contact"));
+    await userEvent.clear(screen.getByTestId("customer-contact-input"));
+    await userEvent.click(screen.getByTestId("customer-contact-save"));
+    await waitFor(() => {
+      expect(screen.getByTestId("customer-contact").textContent).toBe("—");
+    });
+    expect(calls.filter((c) => c.cmd === "set_customer_contact").map((c) => c.args)).toEqual([
+      { id: 4, contact: "tab\there" },
+      { id: 4, contact: "@sara_shop" },
+      { id: 4, contact: null },
+    ]);
+  });
+
   it("a customer opens the Orders list filtered to their orders", async () => {
     const { calls } = await renderScreen(<AppShell />, {
       list_customers: () => [SARA],

@@ -1,6 +1,6 @@
 // Customers (issue #15): who orders were sold to, with their totals per currency (orders,
-// billed, cost, profit, last order), a search over names and contacts, and a form to add one.
-// A row opens the Orders list filtered to that customer.
+// billed, cost, profit, last order), a search over names and contacts, a form to add one, and
+// each one's contact edited in place. A row opens the Orders list filtered to that customer.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -99,7 +99,7 @@ function CustomerTable({ customers }: { customers: CustomerView[] }) {
                   {c.name}
                 </button>
               </td>
-              <td className="max-w-48 truncate px-2 py-2 text-xs text-fg-soft" dir="auto">{c.contact ?? "—"}</td>
+              <ContactCell customer={c} />
               <td className="px-2 py-2 text-end tabular-nums">{formatCount(c.orders, language)}</td>
               <PerCurrency earnings={c.earnings} pick={(e) => e.revenue} testId="customer-billed" />
               <PerCurrency earnings={c.earnings} pick={(e) => e.cost} testId="customer-cost" />
@@ -115,6 +115,61 @@ function CustomerTable({ customers }: { customers: CustomerView[] }) {
   );
 }
 
+/** A customer's contact, with an edit button that turns it into a small form (blank removes it). */
+function ContactCell({ customer }: { customer: CustomerView }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const save = useMutation({
+    mutationFn: (contact: string) => commands.setCustomerContact(customer.id, contact.trim() === "" ? null : contact),
+    onSuccess: () => {
+      setDraft(null);
+      void client.invalidateQueries({ queryKey: KEYS.customers });
+    },
+    onError: (e) => {
+      setError(toUiError(e));
+    },
+  });
+  const stop = (e: React.SyntheticEvent) => {
+    e.stopPropagation();
+  };
+  if (draft === null) {
+    return (
+      <td className="max-w-56 px-2 py-2 text-xs text-fg-soft">
+        <span className="flex items-center gap-1.5">
+          <span className="truncate" dir="auto" data-testid="customer-contact">{customer.contact ?? "—"}</span>
+          <button type="button" data-testid="customer-edit-contact" aria-label={t("customers.editContact", { name: customer.name })}
+            title={t("customers.editContact", { name: customer.name })}
+            className="shrink-0 rounded px-1 text-muted hover:bg-hover hover:text-fg focus-visible:outline-2 focus-visible:outline-accent"
+            onClick={(e) => { stop(e); setError(null); setDraft(customer.contact ?? ""); }}>
+            ✎
+          </button>
+        </span>
+      </td>
+    );
+  }
+  const fieldError = error !== null && error.field === "contact" ? errorText(i18n, error) : undefined;
+  const id = `cu-contact-${customer.id}`;
+  return (
+    <td className="px-2 py-2" onClick={stop}>
+      <form data-testid="customer-contact-form" noValidate className="flex flex-col gap-1"
+        onSubmit={(e) => { e.preventDefault(); setError(null); save.mutate(draft); }}>
+        <div className="flex items-center gap-1.5">
+          <input id={id} data-testid="customer-contact-input" dir="auto" className={`${INPUT_BASE} w-44`} value={draft} maxLength={200}
+            aria-label={t("customers.contact")} aria-invalid={fieldError !== undefined} aria-describedby={fieldError !== undefined ? `${id}-error` : undefined}
+            autoFocus onKeyDown={(e) => { if (e.key === "Escape") { setDraft(null); setError(null); } }}
+            onChange={(e) => { setDraft(e.target.value); setError(null); }} />
+          <Button type="submit" variant="primary" busy={save.isPending} data-testid="customer-contact-save">{t("customers.saveContact")}</Button>
+          <Button onClick={() => { setDraft(null); setError(null); }} data-testid="customer-contact-cancel">{t("common.cancel")}</Button>
+        </div>
+        {fieldError !== undefined && <p id={`${id}-error`} role="alert" data-testid="error-customer-contact" className="text-xs text-danger">{fieldError}</p>}
+        {error !== null && error.field !== "contact" && <ErrorBanner error={error} />}
+      </form>
+    </td>
+  );
+}
+
 /** One amount per currency, one line each (never summed across currencies). */
 function PerCurrency({ earnings, pick, testId, margin = false }: { earnings: EarningsView[]; pick: (e: EarningsView) => string; testId: string; margin?: boolean }) {
   const { language } = usePreferences();
@@ -123,7 +178,7 @@ function PerCurrency({ earnings, pick, testId, margin = false }: { earnings: Ear
       {earnings.length === 0
         ? "—"
         : earnings.map((e) => (
-            <span key={e.currency} className="block" data-currency={e.currency}>
+            <span key={e.currency} className="block" data-currency={e.currency} data-amount={pick(e)}>
               <bdi>{formatAmount(pick(e), e.currency, language)}</bdi>
               {margin && e.marginPercent !== null && <span className="ms-1 text-xs text-muted">({formatPercentText(e.marginPercent, language)})</span>}
             </span>

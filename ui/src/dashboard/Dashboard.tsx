@@ -8,14 +8,15 @@ import { useTranslation } from "react-i18next";
 import { Segmented } from "../components/Segmented";
 import { Badge, Card, EmptyState, ErrorBanner, INPUT_BASE, Loading } from "../components/ui";
 import { commands } from "../ipc/bindings";
-import type { DailyBalanceView, ProviderBalanceView_Serialize as ProviderBalanceView, ProviderStatsView_Serialize as ProviderStatsView, StatsView_Serialize as StatsView } from "../ipc/bindings";
+import type { BalanceGapView, DailyBalanceView, ProviderBalanceView_Serialize as ProviderBalanceView, ProviderStatsView_Serialize as ProviderStatsView, StatsView_Serialize as StatsView } from "../ipc/bindings";
 import { toUiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
-import { formatAgo, formatAmount, formatCount } from "../lib/format";
+import { formatAgo, formatAmount, formatCount, formatDateTime } from "../lib/format";
 import { localeOf } from "../i18n";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { BalanceChart, EXACT, SpendChart, StatusChart, SuccessChart } from "./charts";
 import { ProfitCards } from "./ProfitCards";
+import { TopUp } from "./TopUp";
 
 type Preset = "7" | "30" | "90" | "custom";
 
@@ -175,6 +176,10 @@ function BalanceHistory({ range, balances, onlyDemo }: { range: { from: string; 
     queryKey: [...KEYS.balances, "history", range.from, range.to],
     queryFn: () => commands.balanceHistory(range.from, range.to),
   });
+  const gaps = useQuery({
+    queryKey: [...KEYS.balances, "gaps", range.from, range.to],
+    queryFn: () => commands.balanceGaps(range.from, range.to),
+  });
   if (history.isError) return <ErrorBanner error={toUiError(history.error)} />;
   if (history.data === undefined) return null;
   const demo = new Set(balances.filter((b) => b.isDemo).map((b) => b.provider));
@@ -191,12 +196,41 @@ function BalanceHistory({ range, balances, onlyDemo }: { range: { from: string; 
     <div className="grid gap-4 xl:grid-cols-2">
       {currencies.map((c) => {
         const { rows, providers } = balanceRows(history.data, c, range.days, include);
+        const marks = (gaps.data ?? []).filter((g) => g.currency === c && include(g.provider));
         return (
           <Card key={c} title={t("dashboard.balanceIn", { currency: c === "" ? "—" : c })}>
-            <div className="px-3 py-3"><BalanceChart currency={c} days={rows} providers={providers} /></div>
+            <div className="px-3 py-3"><BalanceChart currency={c} days={rows} providers={providers} gaps={marks} /></div>
+            {marks.length > 0 && <BalanceGaps gaps={marks} />}
           </Card>
         );
       })}
+    </div>
+  );
+}
+
+/** The unexplained drops marked on a balance chart, listed with their figures. */
+function BalanceGaps({ gaps }: { gaps: BalanceGapView[] }) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  return (
+    <div className="border-t border-line px-5 py-3" data-testid="dash-balance-gaps">
+      <h3 className="text-xs font-semibold text-danger">{t("dashboard.gapsTitle")}</h3>
+      <ul className="mt-1 flex flex-col gap-1 text-xs">
+        {gaps.map((g) => (
+          <li key={`${g.provider}|${g.to}`} data-testid="balance-gap" data-provider={g.provider} data-gap={g.gap} data-day={g.day}>
+            <span className="font-medium" dir="ltr">{g.provider}</span>{" "}
+            <span className="text-muted">{formatDateTime(g.to, language)}</span>{" "}
+            <span className="text-danger">{t("dashboard.gapMissing", { gap: formatAmount(g.gap, g.currency, language) })}</span>{" "}
+            <span className="text-fg-soft">
+              {t("dashboard.gapDetail", {
+                expected: formatAmount(g.expectedAfter, g.currency, language),
+                balance: formatAmount(g.balanceAfter, g.currency, language),
+                n: formatCount(g.orders.length, language),
+              })}
+            </span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -234,6 +268,7 @@ function Balances({ balances }: { balances: ProviderBalanceView[] }) {
                 ? t("dashboard.lastSync", { ago: formatAgo(b.checkedAt, language) })
                 : t("dashboard.neverSynced")}
           </p>
+          {!b.isDemo && <TopUp provider={b.provider} currency={b.currency} />}
         </section>
       ))}
     </div>

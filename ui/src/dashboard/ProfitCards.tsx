@@ -1,8 +1,12 @@
 // The Dashboard's sales (issue #15): revenue, cost, profit and margin per currency (never
-// summed across currencies), profit per day, and the top customers, for the range.
+// summed across currencies), profit per day, per provider, platform or category, and the top
+// customers, for the range.
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { PLATFORMS } from "../catalog/constants";
+import { Segmented } from "../components/Segmented";
 import { Card, ErrorBanner } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import type { EarningsGroupView_Serialize as EarningsGroup, ProfitView_Serialize as ProfitView } from "../ipc/bindings";
@@ -57,6 +61,7 @@ export function ProfitCards({ range, provider, testPrefix }: { range: { from: st
           </Card>
         ))}
         <TopCustomers p={p} testPrefix={testPrefix} />
+        <ProfitByGroup p={p} testPrefix={testPrefix} />
       </div>
     </div>
   );
@@ -107,6 +112,64 @@ function TopCustomers({ p, testPrefix }: { p: ProfitView; testPrefix: string }) 
           ))}
         </ol>
       )}
+    </Card>
+  );
+}
+
+/** What the "Profit by" card groups by. */
+type GroupBy = "providers" | "platforms" | "categories";
+
+/** Revenue, cost, profit and margin per provider, platform or category, one line per currency. */
+function ProfitByGroup({ p, testPrefix }: { p: ProfitView; testPrefix: string }) {
+  const { t } = useTranslation();
+  const { language } = usePreferences();
+  const [by, setBy] = useState<GroupBy>("providers");
+  const label = (key: string): string => {
+    if (by === "platforms") return (PLATFORMS as readonly string[]).includes(key) ? t(`catalog.platforms.${key as (typeof PLATFORMS)[number]}`) : key;
+    if (by === "categories" && key === "") return "—";
+    return key;
+  };
+  const head = "px-2 py-2 font-medium";
+  return (
+    <Card
+      title={t("dashboard.profitBy")}
+      actions={
+        <Segmented
+          name={`${testPrefix}-profit-by`}
+          label={t("dashboard.profitBy")}
+          value={by}
+          options={(["providers", "platforms", "categories"] as const).map((g) => ({ value: g, label: t(`dashboard.profitGroups.${g}`) }))}
+          onChange={setBy}
+        />
+      }
+    >
+      <table className="w-full text-sm" data-testid={`${testPrefix}-profit-groups`} data-by={by}>
+        <thead className="text-xs text-muted">
+          <tr>
+            <th className={`${head} ps-5 text-start`}>{t(`dashboard.profitGroups.${by}`)}</th>
+            <th className={`${head} text-end`}>{t("dashboard.revenue")}</th>
+            <th className={`${head} text-end`}>{t("dashboard.cost")}</th>
+            <th className={`${head} pe-5 text-end`}>{t("dashboard.profit")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p[by].map((g) => (
+            <tr key={g.key} className="border-t border-line align-top" data-testid="profit-group" data-key={g.key}>
+              <td className="max-w-56 truncate px-2 py-2 ps-5 font-medium" dir={by === "providers" ? "ltr" : "auto"}>{label(g.key)}</td>
+              {(["revenue", "cost", "profit"] as const).map((k) => (
+                <td key={k} className={`px-2 py-2 text-end tabular-nums ${k === "profit" ? "pe-5" : ""}`}>
+                  {g.earnings.map((e) => (
+                    <span key={e.currency} className="block" data-testid={`profit-group-${k}`} data-currency={e.currency} data-amount={e[k]}>
+                      <bdi>{formatAmount(e[k], e.currency, language)}</bdi>
+                      {k === "profit" && e.marginPercent !== null && <span className="ms-1 text-xs text-muted">({formatPercentText(e.marginPercent, language)})</span>}
+                    </span>
+                  ))}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Card>
   );
 }

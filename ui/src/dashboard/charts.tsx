@@ -8,6 +8,7 @@ import {
   Legend,
   Line,
   LineChart,
+  ReferenceDot,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -15,7 +16,7 @@ import {
 } from "recharts";
 
 import { directionOf, localeOf } from "../i18n";
-import type { Language } from "../ipc/bindings";
+import type { BalanceGapView, Language } from "../ipc/bindings";
 import { formatAmount, formatCount } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 
@@ -108,8 +109,14 @@ export function StatusChart({ bars }: { bars: { label: string; count: number; ke
 /** Prefix of the exact decimal string kept beside each drawn balance (tooltips show it). */
 export const EXACT = "exact:";
 
-/** One currency's end-of-day balance per provider (a line each; days without a check carry over). */
-export function BalanceChart({ currency, days, providers }: { currency: string; days: Record<string, number | string>[]; providers: string[] }) {
+/** The colour of an unexplained balance drop's mark. */
+export const GAP_COLOUR = "#d9455f";
+
+/**
+ * One currency's end-of-day balance per provider (a line each; days without a check carry
+ * over), with a red mark on each unexplained drop at the balance read after it.
+ */
+export function BalanceChart({ currency, days, providers, gaps = [] }: { currency: string; days: Record<string, number | string>[]; providers: string[]; gaps?: readonly BalanceGapView[] }) {
   const { language, rtl } = useAxes();
   return (
     <div className="h-56" data-testid="chart-balance" data-currency={currency} dir="ltr">
@@ -132,6 +139,10 @@ export function BalanceChart({ currency, days, providers }: { currency: string; 
           {providers.map((p, i) => (
             <Line key={p} type="stepAfter" dataKey={p} stroke={PALETTE[i % PALETTE.length] ?? "#4f7df3"} strokeWidth={2}
               dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+          ))}
+          {gaps.map((g) => (
+            <ReferenceDot key={`${g.provider}|${g.to}`} x={g.day} y={Number(g.balanceAfter)} r={6} fill={GAP_COLOUR} stroke="var(--c-panel)"
+              strokeWidth={2} ifOverflow="extendDomain" />
           ))}
         </LineChart>
       </ResponsiveContainer>

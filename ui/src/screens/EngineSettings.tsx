@@ -7,7 +7,8 @@ import { useTranslation } from "react-i18next";
 import { Button, ErrorBanner, INPUT_BASE } from "../components/ui";
 import { commands } from "../ipc/bindings";
 import type { EngineSettingView, ProviderBalanceView_Serialize as ProviderBalanceView } from "../ipc/bindings";
-import { toUiError } from "../ipc/errors";
+import { errorText, toUiError } from "../ipc/errors";
+import type { UiError } from "../ipc/errors";
 import { KEYS } from "../ipc/useEngineEvents";
 
 /** The groups Settings shows, in order, and the translation key of each setting. */
@@ -28,6 +29,9 @@ export const GROUPS: readonly { id: "jobs" | "alerts" | "retention"; keys: reado
       "alerts.key_rejected.enabled",
       "alerts.service_changed.enabled",
       "alerts.service_removed.enabled",
+      "alerts.balance_gap.enabled",
+      "alerts.balance_negative.enabled",
+      "balances.reconcile_tolerance",
     ],
   },
   { id: "retention", keys: ["retention.api_calls_days", "retention.event_details_days", "retention.archive_orders_days"] },
@@ -49,9 +53,12 @@ export function EngineSettingsCards({ Card, Row }: { Card: CardType; Row: RowTyp
     },
   });
   const byKey = new Map((settings.data ?? []).map((s) => [s.key, s]));
+  // An amount's error shows on its own input; the others in the banner.
+  const saveError = save.isError ? toUiError(save.error) : null;
+  const inline = saveError !== null && byKey.get(save.variables?.key ?? "")?.kind === "amount";
   return (
     <>
-      {save.isError && <ErrorBanner error={toUiError(save.error)} testId="engine-setting-error" />}
+      {saveError !== null && !inline && <ErrorBanner error={saveError} testId="engine-setting-error" />}
       {settings.isError && <ErrorBanner error={toUiError(settings.error)} />}
       {GROUPS.map((g) => (
         <Card key={g.id} title={t(`settings.groups.${g.id}`)}>
@@ -59,8 +66,11 @@ export function EngineSettingsCards({ Card, Row }: { Card: CardType; Row: RowTyp
             const s = byKey.get(key);
             if (s === undefined) return null;
             return (
-              <Row key={key} label={t(`settings.keys.${labelKey(key)}` as "settings.keys.jobs_balance_interval_secs")}>
-                <SettingInput s={s} busy={save.isPending && save.variables.key === key} onSave={(value) => { save.mutate({ key, value }); }} />
+              <Row key={key} label={t(`settings.keys.${labelKey(key)}` as "settings.keys.jobs_balance_interval_secs")}
+                {...(s.kind === "amount" ? { hint: t("settings.amountHint") } : {})}>
+                <SettingInput s={s} busy={save.isPending && save.variables.key === key}
+                  error={inline && save.variables?.key === key ? saveError : null}
+                  onSave={(value) => { save.mutate({ key, value }); }} />
               </Row>
             );
           })}
@@ -77,7 +87,7 @@ export function EngineSettingsCards({ Card, Row }: { Card: CardType; Row: RowTyp
 type CardType = (props: { title: string; children: React.ReactNode }) => React.ReactNode;
 type RowType = (props: { label: string; hint?: string; children: React.ReactNode }) => React.ReactNode;
 
-function SettingInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean; onSave: (value: string) => void }) {
+function SettingInput({ s, busy, error, onSave }: { s: EngineSettingView; busy: boolean; error: UiError | null; onSave: (value: string) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   const testId = `setting-${labelKey(s.key)}`;
@@ -88,6 +98,7 @@ function SettingInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean
     );
   }
   if (s.key.endsWith("_secs")) return <DurationInput s={s} busy={busy} onSave={onSave} />;
+  if (s.kind === "amount") return <AmountInput key={s.value} s={s} busy={busy} error={error} onSave={onSave} />;
   const value = draft ?? s.value;
   const dirty = draft !== null && draft !== s.value;
   return (
@@ -98,6 +109,30 @@ function SettingInput({ s, busy, onSave }: { s: EngineSettingView; busy: boolean
       <Button type="submit" disabled={!dirty} busy={busy} data-testid={`${testId}-save`}>
         {t("settings.save")}
       </Button>
+    </form>
+  );
+}
+
+/** A decimal amount in each account's currency (the reconciliation tolerance); its error below it. */
+function AmountInput({ s, busy, error, onSave }: { s: EngineSettingView; busy: boolean; error: UiError | null; onSave: (value: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const [draft, setDraft] = useState<string | null>(null);
+  const testId = `setting-${labelKey(s.key)}`;
+  const value = draft ?? s.value;
+  const dirty = draft !== null && draft !== s.value;
+  return (
+    <form className="flex flex-col items-end gap-1" onSubmit={(e) => { e.preventDefault(); onSave(value); }}>
+      <div className="flex items-center gap-2">
+        <input inputMode="decimal" dir="ltr" data-testid={testId} className={`${INPUT_BASE} w-28 text-end`} value={value}
+          aria-label={s.key} aria-invalid={error !== null} aria-describedby={error !== null ? `${testId}-error` : undefined}
+          onChange={(e) => { setDraft(e.target.value); }} />
+        <Button type="submit" disabled={!dirty && error === null} busy={busy} data-testid={`${testId}-save`}>
+          {t("settings.save")}
+        </Button>
+      </div>
+      {error !== null && (
+        <p id={`${testId}-error`} role="alert" data-testid={`error-${testId}`} className="text-xs text-danger">{errorText(i18n, error)}</p>
+      )}
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setDigitStyle } from "../i18n";
 import type { EngineSettingView, JobHealthView_Serialize } from "../ipc/bindings";
 import { formatCount, formatDuration, formatMoney } from "../lib/format";
-import { renderApp, renderScreen } from "../test/render";
+import { ipcError, renderApp, renderScreen } from "../test/render";
 import { durationParts, toSeconds } from "./EngineSettings";
 import { JobsHealth } from "./JobsHealth";
 import { Settings } from "./Settings";
@@ -108,6 +108,36 @@ describe("job intervals in friendly units", () => {
     await waitFor(() => {
       expect(screen.getByTestId<HTMLInputElement>("setting-jobs_order_status_interval_secs").value).toBe("2");
     });
+  });
+});
+
+describe("the reconciliation tolerance", () => {
+  it("is saved as a decimal; a bad one is refused on its input and the saved value stays", async () => {
+    const setting: EngineSettingView = { key: "balances.reconcile_tolerance", value: "0.01", default: "0.01", kind: "amount", min: 0 };
+    const { calls } = await renderScreen(<Settings />, {
+      engine_settings: () => [setting],
+      set_engine_setting: (args) =>
+        /^\d+(\.\d+)?$/.test(args.value as string) ? [{ ...setting, value: args.value as string }] : ipcError("input.invalid", "tolerance"),
+    });
+    const input = await screen.findByTestId<HTMLInputElement>("setting-balances_reconcile_tolerance");
+    expect(input.value).toBe("0.01");
+    expect(screen.getByText("Allowed unexplained drop per balance check")).toBeTruthy();
+    fireEvent.change(input, { target: { value: "-1" } });
+    await userEvent.click(screen.getByTestId("setting-balances_reconcile_tolerance-save"));
+    expect((await screen.findByTestId("error-setting-balances_reconcile_tolerance")).textContent).toBe("Some of what you entered is not valid.");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.queryByTestId("engine-setting-error")).toBeNull();
+    expect(input.value).toBe("-1");
+    fireEvent.change(input, { target: { value: "0.5" } });
+    await userEvent.click(screen.getByTestId("setting-balances_reconcile_tolerance-save"));
+    await waitFor(() => {
+      expect(screen.queryByTestId("error-setting-balances_reconcile_tolerance")).toBeNull();
+    });
+    expect(calls.filter((c) => c.cmd === "set_engine_setting").map((c) => c.args)).toEqual([
+      { key: "balances.reconcile_tolerance", value: "-1" },
+      { key: "balances.reconcile_tolerance", value: "0.5" },
+    ]);
+    expect(screen.getByTestId<HTMLInputElement>("setting-balances_reconcile_tolerance").value).toBe("0.5");
   });
 });
 

@@ -58,6 +58,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "balance_history":
         return [];
+      case "balance_gaps":
+        return [];
       case "startup_problem":
         return null;
       case "data_folder":
