@@ -5,6 +5,9 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes::{self, Lines, PlaceOrderBody, ProviderBody, ProviderRef, ProviderUpdateBody};
+use crate::schedules::{
+    self, ScheduleBody, ScheduleDetailView, ScheduleRunView, ScheduleView,
+};
 use crate::views::*;
 use crate::webhooks::{
     self, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody, WebhookView,
@@ -63,12 +66,19 @@ impl Modify for BearerToken {
         webhooks::delete_webhook,
         webhooks::test_webhook,
         webhooks::list_deliveries,
+        schedules::list_schedules,
+        schedules::add_schedule,
+        schedules::get_schedule,
+        schedules::pause_schedule,
+        schedules::resume_schedule,
+        schedules::delete_schedule,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
         OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
         BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
-        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody
+        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody,
+        ScheduleView, ScheduleRunView, ScheduleDetailView, ScheduleBody
     )),
     modifiers(&BearerToken)
 )]
