@@ -5,9 +5,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes::{self, Lines, PlaceOrderBody, ProviderBody, ProviderRef, ProviderUpdateBody};
-use crate::schedules::{
-    self, ScheduleBody, ScheduleDetailView, ScheduleRunView, ScheduleView,
-};
+use crate::schedules::{self, ScheduleBody, ScheduleDetailView, ScheduleRunView, ScheduleView};
 use crate::views::*;
 use crate::webhooks::{
     self, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody, WebhookView,

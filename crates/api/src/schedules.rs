@@ -15,7 +15,9 @@ use smm_engine::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::routes::{blocking, provider_name, service_id_text, Body, Params, PlaceOrderBody, ProviderRef};
+use crate::routes::{
+    blocking, provider_name, service_id_text, Body, Params, PlaceOrderBody, ProviderRef,
+};
 use crate::ApiState;
 
 /// One occurrence of a schedule and what became of it.
@@ -204,7 +206,13 @@ async fn with_schedule<T: Send + 'static>(
     let engine = s.engine.clone();
     tokio::task::spawn_blocking(move || work(&engine))
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "app.task_failed", e.to_string()))?
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "app.task_failed",
+                e.to_string(),
+            )
+        })?
         .map_err(not_found)
 }
 
@@ -315,7 +323,11 @@ pub async fn pause_schedule(
     State(s): State<ApiState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ScheduleView>> {
-    Ok(Json(with_schedule(&s, move |e| e.pause_schedule(id)).await?.into()))
+    Ok(Json(
+        with_schedule(&s, move |e| e.pause_schedule(id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Resumes a paused schedule from its next occurrence after now (the ones that fell while
@@ -327,7 +339,11 @@ pub async fn resume_schedule(
     State(s): State<ApiState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ScheduleView>> {
-    Ok(Json(with_schedule(&s, move |e| e.resume_schedule(id)).await?.into()))
+    Ok(Json(
+        with_schedule(&s, move |e| e.resume_schedule(id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Deletes a schedule: nothing more is placed; it and its orders stay readable.
@@ -338,5 +354,9 @@ pub async fn delete_schedule(
     State(s): State<ApiState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ScheduleView>> {
-    Ok(Json(with_schedule(&s, move |e| e.remove_schedule(id)).await?.into()))
+    Ok(Json(
+        with_schedule(&s, move |e| e.remove_schedule(id))
+            .await?
+            .into(),
+    ))
 }

@@ -31,7 +31,12 @@ async fn a_schedule_added_run_paused_resumed_and_deleted() {
     let id = s["id"].as_i64().unwrap();
     assert_eq!(
         (&s["provider"], &s["serviceId"], &s["missed"], &s["active"]),
-        (&json!("sim"), &json!("5001"), &json!("latest"), &json!(true))
+        (
+            &json!("sim"),
+            &json!("5001"),
+            &json!("latest"),
+            &json!(true)
+        )
     );
     assert_eq!(s["order"]["link"], "https://instagram.com/p/api");
     assert_eq!(s["order"]["customer"], "Acme Cafe");
@@ -39,7 +44,10 @@ async fn a_schedule_added_run_paused_resumed_and_deleted() {
     assert!(s["order"].get("idempotencyKey").is_none(), "{s}");
     assert_eq!(s["rule"]["repeat"]["kind"], "days");
     assert!(s["rule"]["start"].is_string(), "the start is fixed: {s}");
-    assert!(s["description"].as_str().unwrap().contains("2 times"), "{s}");
+    assert!(
+        s["description"].as_str().unwrap().contains("2 times"),
+        "{s}"
+    );
 
     // The first occurrence is this minute: the engine's pass places it.
     let report = a.engine.run_due_schedules().await.unwrap();
@@ -119,7 +127,8 @@ async fn bad_schedules_are_422_on_their_field_and_write_nothing() {
         (
             {
                 let mut b = ok();
-                b["rule"]["repeat"] = json!({ "kind": "weekdays", "days": ["funday"], "time": "09:00" });
+                b["rule"]["repeat"] =
+                    json!({ "kind": "weekdays", "days": ["funday"], "time": "09:00" });
                 b
             },
             "input.invalid",

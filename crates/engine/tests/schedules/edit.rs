@@ -73,7 +73,11 @@ async fn an_edit_changes_the_order_and_the_rule_and_keeps_what_was_placed() {
         let o = e.order(r.order_id.unwrap()).unwrap();
         assert_eq!(
             (o.link.as_deref(), o.quantity, o.customer.as_deref()),
-            (Some("https://instagram.com/p/after"), Some(250), Some("Acme Cafe"))
+            (
+                Some("https://instagram.com/p/after"),
+                Some(250),
+                Some("Acme Cafe")
+            )
         );
         assert_eq!(o.sale_price, Some("3.10".parse().unwrap()));
     }
