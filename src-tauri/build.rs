@@ -78,6 +78,13 @@ const COMMANDS: &[&str] = &[
     "set_price_rule",
     "remove_price_rule",
     "dashboard_profit",
+    "list_schedules",
+    "add_schedule",
+    "edit_schedule",
+    "schedule_runs",
+    "pause_schedule",
+    "resume_schedule",
+    "remove_schedule",
 ];
 
 fn main() {

@@ -199,6 +199,20 @@ export const commands = {
 	 *  provider by name (the demo panel apart), like `dashboard_stats`.
 	 */
 	dashboardProfit: (from: string | null, to: string | null, provider: string | null) => __TAURI_INVOKE<ProfitView_Serialize>("dashboard_profit", { from, to, provider }),
+	/**  The schedules (not removed), oldest first. */
+	listSchedules: () => __TAURI_INVOKE<ScheduleView_Serialize[]>("list_schedules"),
+	/**  Adds a schedule; bad input is an `input.invalid` (or order) error on its field. */
+	addSchedule: (schedule: NewSchedule_Deserialize) => __TAURI_INVOKE<ScheduleView_Serialize>("add_schedule", { schedule }),
+	/**  Changes a schedule's order, rule and missed policy; the occurrences already placed stay. */
+	editSchedule: (id: number, schedule: NewSchedule_Deserialize) => __TAURI_INVOKE<ScheduleView_Serialize>("edit_schedule", { id, schedule }),
+	/**  A schedule's occurrences, newest first (at most `limit`, 1-1000; 100 when absent). */
+	scheduleRuns: (id: number, limit: number | null) => __TAURI_INVOKE<ScheduleRunView_Serialize[]>("schedule_runs", { id, limit }),
+	/**  Pauses a schedule (nothing is placed until it is resumed). */
+	pauseSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("pause_schedule", { id }),
+	/**  Resumes a paused schedule from its next occurrence after now. */
+	resumeSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("resume_schedule", { id }),
+	/**  Removes a schedule: nothing more is placed; its orders stay. */
+	removeSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("remove_schedule", { id }),
 };
 
 /** Events */
@@ -1183,6 +1197,13 @@ export type MassResultView_Serialize = {
 	sent: boolean,
 };
 
+/**  What to do with occurrences missed while SMM Desk was not running. */
+export type MissedPolicy = 
+/**  Place none of them. */
+"skip" | 
+/**  Place the latest one, once. */
+"latest";
+
 /**  An amount in one currency (a decimal string). */
 export type MoneyView = {
 	/**  The currency ("" when the provider never said). */
@@ -1402,6 +1423,38 @@ export type NewOrder_Serialize = {
 	googleKeyword: string | null,
 	/**  Web traffic: the referring URL (with type 2). */
 	referringUrl: string | null,
+};
+
+/**
+ *  A schedule to add: the order as for [`Engine::place_order`] (without an idempotency key:
+ *  each occurrence gets its own), when, and what to do with missed occurrences.
+ */
+export type NewSchedule = NewSchedule_Serialize | NewSchedule_Deserialize;
+
+/**
+ *  A schedule to add: the order as for [`Engine::place_order`] (without an idempotency key:
+ *  each occurrence gets its own), when, and what to do with missed occurrences.
+ */
+export type NewSchedule_Deserialize = {
+	/**  The order placed at each occurrence. */
+	order: NewOrder_Deserialize,
+	/**  When. */
+	rule: ScheduleRule_Deserialize,
+	/**  Missed occurrences. */
+	missed: MissedPolicy,
+};
+
+/**
+ *  A schedule to add: the order as for [`Engine::place_order`] (without an idempotency key:
+ *  each occurrence gets its own), when, and what to do with missed occurrences.
+ */
+export type NewSchedule_Serialize = {
+	/**  The order placed at each occurrence. */
+	order: NewOrder_Serialize,
+	/**  When. */
+	rule: ScheduleRule_Serialize,
+	/**  Missed occurrences. */
+	missed: MissedPolicy,
 };
 
 /**  The same offer on several providers, cheapest first. */
@@ -2443,6 +2496,25 @@ export type RefreshView = {
 	errors: string[],
 };
 
+/**  How a schedule repeats. */
+export type Repeat = 
+/**  Once, at the start. */
+{ kind: "once" } | 
+/**  Every `every` hours of elapsed time from the start. */
+{ kind: "hours"; 
+/**  Hours between occurrences (1..=8784). */
+every: number } | 
+/**  Every `every` days at the start's local time. */
+{ kind: "days"; 
+/**  Days between occurrences (1..=3660). */
+every: number } | 
+/**  On these weekdays at a local time. */
+{ kind: "weekdays"; 
+/**  Weekdays: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun` (or the full English names). */
+days: string[]; 
+/**  The local time of day, `HH:MM` (or `HH:MM:SS`). */
+time: string };
+
 /**  The state of a refill or of a cancel request, sent as its name. */
 export type RequestStatus = 
 /**  A refill's. */
@@ -2497,6 +2569,17 @@ export type ResolveHelpView_Serialize = {
 	currency: string | null,
 };
 
+/**  What became of one occurrence. */
+export type RunState = 
+/**  Claimed by a program that is placing it. */
+"claimed" | 
+/**  Placed: an order exists (see its status). */
+"placed" | 
+/**  A check failed before anything was journaled; nothing was sent. */
+"skipped" | 
+/**  SMM Desk was not running at its time (or the schedule's rule said skip). */
+"missed";
+
 /**  A service's cost, selling rate and margin from the price list. */
 export type SaleRateView = SaleRateView_Serialize | SaleRateView_Deserialize;
 
@@ -2530,6 +2613,167 @@ export type SaleRateView_Serialize = {
 	manual: boolean,
 	/**  No rule applies (the selling rate is the cost). */
 	unpriced: boolean,
+};
+
+/**  When a schedule's occurrences fall, as the user gives it. */
+export type ScheduleRule = ScheduleRule_Serialize | ScheduleRule_Deserialize;
+
+/**  When a schedule's occurrences fall, as the user gives it. */
+export type ScheduleRule_Deserialize = {
+	/**  The IANA time zone the local times are in (`Europe/Berlin`, `Asia/Riyadh`, `UTC`). */
+	zone: string,
+	/**
+	 *  The first occurrence (`Once`: the only one), a local date-time `2026-12-01T09:00`.
+	 *  Weekdays: the series starts on or after it. Absent: now (not for `Once`).
+	 */
+	start?: string | null,
+	/**  How it repeats. */
+	repeat: Repeat,
+	/**  No occurrence after this local date (the whole day included) or date-time. */
+	until?: string | null,
+	/**  At most this many occurrences (placed, skipped or missed alike). */
+	count?: number | null,
+};
+
+/**  When a schedule's occurrences fall, as the user gives it. */
+export type ScheduleRule_Serialize = {
+	/**  The IANA time zone the local times are in (`Europe/Berlin`, `Asia/Riyadh`, `UTC`). */
+	zone: string,
+	/**
+	 *  The first occurrence (`Once`: the only one), a local date-time `2026-12-01T09:00`.
+	 *  Weekdays: the series starts on or after it. Absent: now (not for `Once`).
+	 */
+	start: string | null,
+	/**  How it repeats. */
+	repeat: Repeat,
+	/**  No occurrence after this local date (the whole day included) or date-time. */
+	until: string | null,
+	/**  At most this many occurrences (placed, skipped or missed alike). */
+	count: number | null,
+};
+
+/**  One occurrence of a schedule and what became of it. */
+export type ScheduleRunView = ScheduleRunView_Serialize | ScheduleRunView_Deserialize;
+
+/**  One occurrence of a schedule and what became of it. */
+export type ScheduleRunView_Deserialize = {
+	/**  The run's id. */
+	id: number,
+	/**  When the occurrence was due (RFC 3339). */
+	occurrenceAt: string,
+	/**  Its 0-based number in the series. */
+	index: number,
+	/**  Claimed, placed, skipped or missed. */
+	state: RunState,
+	/**  The order placed for it (local id). */
+	orderId?: number | null,
+	/**  That order's status now. */
+	orderStatus?: OrderStatus | null,
+	/**
+	 *  Why it was skipped or missed: an error code (`order.insufficient_balance`,
+	 *  `schedule.missed`, `schedule.paused`).
+	 */
+	reason?: string | null,
+	/**  Why, in words (English, for the tooltip). */
+	message?: string | null,
+	/**  When it was settled (RFC 3339). */
+	finishedAt?: string | null,
+};
+
+/**  One occurrence of a schedule and what became of it. */
+export type ScheduleRunView_Serialize = {
+	/**  The run's id. */
+	id: number,
+	/**  When the occurrence was due (RFC 3339). */
+	occurrenceAt: string,
+	/**  Its 0-based number in the series. */
+	index: number,
+	/**  Claimed, placed, skipped or missed. */
+	state: RunState,
+	/**  The order placed for it (local id). */
+	orderId: number | null,
+	/**  That order's status now. */
+	orderStatus: OrderStatus | null,
+	/**
+	 *  Why it was skipped or missed: an error code (`order.insufficient_balance`,
+	 *  `schedule.missed`, `schedule.paused`).
+	 */
+	reason: string | null,
+	/**  Why, in words (English, for the tooltip). */
+	message: string | null,
+	/**  When it was settled (RFC 3339). */
+	finishedAt: string | null,
+};
+
+/**  A schedule as the Schedules screen shows it. */
+export type ScheduleView = ScheduleView_Serialize | ScheduleView_Deserialize;
+
+/**  A schedule as the Schedules screen shows it. */
+export type ScheduleView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service's name in the catalog (`null`: not synced). */
+	serviceName?: string | null,
+	/**  The order placed at each occurrence (as it is edited). */
+	order: NewOrder_Deserialize,
+	/**  When (the start filled in when it was "now"). */
+	rule: ScheduleRule_Deserialize,
+	/**  The rule in English words (the UI words it in the user's language from `rule`). */
+	description: string,
+	/**  What to do with missed occurrences. */
+	missed: MissedPolicy,
+	/**  Not paused. */
+	active: boolean,
+	/**  The next occurrence (RFC 3339; `null`: the series is over). */
+	nextAt?: string | null,
+	/**  Occurrences placed. */
+	placed: number,
+	/**  Occurrences skipped by a failed check. */
+	skipped: number,
+	/**  Occurrences missed. */
+	missedCount: number,
+	/**  The latest occurrence handled. */
+	lastRun?: ScheduleRunView_Deserialize | null,
+	/**  When added (RFC 3339). */
+	createdAt: string,
+};
+
+/**  A schedule as the Schedules screen shows it. */
+export type ScheduleView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service's name in the catalog (`null`: not synced). */
+	serviceName: string | null,
+	/**  The order placed at each occurrence (as it is edited). */
+	order: NewOrder_Serialize,
+	/**  When (the start filled in when it was "now"). */
+	rule: ScheduleRule_Serialize,
+	/**  The rule in English words (the UI words it in the user's language from `rule`). */
+	description: string,
+	/**  What to do with missed occurrences. */
+	missed: MissedPolicy,
+	/**  Not paused. */
+	active: boolean,
+	/**  The next occurrence (RFC 3339; `null`: the series is over). */
+	nextAt: string | null,
+	/**  Occurrences placed. */
+	placed: number,
+	/**  Occurrences skipped by a failed check. */
+	skipped: number,
+	/**  Occurrences missed. */
+	missedCount: number,
+	/**  The latest occurrence handled. */
+	lastRun: ScheduleRunView_Serialize | null,
+	/**  When added (RFC 3339). */
+	createdAt: string,
 };
 
 /**  A catalog search; empty strings and nulls mean "any". */
