@@ -81,6 +81,13 @@ const COMMANDS: &[&str] = &[
     "set_customer_contact",
     "balance_gaps",
     "record_topup",
+    "list_schedules",
+    "add_schedule",
+    "edit_schedule",
+    "schedule_runs",
+    "pause_schedule",
+    "resume_schedule",
+    "remove_schedule",
 ];
 
 fn main() {

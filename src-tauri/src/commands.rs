@@ -12,6 +12,7 @@ pub mod order_book;
 pub mod orders;
 pub mod providers;
 pub mod sales;
+pub mod schedules;
 pub mod webhooks;
 
 use rust_decimal::Decimal;
@@ -155,6 +156,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             sales::set_customer_contact,
             dashboard::balance_gaps,
             dashboard::record_topup,
+            schedules::list_schedules,
+            schedules::add_schedule,
+            schedules::edit_schedule,
+            schedules::schedule_runs,
+            schedules::pause_schedule,
+            schedules::resume_schedule,
+            schedules::remove_schedule,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

@@ -7,10 +7,10 @@ import { test } from "node:test";
 
 import { launch, shellReady, tempDataDir } from "./webdriver.mjs";
 
-const SCREENS = ["dashboard", "providers", "catalog", "newOrder", "massOrder", "orders", "customers", "alerts", "settings"];
+const SCREENS = ["dashboard", "providers", "catalog", "newOrder", "massOrder", "orders", "schedules", "customers", "alerts", "settings"];
 const TITLES = {
-  en: ["Dashboard", "Providers", "Catalog", "New order", "Mass order", "Orders", "Customers", "Alerts", "Settings"],
-  ar: ["لوحة المعلومات", "المزوّدون", "الكتالوج", "طلب جديد", "طلب جماعي", "الطلبات", "العملاء", "التنبيهات", "الإعدادات"],
+  en: ["Dashboard", "Providers", "Catalog", "New order", "Mass order", "Orders", "Schedules", "Customers", "Alerts", "Settings"],
+  ar: ["لوحة المعلومات", "المزوّدون", "الكتالوج", "طلب جديد", "طلب جماعي", "الطلبات", "الجدولة", "العملاء", "التنبيهات", "الإعدادات"],
 };
 /** What a first start shows on each screen (no provider yet). */
 const FIRST_START = {
@@ -19,6 +19,7 @@ const FIRST_START = {
   catalog: "catalog-empty",
   massOrder: "mass-empty",
   orders: "orders-empty",
+  schedules: "schedules-empty",
   customers: "customers-empty",
   alerts: "alerts-empty",
 };

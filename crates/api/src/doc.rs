@@ -6,6 +6,7 @@ use utoipa::{Modify, OpenApi};
 use crate::customers::{self, CustomerBody, CustomerUpdateBody, CustomerView, EarningsView};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::routes::{self, Lines, PlaceOrderBody, ProviderBody, ProviderRef, ProviderUpdateBody};
+use crate::schedules::{self, ScheduleBody, ScheduleDetailView, ScheduleRunView, ScheduleView};
 use crate::views::*;
 use crate::webhooks::{
     self, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody, WebhookView,
@@ -68,13 +69,20 @@ impl Modify for BearerToken {
         customers::add_customer,
         customers::get_customer,
         customers::update_customer,
+        schedules::list_schedules,
+        schedules::add_schedule,
+        schedules::get_schedule,
+        schedules::pause_schedule,
+        schedules::resume_schedule,
+        schedules::delete_schedule,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
         OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
         BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
         Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody,
-        CustomerView, EarningsView, CustomerBody, CustomerUpdateBody
+        CustomerView, EarningsView, CustomerBody, CustomerUpdateBody,
+        ScheduleView, ScheduleRunView, ScheduleDetailView, ScheduleBody
     )),
     modifiers(&BearerToken)
 )]

@@ -25,6 +25,7 @@ pub mod error;
 pub mod events;
 mod guard;
 pub mod routes;
+pub mod schedules;
 pub mod token;
 pub mod views;
 pub mod webhooks;
@@ -250,6 +251,22 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/api/smm/webhooks/{id}/deliveries",
             get(webhooks::list_deliveries),
+        )
+        .route(
+            "/api/smm/schedules",
+            get(schedules::list_schedules).post(schedules::add_schedule),
+        )
+        .route(
+            "/api/smm/schedules/{id}",
+            get(schedules::get_schedule).delete(schedules::delete_schedule),
+        )
+        .route(
+            "/api/smm/schedules/{id}/pause",
+            post(schedules::pause_schedule),
+        )
+        .route(
+            "/api/smm/schedules/{id}/resume",
+            post(schedules::resume_schedule),
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -95,7 +95,7 @@ where
 }
 
 /// A provider's name from its id (a live provider).
-fn provider_name(engine: &Engine, id: i64) -> Result<String, EngineError> {
+pub(crate) fn provider_name(engine: &Engine, id: i64) -> Result<String, EngineError> {
     let p = engine.provider_by_id(id)?;
     if p.removed_at.is_some() {
         return Err(EngineError::ProviderNotFound(format!("#{id}")));
@@ -384,7 +384,7 @@ pub enum Lines {
 }
 
 impl Lines {
-    fn into_vec(self) -> Vec<String> {
+    pub(crate) fn into_vec(self) -> Vec<String> {
         match self {
             Lines::Text(t) => t
                 .lines()
@@ -423,7 +423,7 @@ pub struct PlaceOrderBody {
     pub fields: OrderFields,
 }
 
-fn service_id_text(v: &serde_json::Value) -> ApiResult<String> {
+pub(crate) fn service_id_text(v: &serde_json::Value) -> ApiResult<String> {
     match v {
         serde_json::Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         serde_json::Value::Number(n) if n.is_u64() => Ok(n.to_string()),

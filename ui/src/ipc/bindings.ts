@@ -199,21 +199,20 @@ export const commands = {
 	 *  provider by name (the demo panel apart), like `dashboard_stats`.
 	 */
 	dashboardProfit: (from: string | null, to: string | null, provider: string | null) => __TAURI_INVOKE<ProfitView_Serialize>("dashboard_profit", { from, to, provider }),
-	/**
-	 *  Changes a customer's contact (`null` or blank removes it); bad text is an
-	 *  `input.invalid` on `contact`.
-	 */
-	setCustomerContact: (id: number, contact: string | null) => __TAURI_INVOKE<CustomerView_Serialize>("set_customer_contact", { id, contact }),
-	/**
-	 *  The unexplained balance drops whose later reading is between `from` and `to` (RFC 3339,
-	 *  `to` exclusive), per provider, oldest first.
-	 */
-	balanceGaps: (from: string, to: string) => __TAURI_INVOKE<BalanceGapView[]>("balance_gaps", { from, to }),
-	/**
-	 *  Records money the user added to a provider account, so the balance's rise is not taken for
-	 *  a refund and the next reconciliation counts it (`amount` > 0; a note of one line).
-	 */
-	recordTopup: (provider: string, amount: string, note: string | null) => __TAURI_INVOKE<TopUpView_Serialize>("record_topup", { provider, amount, note }),
+	/**  The schedules (not removed), oldest first. */
+	listSchedules: () => __TAURI_INVOKE<ScheduleView_Serialize[]>("list_schedules"),
+	/**  Adds a schedule; bad input is an `input.invalid` (or order) error on its field. */
+	addSchedule: (schedule: NewSchedule_Deserialize) => __TAURI_INVOKE<ScheduleView_Serialize>("add_schedule", { schedule }),
+	/**  Changes a schedule's order, rule and missed policy; the occurrences already placed stay. */
+	editSchedule: (id: number, schedule: NewSchedule_Deserialize) => __TAURI_INVOKE<ScheduleView_Serialize>("edit_schedule", { id, schedule }),
+	/**  A schedule's occurrences, newest first (at most `limit`, 1-1000; 100 when absent). */
+	scheduleRuns: (id: number, limit: number | null) => __TAURI_INVOKE<ScheduleRunView_Serialize[]>("schedule_runs", { id, limit }),
+	/**  Pauses a schedule (nothing is placed until it is resumed). */
+	pauseSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("pause_schedule", { id }),
+	/**  Resumes a paused schedule from its next occurrence after now. */
+	resumeSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("resume_schedule", { id }),
+	/**  Removes a schedule: nothing more is placed; its orders stay. */
+	removeSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("remove_schedule", { id }),
 };
 
 /** Events */
@@ -414,33 +413,6 @@ export type BackupView = {
 	path: string,
 	/**  Its size in bytes. */
 	bytes: number,
-};
-
-/**
- *  An unexplained drop of a provider's balance between two readings (beyond the
- *  reconciliation tolerance): a mark on the Dashboard's balance chart.
- */
-export type BalanceGapView = {
-	/**  The provider's name. */
-	provider: string,
-	/**  The account currency ("" when the provider never said). */
-	currency: string,
-	/**  The earlier reading's time (RFC 3339). */
-	from: string,
-	/**  The later reading's time (RFC 3339), where the mark goes. */
-	to: string,
-	/**  The UTC day of the later reading, `2026-11-24`. */
-	day: string,
-	/**  The balance before (a decimal string). */
-	balanceBefore: string,
-	/**  The balance after. */
-	balanceAfter: string,
-	/**  What the balance should have been after (orders, refunds, top-ups). */
-	expectedAfter: string,
-	/**  The money missing, after the previous window's surplus. */
-	gap: string,
-	/**  The orders journaled in that window (at most 20), oldest first. */
-	orders: number[],
 };
 
 /**  The result of "Test connection". */
@@ -836,10 +808,7 @@ export type EngineSettingView = {
 	value: string,
 	/**  The default. */
 	default: string,
-	/**
-	 *  `number` (whole, at least `min`), `amount` (a decimal of at least 0, in each
-	 *  account's currency) or `switch` (`true`/`false`).
-	 */
+	/**  `number` (whole, at least `min`) or `switch` (`true`/`false`). */
 	kind: string,
 	/**  The smallest allowed number. */
 	min: number,
@@ -1228,6 +1197,13 @@ export type MassResultView_Serialize = {
 	sent: boolean,
 };
 
+/**  What to do with occurrences missed while SMM Desk was not running. */
+export type MissedPolicy = 
+/**  Place none of them. */
+"skip" | 
+/**  Place the latest one, once. */
+"latest";
+
 /**  An amount in one currency (a decimal string). */
 export type MoneyView = {
 	/**  The currency ("" when the provider never said). */
@@ -1447,6 +1423,38 @@ export type NewOrder_Serialize = {
 	googleKeyword: string | null,
 	/**  Web traffic: the referring URL (with type 2). */
 	referringUrl: string | null,
+};
+
+/**
+ *  A schedule to add: the order as for [`Engine::place_order`] (without an idempotency key:
+ *  each occurrence gets its own), when, and what to do with missed occurrences.
+ */
+export type NewSchedule = NewSchedule_Serialize | NewSchedule_Deserialize;
+
+/**
+ *  A schedule to add: the order as for [`Engine::place_order`] (without an idempotency key:
+ *  each occurrence gets its own), when, and what to do with missed occurrences.
+ */
+export type NewSchedule_Deserialize = {
+	/**  The order placed at each occurrence. */
+	order: NewOrder_Deserialize,
+	/**  When. */
+	rule: ScheduleRule_Deserialize,
+	/**  Missed occurrences. */
+	missed: MissedPolicy,
+};
+
+/**
+ *  A schedule to add: the order as for [`Engine::place_order`] (without an idempotency key:
+ *  each occurrence gets its own), when, and what to do with missed occurrences.
+ */
+export type NewSchedule_Serialize = {
+	/**  The order placed at each occurrence. */
+	order: NewOrder_Serialize,
+	/**  When. */
+	rule: ScheduleRule_Serialize,
+	/**  Missed occurrences. */
+	missed: MissedPolicy,
 };
 
 /**  The same offer on several providers, cheapest first. */
@@ -2488,6 +2496,25 @@ export type RefreshView = {
 	errors: string[],
 };
 
+/**  How a schedule repeats. */
+export type Repeat = 
+/**  Once, at the start. */
+{ kind: "once" } | 
+/**  Every `every` hours of elapsed time from the start. */
+{ kind: "hours"; 
+/**  Hours between occurrences (1..=8784). */
+every: number } | 
+/**  Every `every` days at the start's local time. */
+{ kind: "days"; 
+/**  Days between occurrences (1..=3660). */
+every: number } | 
+/**  On these weekdays at a local time. */
+{ kind: "weekdays"; 
+/**  Weekdays: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun` (or the full English names). */
+days: string[]; 
+/**  The local time of day, `HH:MM` (or `HH:MM:SS`). */
+time: string };
+
 /**  The state of a refill or of a cancel request, sent as its name. */
 export type RequestStatus = 
 /**  A refill's. */
@@ -2542,6 +2569,17 @@ export type ResolveHelpView_Serialize = {
 	currency: string | null,
 };
 
+/**  What became of one occurrence. */
+export type RunState = 
+/**  Claimed by a program that is placing it. */
+"claimed" | 
+/**  Placed: an order exists (see its status). */
+"placed" | 
+/**  A check failed before anything was journaled; nothing was sent. */
+"skipped" | 
+/**  SMM Desk was not running at its time (or the schedule's rule said skip). */
+"missed";
+
 /**  A service's cost, selling rate and margin from the price list. */
 export type SaleRateView = SaleRateView_Serialize | SaleRateView_Deserialize;
 
@@ -2575,6 +2613,167 @@ export type SaleRateView_Serialize = {
 	manual: boolean,
 	/**  No rule applies (the selling rate is the cost). */
 	unpriced: boolean,
+};
+
+/**  When a schedule's occurrences fall, as the user gives it. */
+export type ScheduleRule = ScheduleRule_Serialize | ScheduleRule_Deserialize;
+
+/**  When a schedule's occurrences fall, as the user gives it. */
+export type ScheduleRule_Deserialize = {
+	/**  The IANA time zone the local times are in (`Europe/Berlin`, `Asia/Riyadh`, `UTC`). */
+	zone: string,
+	/**
+	 *  The first occurrence (`Once`: the only one), a local date-time `2026-12-01T09:00`.
+	 *  Weekdays: the series starts on or after it. Absent: now (not for `Once`).
+	 */
+	start?: string | null,
+	/**  How it repeats. */
+	repeat: Repeat,
+	/**  No occurrence after this local date (the whole day included) or date-time. */
+	until?: string | null,
+	/**  At most this many occurrences (placed, skipped or missed alike). */
+	count?: number | null,
+};
+
+/**  When a schedule's occurrences fall, as the user gives it. */
+export type ScheduleRule_Serialize = {
+	/**  The IANA time zone the local times are in (`Europe/Berlin`, `Asia/Riyadh`, `UTC`). */
+	zone: string,
+	/**
+	 *  The first occurrence (`Once`: the only one), a local date-time `2026-12-01T09:00`.
+	 *  Weekdays: the series starts on or after it. Absent: now (not for `Once`).
+	 */
+	start: string | null,
+	/**  How it repeats. */
+	repeat: Repeat,
+	/**  No occurrence after this local date (the whole day included) or date-time. */
+	until: string | null,
+	/**  At most this many occurrences (placed, skipped or missed alike). */
+	count: number | null,
+};
+
+/**  One occurrence of a schedule and what became of it. */
+export type ScheduleRunView = ScheduleRunView_Serialize | ScheduleRunView_Deserialize;
+
+/**  One occurrence of a schedule and what became of it. */
+export type ScheduleRunView_Deserialize = {
+	/**  The run's id. */
+	id: number,
+	/**  When the occurrence was due (RFC 3339). */
+	occurrenceAt: string,
+	/**  Its 0-based number in the series. */
+	index: number,
+	/**  Claimed, placed, skipped or missed. */
+	state: RunState,
+	/**  The order placed for it (local id). */
+	orderId?: number | null,
+	/**  That order's status now. */
+	orderStatus?: OrderStatus | null,
+	/**
+	 *  Why it was skipped or missed: an error code (`order.insufficient_balance`,
+	 *  `schedule.missed`, `schedule.paused`).
+	 */
+	reason?: string | null,
+	/**  Why, in words (English, for the tooltip). */
+	message?: string | null,
+	/**  When it was settled (RFC 3339). */
+	finishedAt?: string | null,
+};
+
+/**  One occurrence of a schedule and what became of it. */
+export type ScheduleRunView_Serialize = {
+	/**  The run's id. */
+	id: number,
+	/**  When the occurrence was due (RFC 3339). */
+	occurrenceAt: string,
+	/**  Its 0-based number in the series. */
+	index: number,
+	/**  Claimed, placed, skipped or missed. */
+	state: RunState,
+	/**  The order placed for it (local id). */
+	orderId: number | null,
+	/**  That order's status now. */
+	orderStatus: OrderStatus | null,
+	/**
+	 *  Why it was skipped or missed: an error code (`order.insufficient_balance`,
+	 *  `schedule.missed`, `schedule.paused`).
+	 */
+	reason: string | null,
+	/**  Why, in words (English, for the tooltip). */
+	message: string | null,
+	/**  When it was settled (RFC 3339). */
+	finishedAt: string | null,
+};
+
+/**  A schedule as the Schedules screen shows it. */
+export type ScheduleView = ScheduleView_Serialize | ScheduleView_Deserialize;
+
+/**  A schedule as the Schedules screen shows it. */
+export type ScheduleView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service's name in the catalog (`null`: not synced). */
+	serviceName?: string | null,
+	/**  The order placed at each occurrence (as it is edited). */
+	order: NewOrder_Deserialize,
+	/**  When (the start filled in when it was "now"). */
+	rule: ScheduleRule_Deserialize,
+	/**  The rule in English words (the UI words it in the user's language from `rule`). */
+	description: string,
+	/**  What to do with missed occurrences. */
+	missed: MissedPolicy,
+	/**  Not paused. */
+	active: boolean,
+	/**  The next occurrence (RFC 3339; `null`: the series is over). */
+	nextAt?: string | null,
+	/**  Occurrences placed. */
+	placed: number,
+	/**  Occurrences skipped by a failed check. */
+	skipped: number,
+	/**  Occurrences missed. */
+	missedCount: number,
+	/**  The latest occurrence handled. */
+	lastRun?: ScheduleRunView_Deserialize | null,
+	/**  When added (RFC 3339). */
+	createdAt: string,
+};
+
+/**  A schedule as the Schedules screen shows it. */
+export type ScheduleView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service's name in the catalog (`null`: not synced). */
+	serviceName: string | null,
+	/**  The order placed at each occurrence (as it is edited). */
+	order: NewOrder_Serialize,
+	/**  When (the start filled in when it was "now"). */
+	rule: ScheduleRule_Serialize,
+	/**  The rule in English words (the UI words it in the user's language from `rule`). */
+	description: string,
+	/**  What to do with missed occurrences. */
+	missed: MissedPolicy,
+	/**  Not paused. */
+	active: boolean,
+	/**  The next occurrence (RFC 3339; `null`: the series is over). */
+	nextAt: string | null,
+	/**  Occurrences placed. */
+	placed: number,
+	/**  Occurrences skipped by a failed check. */
+	skipped: number,
+	/**  Occurrences missed. */
+	missedCount: number,
+	/**  The latest occurrence handled. */
+	lastRun: ScheduleRunView_Serialize | null,
+	/**  When added (RFC 3339). */
+	createdAt: string,
 };
 
 /**  A catalog search; empty strings and nulls mean "any". */
@@ -2851,37 +3050,6 @@ export type TokenState =
 "session" | 
 /**  Created earlier (only its hash is kept): rotate to see a new one. */
 "earlier";
-
-/**  A top-up just recorded. */
-export type TopUpView = TopUpView_Serialize | TopUpView_Deserialize;
-
-/**  A top-up just recorded. */
-export type TopUpView_Deserialize = {
-	/**  Local id. */
-	id: number,
-	/**  The provider's name. */
-	provider: string,
-	/**  The amount added (a decimal string). */
-	amount: string,
-	/**  The note. */
-	note?: string | null,
-	/**  When it was recorded (RFC 3339). */
-	at: string,
-};
-
-/**  A top-up just recorded. */
-export type TopUpView_Serialize = {
-	/**  Local id. */
-	id: number,
-	/**  The provider's name. */
-	provider: string,
-	/**  The amount added (a decimal string). */
-	amount: string,
-	/**  The note. */
-	note: string | null,
-	/**  When it was recorded (RFC 3339). */
-	at: string,
-};
 
 /**  The preferences the user chose in Settings. */
 export type UiSettings = UiSettings_Serialize | UiSettings_Deserialize;

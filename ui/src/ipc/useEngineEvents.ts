@@ -19,6 +19,7 @@ export const KEYS = {
   settings: ["engine_settings"],
   jobs: ["job_health"],
   customers: ["customers"],
+  schedules: ["schedules"],
   profit: ["profit"],
   prices: ["price_rules"],
 } as const;
@@ -31,7 +32,7 @@ export async function applyEngineChange(client: QueryClient, change: EngineChang
   }
   const keys: (readonly string[])[] = [];
   if (change.orders.length > 0) {
-    keys.push(KEYS.orders, KEYS.orderCounts, KEYS.order, KEYS.stats, KEYS.customers, KEYS.profit);
+    keys.push(KEYS.orders, KEYS.orderCounts, KEYS.order, KEYS.stats, KEYS.customers, KEYS.profit, KEYS.schedules);
   }
   if (change.balances.length > 0) keys.push(KEYS.balances, ["providers"]);
   if (change.jobs) keys.push(KEYS.balances, KEYS.jobs);

@@ -15,6 +15,8 @@ import { newIdempotencyKey } from "../lib/idempotency";
 import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
+import { ScheduleForm } from "../schedules/ScheduleForm";
+import { useNavigate } from "../shell/navigation";
 import { fieldsFor, linesOf, LIST_FIELDS, NUMBER_FIELDS, TEXT_FIELDS } from "./fields";
 import type { ListField, OrderField } from "./fields";
 import { OrderResult } from "./OrderResult";
@@ -60,7 +62,7 @@ export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined
   );
 }
 
-function ServicePicker({
+export function ServicePicker({
   selected,
   initiallyOpen,
   onPick,
@@ -210,6 +212,8 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
   const [customer, setCustomer] = useState("");
   // null: not edited, the price list's price is shown and sent as none.
   const [saleText, setSaleText] = useState<string | null>(null);
+  const [scheduling, setScheduling] = useState(false);
+  const navigate = useNavigate();
   const fields = fieldsFor(service.serviceType);
   const has = (f: OrderField) => fields.includes(f);
   const sale: Sale = { customer, salePrice: saleText };
@@ -401,12 +405,24 @@ export function OrderForm({ service, onPlaced }: { service: ServiceView; onPlace
             {t("order.placeAnyway")}
           </Button>
         )}
-        <div className="flex justify-end">
+        <div className="flex justify-end gap-2">
+          <Button data-testid="order-schedule" aria-expanded={scheduling} onClick={() => { setScheduling((v) => !v); }}>
+            {t("schedules.fromOrder")}
+          </Button>
           <Button type="submit" variant="primary" busy={place.isPending} data-testid="order-place">
             {t("order.place")}
           </Button>
         </div>
       </form>
+      {scheduling && (
+        <div className="border-t border-line p-4">
+          <ScheduleForm
+            mode={{ kind: "order", order: buildOrder(service, values, dripfeed, key, false, sale) }}
+            onCancel={() => { setScheduling(false); }}
+            onDone={() => { navigate({ screen: "schedules" }); }}
+          />
+        </div>
+      )}
     </Card>
   );
 }

@@ -22,6 +22,7 @@ describe("the app shell", () => {
       "New order",
       "Mass order",
       "Orders",
+      "Schedules",
       "Customers",
       "Alerts",
       "Settings",

@@ -12,6 +12,7 @@ import { AlertsScreen } from "../alerts/AlertsScreen";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { DashboardScreen } from "../providers/DashboardScreen";
 import { ProvidersScreen } from "../providers/ProvidersScreen";
+import { SchedulesScreen } from "../schedules/SchedulesScreen";
 import { Settings } from "../screens/Settings";
 import { CalendarIcon } from "./icons";
 import { NavigationContext } from "./navigation";
@@ -34,6 +35,8 @@ function Screen({ to }: { to: Destination }) {
       return <MassOrderScreen />;
     case "orders":
       return <OrdersScreen orderId={to.orderId} customerId={to.customerId} />;
+    case "schedules":
+      return <SchedulesScreen />;
     case "customers":
       return <CustomersScreen />;
     case "alerts":

@@ -148,3 +148,12 @@ export function CustomersIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function SchedulesIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="12" cy="13" r="8" />
+      <path d="M12 9v4l2.5 2.5M9 2.5h6" />
+    </Icon>
+  );
+}

@@ -10,6 +10,7 @@ import {
   NewOrderIcon,
   OrdersIcon,
   ProvidersIcon,
+  SchedulesIcon,
   SettingsIcon,
 } from "./icons";
 
@@ -21,6 +22,7 @@ export type ScreenId =
   | "newOrder"
   | "massOrder"
   | "orders"
+  | "schedules"
   | "customers"
   | "alerts"
   | "settings";
@@ -39,6 +41,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "newOrder", icon: NewOrderIcon },
   { id: "massOrder", icon: MassOrderIcon },
   { id: "orders", icon: OrdersIcon },
+  { id: "schedules", icon: SchedulesIcon },
   { id: "customers", icon: CustomersIcon },
   { id: "alerts", icon: AlertsIcon },
   { id: "settings", icon: SettingsIcon },
