@@ -54,6 +54,8 @@ impl Modify for BearerToken {
         routes::refresh_order,
         routes::refill_order,
         routes::cancel_order,
+        crate::routing::list_groups,
+        crate::routing::add_group,
         routes::balances,
         routes::stats,
         crate::events::events,
@@ -68,7 +70,9 @@ impl Modify for BearerToken {
         ErrorBody, ErrorDetail, ProviderView, ServiceView, ServiceListView, OrderView,
         OrderListView, OrderDetailView, EventView, PlacedView, SyncView, BalanceView,
         BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
-        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody
+        Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody,
+        RouteView, RouteAttemptView, MemberSkipView, MemberView, crate::routing::GroupView,
+        crate::routing::GroupMemberView, crate::routing::GroupBody, crate::routing::MemberBody
     )),
     modifiers(&BearerToken)
 )]

@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 mod guard;
 pub mod routes;
+pub mod routing;
 pub mod token;
 pub mod views;
 pub mod webhooks;
@@ -226,6 +227,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/smm/orders/{id}/refresh", post(refresh_order))
         .route("/api/smm/orders/{id}/refill", post(refill_order))
         .route("/api/smm/orders/{id}/cancel", post(cancel_order))
+        .route(
+            "/api/smm/groups",
+            get(crate::routing::list_groups).post(crate::routing::add_group),
+        )
         .route("/api/smm/balances", get(balances))
         .route("/api/smm/stats", get(stats))
         .route("/api/smm/events", get(events::events))
