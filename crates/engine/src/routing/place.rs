@@ -408,6 +408,8 @@ impl Engine {
         let mut passed_over: Vec<MemberSkip> = Vec::new();
         let mut excluded: Vec<(i64, String)> = Vec::new();
         let mut sent = false;
+        // The members the last selection passed over (inactive, balance, min/max…).
+        let mut last_skipped: Vec<MemberSkip> = Vec::new();
         // Each round journals an attempt or rules a member out: bounded by the members.
         for _ in 0..=2 * MAX_GROUP_MEMBERS + 2 {
             let attempts = self.store().read(|c| attempts_of(c, key))?;
@@ -428,7 +430,9 @@ impl Engine {
                         )?;
                     }
                     self.finish_route(route_id)?;
-                    return self.route_report(key, &g.name, passed_over, sent);
+                    let mut skipped = passed_over;
+                    skipped.extend(last_skipped);
+                    return self.route_report(key, &g.name, skipped, sent);
                 }
             }
             let mut tried: Vec<(i64, String)> = attempts
@@ -437,6 +441,7 @@ impl Engine {
                 .collect();
             tried.extend(excluded.iter().cloned());
             let selection = self.select(g, new, &tried, offline)?;
+            last_skipped.clone_from(&selection.skipped);
             let Some(best) = selection.candidates.first() else {
                 let mut skipped = passed_over;
                 skipped.extend(selection.skipped);
