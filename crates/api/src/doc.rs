@@ -56,6 +56,8 @@ impl Modify for BearerToken {
         routes::refresh_order,
         routes::refill_order,
         routes::cancel_order,
+        crate::routing::list_groups,
+        crate::routing::add_group,
         routes::balances,
         routes::stats,
         crate::events::events,
@@ -82,7 +84,9 @@ impl Modify for BearerToken {
         BalancePoint, HealthView, AlertView, ProviderBody, ProviderUpdateBody, PlaceOrderBody, ProviderRef,
         Lines, WebhookView, CreatedWebhookView, DeliveryView, WebhookBody, WebhookUpdateBody,
         CustomerView, EarningsView, CustomerBody, CustomerUpdateBody,
-        ScheduleView, ScheduleRunView, ScheduleDetailView, ScheduleBody
+        ScheduleView, ScheduleRunView, ScheduleDetailView, ScheduleBody,
+        RouteView, RouteAttemptView, MemberSkipView, MemberView, crate::routing::GroupView,
+        crate::routing::GroupMemberView, crate::routing::GroupBody, crate::routing::MemberBody
     )),
     modifiers(&BearerToken)
 )]

@@ -106,6 +106,8 @@ fn status_of(code: &str) -> StatusCode {
         | "order.finished"
         | "webhook.inactive"
         | "customer.name_taken"
+        | "offer_group.name_taken"
+        | "route.no_provider"
         | "data.in_use" => StatusCode::CONFLICT,
         "store.busy" => StatusCode::SERVICE_UNAVAILABLE,
         c if c.starts_with("panel.connect") || c == "panel.timeout" => StatusCode::BAD_GATEWAY,
@@ -114,7 +116,9 @@ fn status_of(code: &str) -> StatusCode {
             || c.starts_with("order.")
             || c.starts_with("mass_order.")
             || c.starts_with("provider.")
-            || c.starts_with("webhook.") =>
+            || c.starts_with("webhook.")
+            || c.starts_with("offer_group.")
+            || c.starts_with("route.") =>
         {
             StatusCode::UNPROCESSABLE_ENTITY
         }
@@ -138,6 +142,7 @@ fn field_of(e: &EngineError) -> Option<String> {
         EngineError::CustomerNameTaken(_) => Some("customer".into()),
         EngineError::PresetUnknown(_) => Some("preset".into()),
         EngineError::Webhook(w) => w.field().map(str::to_string),
+        EngineError::Route(r) => r.field().map(str::to_string),
         _ => None,
     }
 }

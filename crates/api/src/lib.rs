@@ -26,6 +26,7 @@ pub mod events;
 mod guard;
 pub mod routes;
 pub mod schedules;
+pub mod routing;
 pub mod token;
 pub mod views;
 pub mod webhooks;
@@ -235,6 +236,10 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/api/smm/customers/{id}",
             get(customers::get_customer).patch(customers::update_customer),
+        )
+        .route(
+            "/api/smm/groups",
+            get(crate::routing::list_groups).post(crate::routing::add_group),
         )
         .route("/api/smm/balances", get(balances))
         .route("/api/smm/stats", get(stats))

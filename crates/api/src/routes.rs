@@ -83,7 +83,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 /// Runs provider work in its own task: it finishes even when the client is gone.
-async fn detached<T, F>(work: F) -> ApiResult<T>
+pub(crate) async fn detached<T, F>(work: F) -> ApiResult<T>
 where
     T: Send + 'static,
     F: std::future::Future<Output = Result<T, EngineError>> + Send + 'static,
@@ -402,11 +402,14 @@ impl Lines {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlaceOrderBody {
-    /// The provider (id or name).
-    pub provider_id: ProviderRef,
-    /// The provider's service id.
-    #[schema(value_type = String)]
-    pub service_id: serde_json::Value,
+    /// The provider (id or name); not with `group`.
+    pub provider_id: Option<ProviderRef>,
+    /// The provider's service id; not with `group`.
+    #[schema(value_type = Option<String>)]
+    pub service_id: Option<serde_json::Value>,
+    /// Route the order through this offer group instead of one provider: the best member
+    /// that can take it; the next one only when the first certainly did not place it.
+    pub group: Option<String>,
     /// Custom comments (the original's name for `comments`).
     pub custom_comments: Option<Lines>,
     /// Place even when the estimated cost exceeds the last known balance.
@@ -456,7 +459,29 @@ pub async fn place_order(
                 .to_string(),
         ),
     };
-    let service_id = service_id_text(&b.service_id)?;
+    let group = b.group.filter(|g| !g.trim().is_empty());
+    let (provider_ref, service_id) = match (&group, b.provider_id, &b.service_id) {
+        (Some(_), None, None) => (None, String::new()),
+        (Some(_), _, _) => {
+            return Err(ApiError::field(
+                "group",
+                "give group, or providerId and serviceId, not both",
+            ))
+        }
+        (None, Some(p), Some(v)) => (Some(p), service_id_text(v)?),
+        (None, None, _) => {
+            return Err(ApiError::field(
+                "providerId",
+                "providerId (or group) is required",
+            ))
+        }
+        (None, Some(_), None) => {
+            return Err(ApiError::field(
+                "serviceId",
+                "serviceId must be the provider's service id",
+            ))
+        }
+    };
     let mut fields = b.fields;
     if let Some(c) = b.custom_comments {
         if !fields.comments.is_empty() {
@@ -467,9 +492,10 @@ pub async fn place_order(
         }
         fields.comments = c.into_vec();
     }
-    let provider = match b.provider_id {
-        ProviderRef::Name(n) => n,
-        ProviderRef::Id(id) => blocking(&s.engine, move |e| provider_name(e, id)).await?,
+    let provider = match provider_ref {
+        None => String::new(),
+        Some(ProviderRef::Name(n)) => n,
+        Some(ProviderRef::Id(id)) => blocking(&s.engine, move |e| provider_name(e, id)).await?,
     };
     let sale_price = b
         .sale_price
@@ -492,8 +518,22 @@ pub async fn place_order(
         customer: b.customer,
         sale_price,
     };
+    if let Some(group) = group {
+        return crate::routing::place_routed(&s, group, new).await;
+    }
     let engine = s.engine.clone();
     let placed = detached(async move { engine.place_order_reported(new).await }).await?;
+    let (code, view) = placement_answer(placed.order, placed.sent);
+    Ok((code, Json(view)).into_response())
+}
+
+/// The HTTP status and view of a placement: 201 placed, rejected or not sent; 202 unknown;
+/// 200 when the key already named it (and it is not unknown).
+pub(crate) fn placement_answer(
+    order: smm_engine::Order,
+    sent: bool,
+) -> (StatusCode, PlacedView) {
+    let placed = smm_engine::orders::Placement { order, sent };
     let status = placed.order.status;
     let (code, state, next) = if status == OrderStatus::Unknown || status == OrderStatus::Submitting
     {
@@ -528,8 +568,9 @@ pub async fn place_order(
         sent: placed.sent,
         state: state.into(),
         next,
+        route: None,
     };
-    Ok((code, Json(view)).into_response())
+    (code, view)
 }
 
 /// Filters of the order list.

@@ -281,6 +281,106 @@ pub struct PlacedView {
     /// What to do next, for `unknown` and `not_sent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// For an order placed through an offer group (`group`): every attempt and what was
+    /// passed over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteView>,
+}
+
+/// How a routed order went: its attempts, one member after another.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteView {
+    /// The offer group.
+    pub group: String,
+    /// Every attempt, first first; the last one is `order`.
+    pub attempts: Vec<RouteAttemptView>,
+    /// The members passed over, and why.
+    pub skipped: Vec<MemberSkipView>,
+    /// The members not tried (for an unknown order: where it could still go once it is
+    /// resolved as not placed).
+    pub remaining: Vec<MemberView>,
+}
+
+/// One attempt of a routed order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteAttemptView {
+    /// 1-based.
+    pub attempt: u32,
+    /// The order (GET /api/smm/orders/{id}).
+    pub order_id: i64,
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's service id.
+    pub service_id: String,
+    /// The engine's status (`rejected`, `not_sent`, `pending`, `unknown`…).
+    pub status: String,
+    /// Why the provider refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_reason: Option<String>,
+}
+
+/// A member passed over.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberSkipView {
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's service id.
+    pub service_id: String,
+    /// The error code (`provider.inactive`, `order.insufficient_balance`…).
+    pub code: String,
+    /// Why, in English.
+    pub message: String,
+}
+
+/// A group member: one provider's service.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberView {
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's service id.
+    pub service_id: String,
+}
+
+impl From<&smm_engine::routing::RoutedPlacement> for RouteView {
+    fn from(p: &smm_engine::routing::RoutedPlacement) -> Self {
+        RouteView {
+            group: p.group.clone(),
+            attempts: p
+                .attempts
+                .iter()
+                .map(|a| RouteAttemptView {
+                    attempt: a.attempt,
+                    order_id: a.order_id,
+                    provider: a.provider.clone(),
+                    service_id: a.service_id.clone(),
+                    status: a.status.to_string(),
+                    reject_reason: a.reject_reason.clone(),
+                })
+                .collect(),
+            skipped: p
+                .skipped
+                .iter()
+                .map(|s| MemberSkipView {
+                    provider: s.provider.clone(),
+                    service_id: s.service_id.clone(),
+                    code: s.code.clone(),
+                    message: s.message.clone(),
+                })
+                .collect(),
+            remaining: p
+                .remaining
+                .iter()
+                .map(|m| MemberView {
+                    provider: m.provider.clone(),
+                    service_id: m.service_id.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One entry of an order's timeline.

@@ -32,7 +32,7 @@ pub enum Command {
     /// Place, list, track, refill, cancel, resolve and export orders
     #[command(subcommand)]
     Order(crate::order_cmd::OrderCommand),
-    /// Place many orders from `service_id|link|quantity` lines
+    /// Place many orders from `service_id|link|quantity` lines (or `link|quantity` with --group)
     MassOrder(crate::order_cmd::MassOrderArgs),
     /// Check balances now (every active provider, or one), with history
     Balance(crate::stats_cmd::BalanceArgs),
@@ -57,6 +57,9 @@ pub enum Command {
     /// Customers: who orders are sold to, with billed, cost and profit
     #[command(subcommand)]
     Customers(crate::customers_cmd::CustomersCommand),
+    /// Offer groups: the same offer on several providers, for routed orders with failover (add|list|show|rm|suggest)
+    #[command(subcommand)]
+    Group(crate::group_cmd::GroupCommand),
     /// Orders placed at set times: once, every N hours or days, or on weekdays (add|list|show|pause|resume|rm)
     #[command(subcommand)]
     Schedule(crate::schedule_cmd::ScheduleCommand),

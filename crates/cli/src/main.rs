@@ -8,11 +8,13 @@ mod customers_cmd;
 mod daemon_cmd;
 mod data_cmd;
 mod error;
+mod group_cmd;
 mod input;
 mod order_cmd;
 mod output;
 mod prices_cmd;
 mod provider;
+mod route_cmd;
 mod schedule_cmd;
 mod serve_cmd;
 mod services;
@@ -72,6 +74,7 @@ fn run(cli: Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Webhook(cmd) => webhook_cmd::run(&engine, cmd, out),
         Command::Prices(cmd) => prices_cmd::run(&engine, cmd, out),
         Command::Customers(cmd) => customers_cmd::run(&engine, cmd, out),
+        Command::Group(cmd) => group_cmd::run(&engine, cmd, out),
         Command::Schedule(cmd) => schedule_cmd::run(&engine, cmd, out),
         Command::Backup(a) => data_cmd::backup(&engine, a, out),
         Command::Restore(_) | Command::DataDir(_) => unreachable!("handled above"),

@@ -84,11 +84,15 @@ pub enum OrderCommand {
 #[derive(Debug, Args)]
 pub struct AddOrderArgs {
     /// Provider name
-    #[arg(long)]
-    pub provider: String,
+    #[arg(long, required_unless_present = "group")]
+    pub provider: Option<String>,
     /// The provider's service id
-    #[arg(long, value_name = "ID")]
-    pub service: String,
+    #[arg(long, value_name = "ID", required_unless_present = "group")]
+    pub service: Option<String>,
+    /// Route through this offer group instead (`smmdesk group`): the best member that can
+    /// take it, the next one only when the first certainly did not place it
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["provider", "service"])]
+    pub group: Option<String>,
     /// The order's fields
     #[command(flatten)]
     pub fields: OrderFieldArgs,
@@ -320,8 +324,12 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct MassOrderArgs {
     /// Provider name
-    #[arg(long)]
-    pub provider: String,
+    #[arg(long, required_unless_present = "group")]
+    pub provider: Option<String>,
+    /// Route every line through this offer group instead; lines are then
+    /// `link|quantity[|sale_price[|customer]]`
+    #[arg(long, value_name = "NAME", conflicts_with = "provider")]
+    pub group: Option<String>,
     /// Lines `service_id|link|quantity[|sale_price[|customer]]` (`-` for stdin); blank lines
     /// and `#` comments skipped
     pub file: PathBuf,
@@ -434,7 +442,7 @@ fn order_rows(orders: &[Order]) -> String {
     )
 }
 
-fn describe(o: &Order) -> String {
+pub(crate) fn describe(o: &Order) -> String {
     let mut lines = vec![format!(
         "order #{} {} — {} service {} ({}, {})",
         o.id, o.status, o.provider, o.service_id, o.service_name, o.service_type
@@ -496,7 +504,7 @@ fn describe(o: &Order) -> String {
 }
 
 /// The exit code for a placement outcome.
-fn outcome_code(statuses: impl IntoIterator<Item = OrderStatus>) -> ExitCode {
+pub(crate) fn outcome_code(statuses: impl IntoIterator<Item = OrderStatus>) -> ExitCode {
     let mut code = 0u8;
     for s in statuses {
         let c = match s {
@@ -760,14 +768,17 @@ pub fn run(engine: &Engine, cmd: OrderCommand, out: &Output) -> Result<ExitCode,
 
 fn add(engine: &Engine, a: AddOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
     let new = NewOrder {
-        provider: a.provider,
-        service_id: a.service,
+        provider: a.provider.unwrap_or_default(),
+        service_id: a.service.unwrap_or_default(),
         fields: a.fields.read()?,
         idempotency_key: a.idempotency_key,
         force: a.place.force,
         customer: a.sale.customer.clone(),
         sale_price: a.sale.sale_price()?,
     };
+    if let Some(group) = a.group {
+        return crate::route_cmd::add(engine, &group, new, a.place.dry_run, out);
+    }
     if a.place.dry_run {
         return quote(engine, &new, out);
     }
@@ -855,8 +866,12 @@ fn eta(elapsed: std::time::Duration, done: usize, total: usize) -> String {
 pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
     let text = read_text(&a.file, "the mass order")?;
     let sale_price = a.sale.sale_price()?;
+    if let Some(group) = a.group {
+        return crate::route_cmd::mass(engine, group, text, sale_price, a, out);
+    }
+    let provider = a.provider.clone().unwrap_or_default();
     let preview =
-        engine.check_mass_order_sold(&a.provider, &text, a.sale.customer.as_deref(), sale_price);
+        engine.check_mass_order_sold(&provider, &text, a.sale.customer.as_deref(), sale_price);
     // Never silently: lines sold below cost are said before anything is sent.
     if let Ok(p) = &preview {
         if !p.below_cost.is_empty() && !a.dry_run {
@@ -895,7 +910,7 @@ pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<Exi
         });
     }
     let order = MassOrder {
-        provider: a.provider,
+        provider,
         text,
         batch_key: a.batch_key,
         valid_only: a.valid_only,

@@ -61,7 +61,7 @@ fn summary(d: &CatalogDiff) -> String {
     )
 }
 
-fn platform(text: Option<&str>) -> Result<Option<Platform>, CliError> {
+pub(crate) fn platform(text: Option<&str>) -> Result<Option<Platform>, CliError> {
     text.map(|t| {
         Platform::parse(t).ok_or_else(|| {
             CliError::input(

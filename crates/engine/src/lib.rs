@@ -47,11 +47,11 @@
 //! | Layer | Modules | May use |
 //! |-------|---------|---------|
 //! | foundation | [`clock`], `hex`, [`paths`] | nothing in the crate |
-//! | error | [`error`] (with the refusals [`OrderError`], [`WebhookError`]) | foundation |
+//! | error | [`error`] (with the refusals [`OrderError`], [`WebhookError`], [`RouteError`]) | foundation |
 //! | store | [`store`], [`money`] | error, foundation |
 //! | secrets | [`secrets`] (the master key and its key check) | store, error, foundation |
 //! | provider call | [`provider_call`]: permits ([`scheduler::limits`]), timing, the API log ([`api_log`]) | error, foundation |
-//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`customers`], [`profit`], [`reconcile`], [`schedules`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
+//! | domain | [`providers`], [`catalog`], [`orders`], [`balances`], [`stats`], [`alerts`], [`events`], [`webhooks`], [`pricing`], [`customers`], [`profit`], [`reconcile`], [`routing`], [`schedules`], [`scheduler`], [`data`], [`demo`], `settings` | the layers below, each other, the facade |
 //! | facade | `engine.rs`: [`Engine`], [`EngineOptions`], [`Engine::open_with`] | everything |
 //!
 //! The facade holds the shared state (store, master key, clock, the scheduler's shared parts,
@@ -82,6 +82,7 @@ pub mod profit;
 pub mod provider_call;
 pub mod providers;
 pub mod reconcile;
+pub mod routing;
 pub mod scheduler;
 pub mod schedules;
 pub mod secrets;

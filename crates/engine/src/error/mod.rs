@@ -5,6 +5,7 @@
 //! `orders` and `webhooks`, so [`EngineError`] can wrap them without naming a domain module.
 
 mod order;
+mod route;
 mod webhook;
 
 use serde::Serialize;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::paths::PathsError;
 
 pub use order::{LineError, OrderError};
+pub use route::{MemberSkip, RouteError};
 pub use webhook::WebhookError;
 
 /// Everything that can go wrong in the engine. Messages never contain an API key.
@@ -103,6 +105,9 @@ pub enum EngineError {
     /// A webhook request was refused (see [`WebhookError`]).
     #[error(transparent)]
     Webhook(WebhookError),
+    /// An offer group or a routed order was refused (see [`RouteError`]).
+    #[error(transparent)]
+    Route(RouteError),
     /// No customer by that id or name.
     #[error("no customer {0}")]
     CustomerNotFound(String),
@@ -186,6 +191,7 @@ impl EngineError {
             Self::Panel { source, .. } => panel_code(source),
             Self::Order(e) => e.code(),
             Self::Webhook(e) => e.code(),
+            Self::Route(e) => e.code(),
             Self::CustomerNotFound(_) => "customer.not_found",
             Self::CustomerNameTaken(_) => "customer.name_taken",
             Self::BackupNotFound(_) => "restore.not_found",

@@ -39,7 +39,9 @@ pub use mass::{
     parse_mass_order, MassLine, MassLineResult, MassOrder, MassOrderPreview, MassOrderReport,
     MassProgress, MAX_MASS_ORDER_LINES,
 };
+pub(crate) use place::{check_key, check_sale_price, generate_key, RouteStep};
 pub use place::{OrderQuote, Placement, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
+pub(crate) use validate::{check as check_order, service_row as service_row_of};
 pub use refill::{Refill, RefillOutcome, RefillStatus};
 pub use resolve::{Resolution, ResolveHelp};
 pub(crate) use sale::units_of;

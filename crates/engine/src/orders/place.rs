@@ -79,7 +79,7 @@ pub(super) struct SaleTerms {
 }
 
 /// Checks a sale price given with an order.
-fn check_sale_price(p: Decimal) -> Result<Decimal> {
+pub(crate) fn check_sale_price(p: Decimal) -> Result<Decimal> {
     if p.is_sign_negative() && !p.is_zero() {
         return Err(EngineError::input("sale_price", "must not be negative"));
     }
@@ -99,7 +99,7 @@ fn check_sale_price(p: Decimal) -> Result<Decimal> {
 }
 
 /// Checks an idempotency key given by the caller.
-fn check_key(key: &str) -> Result<String, OrderError> {
+pub(crate) fn check_key(key: &str) -> Result<String, OrderError> {
     let k = key.trim();
     if k.is_empty() || k.chars().count() > MAX_KEY_CHARS || k.chars().any(char::is_control) {
         return Err(OrderError::IdempotencyKeyInvalid);
@@ -172,14 +172,14 @@ impl Engine {
     /// `rejected`, `not_sent` (never left, after automatic retries) or `unknown` (may have
     /// been placed: never resent automatically, see [`Engine::resolve_order`]).
     pub async fn place_order(&self, new: NewOrder) -> Result<Order> {
-        Ok(self.place(new, None).await?.order)
+        Ok(self.place(new, None, None).await?.order)
     }
 
     /// [`Engine::place_order`], also telling whether this call sent anything: a key that
     /// already names the same order answers it with `sent: false`; a key that names an order
     /// with other details is [`OrderError::IdempotencyConflict`] (nothing is sent).
     pub async fn place_order_reported(&self, new: NewOrder) -> Result<Placement> {
-        self.place(new, None).await
+        self.place(new, None, None).await
     }
 
     /// Submits again an order that was certainly not placed (`not_placed`, `not_sent`,
@@ -198,7 +198,7 @@ impl Engine {
         force: bool,
     ) -> Result<Order> {
         let new = self.resubmission(id, changes, force)?;
-        Ok(self.place(new, Some(id)).await?.order)
+        Ok(self.place(new, Some(id), None).await?.order)
     }
 
     /// The new attempt a resubmission of order `id` would place (for a quote); writes nothing.
@@ -278,7 +278,23 @@ impl Engine {
         Ok((provider, checked))
     }
 
-    async fn place(&self, new: NewOrder, parent: Option<i64>) -> Result<Placement> {
+    /// Places one attempt of a routed order ([`crate::routing`]): [`Engine::place_order`]'s
+    /// path, with the route's `routed` event journaled with the order (and `rerouted` on the
+    /// attempt before it) in the same transaction.
+    pub(crate) async fn place_route_attempt(
+        &self,
+        new: NewOrder,
+        step: &RouteStep,
+    ) -> Result<Placement> {
+        self.place(new, None, Some(step)).await
+    }
+
+    async fn place(
+        &self,
+        new: NewOrder,
+        parent: Option<i64>,
+        route: Option<&RouteStep>,
+    ) -> Result<Placement> {
         let key = match &new.idempotency_key {
             Some(k) => check_key(k)?,
             None => generate_key()?,
@@ -301,7 +317,7 @@ impl Engine {
             }
         }
         let client = self.client_for(&provider)?;
-        let id = match self.journal(&key, &provider, &checked, &sale, parent)? {
+        let id = match self.journal(&key, &provider, &checked, &sale, parent, route)? {
             Ok(id) => id,
             Err(existing) => return replay(&key, *existing, &new),
         };
@@ -325,6 +341,7 @@ impl Engine {
         checked: &Checked,
         sale: &SaleTerms,
         parent: Option<i64>,
+        route: Option<&RouteStep>,
     ) -> Result<std::result::Result<i64, Box<Order>>> {
         let now = self.now_ms();
         let balance_before = provider.last_balance.map(money::to_text);
@@ -395,6 +412,21 @@ impl Engine {
                     None,
                     &json!({ "new_order_id": id }),
                 )?;
+            }
+            // A routed attempt: the route on its timeline, and the attempt before it (certainly
+            // not placed) names this one.
+            if let Some(step) = route {
+                add_event(tx, id, now, "routed", None, &step.detail)?;
+                if let Some(previous) = step.previous {
+                    add_event(
+                        tx,
+                        previous,
+                        now,
+                        "rerouted",
+                        None,
+                        &json!({ "new_order_id": id, "provider": provider.name }),
+                    )?;
+                }
             }
             Ok(Ok(id))
         })
@@ -480,6 +512,15 @@ impl Engine {
         );
         Ok(order)
     }
+}
+
+/// What the journal records of a routed attempt ([`Engine::place_route_attempt`]).
+#[derive(Debug, Clone)]
+pub(crate) struct RouteStep {
+    /// The `routed` event's detail (group, route key, attempt, earlier attempts, remaining).
+    pub(crate) detail: serde_json::Value,
+    /// The attempt before this one, which gets a `rerouted` event.
+    pub(crate) previous: Option<i64>,
 }
 
 /// An order placed, or answered again under its idempotency key.

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_customers_sales.sql"),
     include_str!("migrations/0012_schedules.sql"),
     include_str!("migrations/0013_balance_topups.sql"),
+    include_str!("migrations/0014_offer_groups.sql"),
 ];
 
 /// The newest schema version this binary knows.
