@@ -25,8 +25,8 @@ pub mod error;
 pub mod events;
 mod guard;
 pub mod routes;
-pub mod schedules;
 pub mod routing;
+pub mod schedules;
 pub mod token;
 pub mod views;
 pub mod webhooks;
@@ -239,7 +239,7 @@ pub fn router(state: ApiState) -> Router {
         )
         .route(
             "/api/smm/groups",
-            get(crate::routing::list_groups).post(crate::routing::add_group),
+            get(routing::list_groups).post(routing::add_group),
         )
         .route("/api/smm/balances", get(balances))
         .route("/api/smm/stats", get(stats))

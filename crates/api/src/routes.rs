@@ -529,10 +529,7 @@ pub async fn place_order(
 
 /// The HTTP status and view of a placement: 201 placed, rejected or not sent; 202 unknown;
 /// 200 when the key already named it (and it is not unknown).
-pub(crate) fn placement_answer(
-    order: smm_engine::Order,
-    sent: bool,
-) -> (StatusCode, PlacedView) {
+pub(crate) fn placement_answer(order: smm_engine::Order, sent: bool) -> (StatusCode, PlacedView) {
     let placed = smm_engine::orders::Placement { order, sent };
     let status = placed.order.status;
     let (code, state, next) = if status == OrderStatus::Unknown || status == OrderStatus::Submitting

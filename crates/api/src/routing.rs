@@ -18,7 +18,11 @@ use crate::ApiState;
 
 /// Places `new` through offer group `group`: the answer is the last attempt's, as for one
 /// provider (201, 202 unknown, 200 when the key already named this route), with `route`.
-pub(crate) async fn place_routed(s: &ApiState, group: String, new: NewOrder) -> ApiResult<Response> {
+pub(crate) async fn place_routed(
+    s: &ApiState,
+    group: String,
+    new: NewOrder,
+) -> ApiResult<Response> {
     let engine = s.engine.clone();
     let placed = detached(async move { engine.place_routed_order(&group, new).await }).await?;
     let route = RouteView::from(&placed);

@@ -218,7 +218,15 @@ async fn with_schedule<T: Send + 'static>(
 
 fn new_schedule(provider: String, b: ScheduleBody) -> ApiResult<NewSchedule> {
     let o = b.order;
-    let service_id = service_id_text(&o.service_id)?;
+    let service_id = match &o.service_id {
+        Some(v) => service_id_text(v)?,
+        None => {
+            return Err(ApiError::field(
+                "serviceId",
+                "serviceId must be the provider's service id",
+            ))
+        }
+    };
     let mut fields = o.fields;
     if let Some(c) = o.custom_comments {
         if !fields.comments.is_empty() {
@@ -282,9 +290,20 @@ pub async fn add_schedule(
     State(s): State<ApiState>,
     Body(b): Body<ScheduleBody>,
 ) -> ApiResult<(StatusCode, Json<ScheduleView>)> {
+    if b.order
+        .group
+        .as_deref()
+        .is_some_and(|g| !g.trim().is_empty())
+    {
+        return Err(ApiError::field(
+            "group",
+            "a schedule places on one provider: give providerId and serviceId, not group",
+        ));
+    }
     let provider = match &b.order.provider_id {
-        ProviderRef::Name(n) => n.clone(),
-        ProviderRef::Id(id) => {
+        None => return Err(ApiError::field("providerId", "providerId is required")),
+        Some(ProviderRef::Name(n)) => n.clone(),
+        Some(ProviderRef::Id(id)) => {
             let id = *id;
             blocking(&s.engine, move |e| provider_name(e, id)).await?
         }

@@ -107,23 +107,42 @@ async fn an_order_through_a_group_fails_over_and_bad_input_changes_nothing() {
     assert_eq!(again["sent"], false);
     assert_eq!(again["order"]["id"], placed["order"]["id"]);
     assert_eq!(
-        (cheap.counters().get(Action::Add), a.sim.counters().get(Action::Add)),
+        (
+            cheap.counters().get(Action::Add),
+            a.sim.counters().get(Action::Add)
+        ),
         (1, 1)
     );
 
     // Bad routed orders: a specific error on its field, nothing sent.
     let cases = [
-        (json!({ "group": "nope", "link": "https://x.com/a", "quantity": 100 }),
-         StatusCode::NOT_FOUND, "offer_group.not_found", "group"),
-        (json!({ "group": "ig", "link": "https://x.com/a", "quantity": 5 }),
-         StatusCode::UNPROCESSABLE_ENTITY, "route.quantity_unaccepted", "quantity"),
-        (json!({ "group": "ig", "providerId": "sim", "serviceId": "5001",
+        (
+            json!({ "group": "nope", "link": "https://x.com/a", "quantity": 100 }),
+            StatusCode::NOT_FOUND,
+            "offer_group.not_found",
+            "group",
+        ),
+        (
+            json!({ "group": "ig", "link": "https://x.com/a", "quantity": 5 }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "route.quantity_unaccepted",
+            "quantity",
+        ),
+        (
+            json!({ "group": "ig", "providerId": "sim", "serviceId": "5001",
                  "link": "https://x.com/a", "quantity": 100 }),
-         StatusCode::UNPROCESSABLE_ENTITY, "input.invalid", "group"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input.invalid",
+            "group",
+        ),
     ];
     for (body, status, code, field) in cases {
         let (got, e) = a.post("/api/smm/orders", body).await;
-        assert_eq!((got, Api::code(&e).to_string()), (status, code.to_string()), "{e}");
+        assert_eq!(
+            (got, Api::code(&e).to_string()),
+            (status, code.to_string()),
+            "{e}"
+        );
         assert_eq!(e["error"]["field"], field, "{e}");
     }
 
@@ -139,9 +158,15 @@ async fn an_order_through_a_group_fails_over_and_bad_input_changes_nothing() {
     assert_eq!(status, StatusCode::ACCEPTED, "{lost}");
     assert_eq!(lost["state"], "unknown");
     assert_eq!(lost["route"]["remaining"][0]["provider"], "sim");
-    assert!(lost["next"].as_str().unwrap().contains("not tried: sim:5001"));
+    assert!(lost["next"]
+        .as_str()
+        .unwrap()
+        .contains("not tried: sim:5001"));
     assert_eq!(
-        (cheap.counters().get(Action::Add), a.sim.counters().get(Action::Add)),
+        (
+            cheap.counters().get(Action::Add),
+            a.sim.counters().get(Action::Add)
+        ),
         (2, 1)
     );
 }

@@ -92,7 +92,10 @@ fn describe(g: &RouteGroup) -> String {
             ]
         })
         .collect();
-    lines.push(table(&["#", "MEMBER", "RATE/1000", "MIN-MAX", "SERVICE"], &rows));
+    lines.push(table(
+        &["#", "MEMBER", "RATE/1000", "MIN-MAX", "SERVICE"],
+        &rows,
+    ));
     lines.join("\n")
 }
 

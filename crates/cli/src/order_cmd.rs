@@ -866,7 +866,7 @@ fn eta(elapsed: std::time::Duration, done: usize, total: usize) -> String {
 pub fn mass_order(engine: &Engine, a: MassOrderArgs, out: &Output) -> Result<ExitCode, CliError> {
     let text = read_text(&a.file, "the mass order")?;
     let sale_price = a.sale.sale_price()?;
-    if let Some(group) = a.group {
+    if let Some(group) = a.group.clone() {
         return crate::route_cmd::mass(engine, group, text, sale_price, a, out);
     }
     let provider = a.provider.clone().unwrap_or_default();

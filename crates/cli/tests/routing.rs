@@ -120,7 +120,13 @@ fn add_provider(dir: &Path, name: &str, sim: &SimHandle) {
     let r = run(
         dir,
         &[
-            "provider", "add", "--name", name, "--url", &sim.url(), "--key-stdin",
+            "provider",
+            "add",
+            "--name",
+            name,
+            "--url",
+            &sim.url(),
+            "--key-stdin",
         ],
         Some(&key),
     );
@@ -155,19 +161,52 @@ fn groups_and_routed_orders_from_the_command_line() {
 
     // Bad groups: their own code, nothing saved.
     assert_eq!(
-        refused(d, &["group", "add", "g", "--member", "cheap:7001", "--member", "cheap:7001"]),
+        refused(
+            d,
+            &[
+                "group",
+                "add",
+                "g",
+                "--member",
+                "cheap:7001",
+                "--member",
+                "cheap:7001"
+            ]
+        ),
         "offer_group.duplicate_member"
     );
     assert_eq!(
-        refused(d, &["group", "add", "g", "--member", "cheap:7001", "--member", "dear:7002"]),
+        refused(
+            d,
+            &[
+                "group",
+                "add",
+                "g",
+                "--member",
+                "cheap:7001",
+                "--member",
+                "dear:7002"
+            ]
+        ),
         "offer_group.type_mismatch"
     );
-    assert_eq!(refused(d, &["group", "add", "g", "--member", "cheap"]), "input.invalid");
+    assert_eq!(
+        refused(d, &["group", "add", "g", "--member", "cheap"]),
+        "input.invalid"
+    );
     assert_eq!(json(d, &["group", "list"], 0), Value::Array(vec![]));
 
     let g = json(
         d,
-        &["group", "add", "ig", "--member", "dear:7001", "--member", "cheap:7001"],
+        &[
+            "group",
+            "add",
+            "ig",
+            "--member",
+            "dear:7001",
+            "--member",
+            "cheap:7001",
+        ],
         0,
     );
     assert_eq!(g["rule"], "cheapest");
@@ -177,8 +216,17 @@ fn groups_and_routed_orders_from_the_command_line() {
     // Where it would go; nothing sent.
     let dry = json(
         d,
-        &["order", "add", "--group", "ig", "--link", "https://instagram.com/p/1",
-          "--quantity", "1000", "--dry-run"],
+        &[
+            "order",
+            "add",
+            "--group",
+            "ig",
+            "--link",
+            "https://instagram.com/p/1",
+            "--quantity",
+            "1000",
+            "--dry-run",
+        ],
         0,
     );
     assert_eq!(dry["candidates"][0]["provider"], "cheap");
@@ -187,8 +235,20 @@ fn groups_and_routed_orders_from_the_command_line() {
     // The cheapest refuses (no funds): the next one takes it; exit 0.
     sims.cheap.set_balance("0.01".parse().unwrap());
     let order = [
-        "order", "add", "--group", "ig", "--link", "https://instagram.com/p/1", "--quantity",
-        "1000", "--idempotency-key", "cli-route-1", "--customer", "Sara", "--sale-price", "3",
+        "order",
+        "add",
+        "--group",
+        "ig",
+        "--link",
+        "https://instagram.com/p/1",
+        "--quantity",
+        "1000",
+        "--idempotency-key",
+        "cli-route-1",
+        "--customer",
+        "Sara",
+        "--sale-price",
+        "3",
     ];
     let r = json(d, &order, 0);
     assert_eq!(r["order"]["provider"], "dear");
@@ -205,17 +265,51 @@ fn groups_and_routed_orders_from_the_command_line() {
     // --group with --provider is a usage error (exit 2).
     let both = run(
         d,
-        &["order", "add", "--group", "ig", "--provider", "cheap", "--link", "https://x.com/a",
-          "--quantity", "10"],
+        &[
+            "order",
+            "add",
+            "--group",
+            "ig",
+            "--provider",
+            "cheap",
+            "--link",
+            "https://x.com/a",
+            "--quantity",
+            "10",
+        ],
         None,
     );
     assert_eq!(both.code, 2, "{both:?}");
     assert_eq!(
-        refused(d, &["order", "add", "--group", "nope", "--link", "https://x.com/a", "--quantity", "100"]),
+        refused(
+            d,
+            &[
+                "order",
+                "add",
+                "--group",
+                "nope",
+                "--link",
+                "https://x.com/a",
+                "--quantity",
+                "100"
+            ]
+        ),
         "offer_group.not_found"
     );
     assert_eq!(
-        refused(d, &["order", "add", "--group", "ig", "--link", "https://x.com/a", "--quantity", "5"]),
+        refused(
+            d,
+            &[
+                "order",
+                "add",
+                "--group",
+                "ig",
+                "--link",
+                "https://x.com/a",
+                "--quantity",
+                "5"
+            ]
+        ),
         "route.quantity_unaccepted"
     );
 
@@ -224,8 +318,16 @@ fn groups_and_routed_orders_from_the_command_line() {
     sims.cheap.set_fault(Action::Add, Fault::ResetAfterAccept);
     let lost = json(
         d,
-        &["order", "add", "--group", "ig", "--link", "https://instagram.com/p/2",
-          "--quantity", "1000"],
+        &[
+            "order",
+            "add",
+            "--group",
+            "ig",
+            "--link",
+            "https://instagram.com/p/2",
+            "--quantity",
+            "1000",
+        ],
         3,
     );
     assert_eq!(lost["order"]["status"], "unknown");
@@ -249,10 +351,16 @@ fn groups_and_routed_orders_from_the_command_line() {
     assert_eq!(m2["already_placed"], 2);
     assert_eq!(adds(&sims), (4, 1));
     std::fs::write(&file, "https://instagram.com/p/m3|5\n").unwrap();
-    assert_eq!(refused(d, &["mass-order", "--group", "ig", path]), "mass_order.invalid");
+    assert_eq!(
+        refused(d, &["mass-order", "--group", "ig", path]),
+        "mass_order.invalid"
+    );
     assert_eq!(adds(&sims), (4, 1));
 
     let removed = json(d, &["group", "rm", "ig"], 0);
     assert_eq!(removed["name"], "ig");
-    assert_eq!(refused(d, &["group", "show", "ig"]), "offer_group.not_found");
+    assert_eq!(
+        refused(d, &["group", "show", "ig"]),
+        "offer_group.not_found"
+    );
 }

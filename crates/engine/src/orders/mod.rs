@@ -41,12 +41,12 @@ pub use mass::{
 };
 pub(crate) use place::{check_key, check_sale_price, generate_key, RouteStep};
 pub use place::{OrderQuote, Placement, MAX_LIST_ENTRIES, MAX_ORDER_BYTES};
-pub(crate) use validate::{check as check_order, service_row as service_row_of};
 pub use refill::{Refill, RefillOutcome, RefillStatus};
 pub use resolve::{Resolution, ResolveHelp};
 pub(crate) use sale::units_of;
 pub use sale::{settle, SaleFacts, Settlement, BILLED_DP};
 pub use track::{RefreshReport, RefreshScope};
+pub(crate) use validate::{check as check_order, service_row as service_row_of};
 
 /// Where an order stands, locally. Stored as its snake-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

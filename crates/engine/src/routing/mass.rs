@@ -145,13 +145,13 @@ impl Engine {
             // A line some member can take now (or one an earlier run already routed).
             match self.check_routed_line(&group, &new, &offline) {
                 Ok(()) => news.push((l.line, new)),
-                Err(e @ (EngineError::Order(_) | EngineError::Input { .. } | EngineError::Route(_))) => {
-                    errors.push(LineError {
-                        line: l.line,
-                        code: e.code(),
-                        message: e.to_string(),
-                    })
-                }
+                Err(
+                    e @ (EngineError::Order(_) | EngineError::Input { .. } | EngineError::Route(_)),
+                ) => errors.push(LineError {
+                    line: l.line,
+                    code: e.code(),
+                    message: e.to_string(),
+                }),
                 Err(e) => return Err(e),
             }
         }
@@ -164,7 +164,9 @@ impl Engine {
         let mut results = Vec::new();
         loop {
             while tasks.len() < IN_FLIGHT {
-                let Some((line, new)) = queue.next() else { break };
+                let Some((line, new)) = queue.next() else {
+                    break;
+                };
                 let engine = self.clone();
                 let name = group.name.clone();
                 tasks.spawn(async move {
@@ -185,8 +187,8 @@ impl Engine {
             let Some(joined) = tasks.join_next().await else {
                 break;
             };
-            let result =
-                joined.map_err(|e| EngineError::Internal(format!("routed mass order task: {e}")))?;
+            let result = joined
+                .map_err(|e| EngineError::Internal(format!("routed mass order task: {e}")))?;
             progress(&result);
             results.push(result);
         }
@@ -198,7 +200,9 @@ impl Engine {
             .count();
         let unknown = results
             .iter()
-            .filter(|r| status(r).is_some_and(|s| !s.is_not_placed() && !s.is_open() && !s.is_terminal()))
+            .filter(|r| {
+                status(r).is_some_and(|s| !s.is_not_placed() && !s.is_open() && !s.is_terminal())
+            })
             .count();
         Ok(RoutedMassReport {
             batch_key,

@@ -19,8 +19,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Offer, OfferQuery};
 use crate::catalog::Platform;
+use crate::catalog::{Offer, OfferQuery};
 use crate::clock::from_millis;
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};

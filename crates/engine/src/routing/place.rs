@@ -223,7 +223,11 @@ fn check_sale(new: &NewOrder) -> Result<()> {
 /// The error for a routed order no member can take: the members' own error when they all
 /// failed the same check of the order's fields (a bad link, a missing field), "no member
 /// accepts this quantity" when min/max ruled every one out, else every member's reason.
-fn no_member(group: &str, skipped: Vec<MemberSkip>, errors: Vec<Option<EngineError>>) -> EngineError {
+fn no_member(
+    group: &str,
+    skipped: Vec<MemberSkip>,
+    errors: Vec<Option<EngineError>>,
+) -> EngineError {
     let quantity = |c: &str| c == "order.quantity_below_min" || c == "order.quantity_above_max";
     if !skipped.is_empty() && skipped.iter().all(|s| quantity(&s.code)) {
         return RouteError::QuantityUnaccepted {
@@ -266,7 +270,10 @@ impl Engine {
             ));
         }
         if group.trim().is_empty() {
-            return Err(EngineError::input("group", "the offer group's name is empty"));
+            return Err(EngineError::input(
+                "group",
+                "the offer group's name is empty",
+            ));
         }
         let key = match &new.idempotency_key {
             Some(k) => check_key(k)?,
@@ -542,7 +549,11 @@ impl Engine {
             };
             let provider = self.provider_by_id(m.provider_id)?;
             if provider.removed_at.is_some() {
-                skip("provider.not_found", "the provider was removed".into(), None);
+                skip(
+                    "provider.not_found",
+                    "the provider was removed".into(),
+                    None,
+                );
                 continue;
             }
             if !provider.active {

@@ -34,7 +34,10 @@ async fn a_group_is_saved_listed_shown_and_removed() {
     // An order routed through it stays when the group goes; its replay still answers.
     let r = desk
         .engine
-        .place_routed_order("IG Followers", routed("https://instagram.com/p/x", 500, "k-1"))
+        .place_routed_order(
+            "IG Followers",
+            routed("https://instagram.com/p/x", 500, "k-1"),
+        )
         .await
         .unwrap();
     desk.engine.remove_offer_group("ig followers").unwrap();
@@ -42,7 +45,10 @@ async fn a_group_is_saved_listed_shown_and_removed() {
     assert_eq!(desk.engine.order(r.order.id).unwrap().provider, "c");
     let again = desk
         .engine
-        .place_routed_order("IG Followers", routed("https://instagram.com/p/x", 500, "k-1"))
+        .place_routed_order(
+            "IG Followers",
+            routed("https://instagram.com/p/x", 500, "k-1"),
+        )
         .await
         .unwrap();
     assert!(!again.sent);
@@ -98,12 +104,21 @@ async fn bad_groups_are_refused_with_a_specific_error_and_change_nothing() {
     };
     let cases = [
         (add("empty", vec![]), "offer_group.empty"),
-        (add("  ", vec![MemberRef::new("a", SVC)]), "offer_group.name_invalid"),
-        (add("TAKEN", vec![MemberRef::new("a", SVC)]), "offer_group.name_taken"),
+        (
+            add("  ", vec![MemberRef::new("a", SVC)]),
+            "offer_group.name_invalid",
+        ),
+        (
+            add("TAKEN", vec![MemberRef::new("a", SVC)]),
+            "offer_group.name_taken",
+        ),
         (
             add(
                 "dup",
-                vec![MemberRef::new("a", SVC), MemberRef::new("a", format!(" {SVC}"))],
+                vec![
+                    MemberRef::new("a", SVC),
+                    MemberRef::new("a", format!(" {SVC}")),
+                ],
             ),
             "offer_group.duplicate_member",
         ),
@@ -114,8 +129,14 @@ async fn bad_groups_are_refused_with_a_specific_error_and_change_nothing() {
             ),
             "offer_group.type_mismatch",
         ),
-        (add("ghost", vec![MemberRef::new("zz", SVC)]), "provider.not_found"),
-        (add("gone", vec![MemberRef::new("a", "999999")]), "order.service_not_found"),
+        (
+            add("ghost", vec![MemberRef::new("zz", SVC)]),
+            "provider.not_found",
+        ),
+        (
+            add("gone", vec![MemberRef::new("a", "999999")]),
+            "order.service_not_found",
+        ),
         (
             add("many", (0..21).map(|_| MemberRef::new("a", SVC)).collect()),
             "offer_group.too_many_members",

@@ -10,7 +10,12 @@ use crate::support::*;
 #[tokio::test]
 async fn the_cheapest_member_takes_the_order_and_a_replay_sends_nothing() {
     let desk = desk().await;
-    group(&desk.engine, "ig-followers", RouteRule::Cheapest, &["a", "b", "c"]);
+    group(
+        &desk.engine,
+        "ig-followers",
+        RouteRule::Cheapest,
+        &["a", "b", "c"],
+    );
     let mut new = routed("https://instagram.com/p/cheap", 1000, "shop-1");
     new.customer = Some("Acme Cafe".into());
     new.sale_price = Some(d("2.50"));
@@ -62,7 +67,12 @@ async fn the_cheapest_member_takes_the_order_and_a_replay_sends_nothing() {
 #[tokio::test]
 async fn the_preference_rule_follows_the_listed_order() {
     let desk = desk().await;
-    group(&desk.engine, "pref", RouteRule::Preference, &["c", "a", "b"]);
+    group(
+        &desk.engine,
+        "pref",
+        RouteRule::Preference,
+        &["c", "a", "b"],
+    );
     let r = desk
         .engine
         .place_routed_order("pref", routed("https://instagram.com/p/pref", 1000, "p-1"))
@@ -98,7 +108,10 @@ async fn a_rejection_moves_to_the_next_member_and_every_attempt_is_on_the_timeli
             ("a".to_string(), OrderStatus::Pending)
         ]
     );
-    assert_eq!(r.attempts[0].reject_reason.as_deref(), Some("insufficient_funds"));
+    assert_eq!(
+        r.attempts[0].reject_reason.as_deref(),
+        Some("insufficient_funds")
+    );
     assert!(desk.b.orders().is_empty());
     let first = r.attempts[0].order_id;
     assert_eq!(
@@ -110,7 +123,10 @@ async fn a_rejection_moves_to_the_next_member_and_every_attempt_is_on_the_timeli
     assert_eq!(events[1].detail["attempt"], 2);
     assert_eq!(events[1].detail["previous"][0]["order_id"], first);
     assert_eq!(events[1].detail["previous"][0]["provider"], "b");
-    assert_eq!(events[1].detail["previous"][0]["reason"], "insufficient_funds");
+    assert_eq!(
+        events[1].detail["previous"][0]["reason"],
+        "insufficient_funds"
+    );
     // A replay: the same two attempts, nobody called again.
     let again = desk
         .engine
