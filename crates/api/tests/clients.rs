@@ -196,7 +196,7 @@ async fn the_openapi_document_matches_the_routes() {
         routed_paths(),
         "documented paths = routed paths"
     );
-    assert_eq!(documented.len(), 19);
+    assert_eq!(documented.len(), 26);
 
     // Every documented operation reaches its handler; every other method is 405.
     let methods = [
@@ -233,7 +233,7 @@ async fn the_openapi_document_matches_the_routes() {
             }
         }
     }
-    assert_eq!(operations, 24, "documented operations");
+    assert_eq!(operations, 36, "documented operations");
     assert_eq!(a.order_count(), 0, "probing changed nothing");
     assert_eq!(a.sim.counters().get(Action::Add), 0);
 }
