@@ -12,75 +12,12 @@
 //     not placed.
 //  c. b. again in Arabic (right to left), for the screenshots.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { test } from "node:test";
 
-import { APP, launch } from "./webdriver.mjs";
+import { addThroughScreen, Sim } from "./sim.mjs";
+import { launch } from "./webdriver.mjs";
 
-const SIM_BIN = join(dirname(APP), "smm-sim");
 const PROVIDER = "sim";
-
-/** The smm-sim process: one JSON line per command (see crates/panel/src/bin/smm-sim.rs). */
-class Sim {
-  static async start(t) {
-    assert.ok(existsSync(SIM_BIN), `${SIM_BIN} is missing: run 'make app'`);
-    const child = spawn(SIM_BIN, ["--services", "100"], { stdio: ["pipe", "pipe", "inherit"] });
-    const sim = new Sim(child);
-    t.after(() => sim.stop());
-    const hello = await sim.next();
-    sim.url = hello.url;
-    sim.key = hello.key;
-    return sim;
-  }
-
-  constructor(child) {
-    this.child = child;
-    this.lines = [];
-    this.waiting = [];
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      const w = this.waiting.shift();
-      if (w) w(line);
-      else this.lines.push(line);
-    });
-  }
-
-  /** The next JSON line on stdout (5 s at most). */
-  async next() {
-    const line = this.lines.length > 0 ? this.lines.shift() : await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("smm-sim did not answer within 5 s")), 5_000);
-      this.waiting.push((l) => { clearTimeout(timer); resolve(l); });
-    });
-    return JSON.parse(line);
-  }
-
-  async cmd(line) {
-    this.child.stdin.write(`${line}\n`);
-    const answer = await this.next();
-    if (answer.error) throw new Error(`smm-sim ${line}: ${answer.error}`);
-    return answer;
-  }
-
-  async orders() {
-    return (await this.cmd("orders")).orders;
-  }
-
-  async adds() {
-    return (await this.cmd("counters")).by_action.add ?? 0;
-  }
-
-  /** Ends its stdin (it exits by itself); kills it if it does not. */
-  async stop() {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 3_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
 
 const attr = (session, css, name) =>
   session.execute("const e = document.querySelector(arguments[0]); return e === null ? null : e.getAttribute(arguments[1]);", [css, name]);
@@ -178,19 +115,7 @@ test("unknown orders resolved in the app: attach the provider's id; not placed, 
   const { session } = await launch(t, "resolve");
 
   // Add the simulator through the Providers screen; the key field is a password field.
-  await session.goTo("providers");
-  await session.tap("[data-testid=welcome-add]");
-  await session.tap("[data-testid=preset-custom]");
-  await session.fill("[data-testid=pf-name]", PROVIDER);
-  await session.fill("[data-testid=pf-displayName]", "Fault simulator");
-  await session.fill("[data-testid=pf-apiUrl]", sim.url);
-  assert.equal(await attr(session, "[data-testid=pf-apiKey]", "type"), "password", "the key field is masked");
-  await session.fill("[data-testid=pf-apiKey]", sim.key);
-  await session.tap("[data-testid=pf-save]");
-  const row = `[data-testid=provider-${PROVIDER}]`;
-  await session.waitFor("the new provider", () => session.exists(row), 20_000);
-  await session.tap(`${row} [data-testid=provider-sync]`);
-  await session.waitFor("the sync summary", () => session.exists(`${row} [data-testid=sync-result]`), 30_000);
+  const row = await addThroughScreen(session, sim, PROVIDER, "Fault simulator");
   assert.match(await session.text(`${row} [data-testid=sync-result]`), /Synced: 100 services/);
   const keyShown = () => session.execute("return document.body.innerText.includes(arguments[0]) || [...document.querySelectorAll('input')].some((i) => i.type !== 'password' && i.value.includes(arguments[0]));", [sim.key]);
   assert.equal(await keyShown(), false, "the key is nowhere on screen");

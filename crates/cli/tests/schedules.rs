@@ -331,7 +331,16 @@ fn a_daemon_killed_mid_occurrence_never_places_it_twice() {
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
-    while query(d, "SELECT count(*) FROM orders WHERE status = 'submitting'") == 0 {
+    // Journaled, and the add arrived at the provider (which holds it 3 s): kill mid-request.
+    let adds = || {
+        sim.handle
+            .counters()
+            .by_action
+            .get(&Action::Add)
+            .copied()
+            .unwrap_or(0)
+    };
+    while query(d, "SELECT count(*) FROM orders WHERE status = 'submitting'") == 0 || adds() == 0 {
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
             "the daemon never journaled the occurrence"

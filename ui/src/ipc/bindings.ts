@@ -199,6 +199,21 @@ export const commands = {
 	 *  provider by name (the demo panel apart), like `dashboard_stats`.
 	 */
 	dashboardProfit: (from: string | null, to: string | null, provider: string | null) => __TAURI_INVOKE<ProfitView_Serialize>("dashboard_profit", { from, to, provider }),
+	/**
+	 *  Changes a customer's contact (`null` or blank removes it); bad text is an
+	 *  `input.invalid` on `contact`.
+	 */
+	setCustomerContact: (id: number, contact: string | null) => __TAURI_INVOKE<CustomerView_Serialize>("set_customer_contact", { id, contact }),
+	/**
+	 *  The unexplained balance drops whose later reading is between `from` and `to` (RFC 3339,
+	 *  `to` exclusive), per provider, oldest first.
+	 */
+	balanceGaps: (from: string, to: string) => __TAURI_INVOKE<BalanceGapView[]>("balance_gaps", { from, to }),
+	/**
+	 *  Records money the user added to a provider account, so the balance's rise is not taken for
+	 *  a refund and the next reconciliation counts it (`amount` > 0; a note of one line).
+	 */
+	recordTopup: (provider: string, amount: string, note: string | null) => __TAURI_INVOKE<TopUpView_Serialize>("record_topup", { provider, amount, note }),
 	/**  The schedules (not removed), oldest first. */
 	listSchedules: () => __TAURI_INVOKE<ScheduleView_Serialize[]>("list_schedules"),
 	/**  Adds a schedule; bad input is an `input.invalid` (or order) error on its field. */
@@ -413,6 +428,33 @@ export type BackupView = {
 	path: string,
 	/**  Its size in bytes. */
 	bytes: number,
+};
+
+/**
+ *  An unexplained drop of a provider's balance between two readings (beyond the
+ *  reconciliation tolerance): a mark on the Dashboard's balance chart.
+ */
+export type BalanceGapView = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The account currency ("" when the provider never said). */
+	currency: string,
+	/**  The earlier reading's time (RFC 3339). */
+	from: string,
+	/**  The later reading's time (RFC 3339), where the mark goes. */
+	to: string,
+	/**  The UTC day of the later reading, `2026-11-24`. */
+	day: string,
+	/**  The balance before (a decimal string). */
+	balanceBefore: string,
+	/**  The balance after. */
+	balanceAfter: string,
+	/**  What the balance should have been after (orders, refunds, top-ups). */
+	expectedAfter: string,
+	/**  The money missing, after the previous window's surplus. */
+	gap: string,
+	/**  The orders journaled in that window (at most 20), oldest first. */
+	orders: number[],
 };
 
 /**  The result of "Test connection". */
@@ -808,7 +850,10 @@ export type EngineSettingView = {
 	value: string,
 	/**  The default. */
 	default: string,
-	/**  `number` (whole, at least `min`) or `switch` (`true`/`false`). */
+	/**
+	 *  `number` (whole, at least `min`), `amount` (a decimal of at least 0, in each
+	 *  account's currency) or `switch` (`true`/`false`).
+	 */
 	kind: string,
 	/**  The smallest allowed number. */
 	min: number,
@@ -3050,6 +3095,37 @@ export type TokenState =
 "session" | 
 /**  Created earlier (only its hash is kept): rotate to see a new one. */
 "earlier";
+
+/**  A top-up just recorded. */
+export type TopUpView = TopUpView_Serialize | TopUpView_Deserialize;
+
+/**  A top-up just recorded. */
+export type TopUpView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The amount added (a decimal string). */
+	amount: string,
+	/**  The note. */
+	note?: string | null,
+	/**  When it was recorded (RFC 3339). */
+	at: string,
+};
+
+/**  A top-up just recorded. */
+export type TopUpView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The amount added (a decimal string). */
+	amount: string,
+	/**  The note. */
+	note: string | null,
+	/**  When it was recorded (RFC 3339). */
+	at: string,
+};
 
 /**  The preferences the user chose in Settings. */
 export type UiSettings = UiSettings_Serialize | UiSettings_Deserialize;
