@@ -88,7 +88,7 @@ describe("New order on an offer group", () => {
     await screen.findByTestId("routed-result");
     const attempts = screen.getAllByTestId("route-attempt");
     expect(attempts.map((a) => [a.dataset.provider, a.dataset.status])).toEqual([["alpha", "rejected"], ["beta", "pending"]]);
-    expect(attempts[0]?.textContent).toContain("insufficient_funds");
+    expect(attempts[0]?.textContent).toContain("Your balance with this provider is too low.");
     expect(screen.getByTestId("order-result").dataset.status).toBe("pending");
     expect(calls.filter((c) => c.cmd === "place_routed_order")).toHaveLength(1);
   });

@@ -222,7 +222,11 @@ export function RouteAttempts({ placement }: { placement: RoutedPlacement }) {
             <span className="text-xs text-muted">{t("routing.attempt", { n: formatCount(a.attempt, language) })}</span>
             <bdi dir="ltr" className="font-medium">{a.provider} #{a.serviceId}</bdi>
             <StatusBadge status={a.status} />
-            {a.rejectReason !== null && <span className="text-xs text-fg-soft">{t("routing.reason", { reason: a.rejectReason })}</span>}
+            {a.rejectReason !== null && (
+              <span className="text-xs text-fg-soft" data-testid="route-attempt-reason">
+                {errorText(i18n, { code: `panel.rejected.${a.rejectReason}`, message: a.rejectReason })}
+              </span>
+            )}
             <button type="button" className="text-xs text-accent hover:underline" onClick={() => { navigate({ screen: "orders", orderId: a.orderId }); }}>
               #{formatCount(a.orderId, language)}
             </button>
