@@ -6,8 +6,7 @@ use serde::Serialize;
 use smm_engine::catalog::OfferQuery;
 use smm_engine::routing::{
     GroupSuggestion, MemberSkip, NewRouteGroup, RouteAttempt, RouteGroup, RouteMember,
-    RoutePreview, RouteRule, RoutedLineResult, RoutedMassOrder, RoutedMassReport,
-    RoutedPlacement,
+    RoutePreview, RouteRule, RoutedLineResult, RoutedMassOrder, RoutedMassReport, RoutedPlacement,
 };
 use smm_engine::{NewOrder, OrderStatus, Platform};
 use tauri::ipc::Channel;
