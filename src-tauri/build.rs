@@ -88,6 +88,13 @@ const COMMANDS: &[&str] = &[
     "pause_schedule",
     "resume_schedule",
     "remove_schedule",
+    "list_offer_groups",
+    "add_offer_group",
+    "remove_offer_group",
+    "suggest_offer_groups",
+    "preview_routed_order",
+    "place_routed_order",
+    "place_routed_mass_order",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@ pub mod local_api;
 pub mod order_book;
 pub mod orders;
 pub mod providers;
+pub mod routing;
 pub mod sales;
 pub mod schedules;
 pub mod webhooks;
@@ -163,6 +164,13 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             schedules::pause_schedule,
             schedules::resume_schedule,
             schedules::remove_schedule,
+            routing::list_offer_groups,
+            routing::add_offer_group,
+            routing::remove_offer_group,
+            routing::suggest_offer_groups,
+            routing::preview_routed_order,
+            routing::place_routed_order,
+            routing::place_routed_mass_order,
         ])
         .events(tauri_specta::collect_events![
             crate::events::ProvidersChanged,

@@ -79,6 +79,7 @@ fn field_of(err: &EngineError) -> Option<String> {
         EngineError::KeyEmpty | EngineError::Decrypt => "apiKey",
         EngineError::Order(e) => return order_field(e).map(str::to_string),
         EngineError::Webhook(e) => return e.field().map(str::to_string),
+        EngineError::Route(e) => return e.field().map(str::to_string),
         _ => return None,
     };
     Some(field.to_string())

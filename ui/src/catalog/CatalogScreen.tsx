@@ -15,6 +15,7 @@ import { formatAmount, formatCount, formatPercentText } from "../lib/format";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { useNavigate } from "../shell/navigation";
+import { OfferGroupsView } from "../routing/OfferGroups";
 import { CompareView } from "./CompareView";
 import { PLATFORMS, SERVICE_TYPES } from "./constants";
 
@@ -76,7 +77,7 @@ export const SEARCH_MEASURE = "catalog-search";
 
 export function CatalogScreen() {
   const { t } = useTranslation();
-  const [view, setView] = useState<"table" | "compare">("table");
+  const [view, setView] = useState<"table" | "compare" | "groups">("table");
   const providers = useProviders();
   if (providers.isPending) return <Loading />;
   if (providers.isError) return <ErrorBanner error={toUiError(providers.error)} />;
@@ -86,7 +87,7 @@ export function CatalogScreen() {
   return (
     <div className="flex h-full flex-col gap-3">
       <div className="flex items-center gap-2" role="tablist" aria-label={t("catalog.views")}>
-        {(["table", "compare"] as const).map((v) => (
+        {(["table", "compare", "groups"] as const).map((v) => (
           <Button
             key={v}
             role="tab"
@@ -101,7 +102,7 @@ export function CatalogScreen() {
           </Button>
         ))}
       </div>
-      {view === "table" ? <ServiceTable providers={providers.data.map((p) => p.name)} /> : <CompareView />}
+      {view === "table" ? <ServiceTable providers={providers.data.map((p) => p.name)} /> : view === "compare" ? <CompareView /> : <OfferGroupsView />}
     </div>
   );
 }

@@ -228,6 +228,26 @@ export const commands = {
 	resumeSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("resume_schedule", { id }),
 	/**  Removes a schedule: nothing more is placed; its orders stay. */
 	removeSchedule: (id: number) => __TAURI_INVOKE<ScheduleView_Serialize>("remove_schedule", { id }),
+	/**  The saved offer groups, by name. */
+	listOfferGroups: () => __TAURI_INVOKE<RouteGroupView_Serialize[]>("list_offer_groups"),
+	/**  Saves an offer group; bad input is an `offer_group.*` error on `name` or `members`. */
+	addOfferGroup: (group: NewRouteGroup_Deserialize) => __TAURI_INVOKE<RouteGroupView_Serialize>("add_offer_group", { group }),
+	/**  Removes an offer group (its orders stay). */
+	removeOfferGroup: (name: string) => __TAURI_INVOKE<RouteGroupView_Serialize>("remove_offer_group", { name }),
+	/**  Groups the catalog suggests (the same offer on several providers), cheapest first. */
+	suggestOfferGroups: (search: string | null, platform: string | null) => __TAURI_INVOKE<GroupSuggestionView_Serialize[]>("suggest_offer_groups", { search, platform }),
+	/**
+	 *  Where an order on `group` would go now, and why the other members are passed over;
+	 *  writes nothing, sends nothing. `order` leaves provider and service empty.
+	 */
+	previewRoutedOrder: (group: string, order: NewOrder_Deserialize) => __TAURI_INVOKE<RoutePreviewView_Serialize>("preview_routed_order", { group, order }),
+	/**
+	 *  Places an order on `group` (provider and service left empty): at the best member, the
+	 *  next only after a definite rejection; the same idempotency key answers the same route.
+	 */
+	placeRoutedOrder: (group: string, order: NewOrder_Deserialize) => __TAURI_INVOKE<RoutedPlacementView_Serialize>("place_routed_order", { group, order }),
+	/**  Places a mass order (`link|quantity` lines) on `group`, reporting each line on `progress`. */
+	placeRoutedMassOrder: (group: string, text: string, batchKey: string, customer: string | null, salePrice: string | null, progress: Channel<RoutedLineView_Deserialize>) => __TAURI_INVOKE<RoutedMassReportView_Serialize>("place_routed_mass_order", { group, text, batchKey, customer, salePrice, progress }),
 };
 
 /** Events */
@@ -914,6 +934,37 @@ export type FolderChoiceView = {
 	holdsData: boolean,
 };
 
+/**  A group the catalog suggests: the same offer on several providers, cheapest first. */
+export type GroupSuggestionView = GroupSuggestionView_Serialize | GroupSuggestionView_Deserialize;
+
+/**  A group the catalog suggests: the same offer on several providers, cheapest first. */
+export type GroupSuggestionView_Deserialize = {
+	/**  A name for it (the cheapest offer's). */
+	name: string,
+	/**  Platform. */
+	platform: string,
+	/**  Kind. */
+	kind: string,
+	/**  The members to save, cheapest first. */
+	members: OfferView_Deserialize[],
+	/**  The saved group with exactly these members, if any. */
+	savedAs?: string | null,
+};
+
+/**  A group the catalog suggests: the same offer on several providers, cheapest first. */
+export type GroupSuggestionView_Serialize = {
+	/**  A name for it (the cheapest offer's). */
+	name: string,
+	/**  Platform. */
+	platform: string,
+	/**  Kind. */
+	kind: string,
+	/**  The members to save, cheapest first. */
+	members: OfferView_Serialize[],
+	/**  The saved group with exactly these members, if any. */
+	savedAs: string | null,
+};
+
 /**  What a failed command returns to the UI. */
 export type IpcError = IpcError_Serialize | IpcError_Deserialize;
 
@@ -1242,6 +1293,34 @@ export type MassResultView_Serialize = {
 	sent: boolean,
 };
 
+/**  One member as given: a provider's name and its service id. */
+export type MemberRef = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+};
+
+/**  One member by name (provider and service id). */
+export type MemberRefView = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+};
+
+/**  A member passed over, and why. */
+export type MemberSkipView = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  A stable code (`provider.inactive`, `order.insufficient_balance`…). */
+	code: string,
+	/**  Why, in English (the UI words it from `code`). */
+	message: string,
+};
+
 /**  What to do with occurrences missed while SMM Desk was not running. */
 export type MissedPolicy = 
 /**  Place none of them. */
@@ -1468,6 +1547,29 @@ export type NewOrder_Serialize = {
 	googleKeyword: string | null,
 	/**  Web traffic: the referring URL (with type 2). */
 	referringUrl: string | null,
+};
+
+/**  A group to save. */
+export type NewRouteGroup = NewRouteGroup_Serialize | NewRouteGroup_Deserialize;
+
+/**  A group to save. */
+export type NewRouteGroup_Deserialize = {
+	/**  Its name (unique, ignoring case). */
+	name?: string,
+	/**  How a member is picked. */
+	rule?: RouteRule,
+	/**  The members, the preferred first. */
+	members?: MemberRef[],
+};
+
+/**  A group to save. */
+export type NewRouteGroup_Serialize = {
+	/**  Its name (unique, ignoring case). */
+	name: string,
+	/**  How a member is picked. */
+	rule: RouteRule,
+	/**  The members, the preferred first. */
+	members: MemberRef[],
 };
 
 /**
@@ -2612,6 +2714,293 @@ export type ResolveHelpView_Serialize = {
 	sameLinkOrders: OrderView_Serialize[],
 	/**  The account currency. */
 	currency: string | null,
+};
+
+/**  One attempt of a routed order: an order at one member. */
+export type RouteAttemptView = RouteAttemptView_Serialize | RouteAttemptView_Deserialize;
+
+/**  One attempt of a routed order: an order at one member. */
+export type RouteAttemptView_Deserialize = {
+	/**  1-based attempt number. */
+	attempt: number,
+	/**  The order (local id). */
+	orderId: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  Where that order stands. */
+	status: OrderStatus,
+	/**  The typed reason when the provider refused it. */
+	rejectReason?: string | null,
+	/**  Estimated cost (a decimal string). */
+	estimatedCost: string,
+};
+
+/**  One attempt of a routed order: an order at one member. */
+export type RouteAttemptView_Serialize = {
+	/**  1-based attempt number. */
+	attempt: number,
+	/**  The order (local id). */
+	orderId: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  Where that order stands. */
+	status: OrderStatus,
+	/**  The typed reason when the provider refused it. */
+	rejectReason: string | null,
+	/**  Estimated cost (a decimal string). */
+	estimatedCost: string,
+};
+
+/**  A member that can take the order, in the order it would be tried. */
+export type RouteChoiceView = RouteChoiceView_Serialize | RouteChoiceView_Deserialize;
+
+/**  A member that can take the order, in the order it would be tried. */
+export type RouteChoiceView_Deserialize = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  Estimated cost there (a decimal string). */
+	estimatedCost: string,
+	/**  The provider's currency. */
+	currency?: string | null,
+};
+
+/**  A member that can take the order, in the order it would be tried. */
+export type RouteChoiceView_Serialize = {
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  Estimated cost there (a decimal string). */
+	estimatedCost: string,
+	/**  The provider's currency. */
+	currency: string | null,
+};
+
+/**  A saved offer group. */
+export type RouteGroupView = RouteGroupView_Serialize | RouteGroupView_Deserialize;
+
+/**  A saved offer group. */
+export type RouteGroupView_Deserialize = {
+	/**  Local id. */
+	id: number,
+	/**  Its name. */
+	name: string,
+	/**  Cheapest or preference. */
+	rule: RouteRule,
+	/**  The members, in the user's order. */
+	members: RouteMemberView_Deserialize[],
+	/**  When saved (RFC 3339). */
+	createdAt: string,
+};
+
+/**  A saved offer group. */
+export type RouteGroupView_Serialize = {
+	/**  Local id. */
+	id: number,
+	/**  Its name. */
+	name: string,
+	/**  Cheapest or preference. */
+	rule: RouteRule,
+	/**  The members, in the user's order. */
+	members: RouteMemberView_Serialize[],
+	/**  When saved (RFC 3339). */
+	createdAt: string,
+};
+
+/**  One member of a saved offer group, with its service as the catalog has it now. */
+export type RouteMemberView = RouteMemberView_Serialize | RouteMemberView_Deserialize;
+
+/**  One member of a saved offer group, with its service as the catalog has it now. */
+export type RouteMemberView_Deserialize = {
+	/**  1-based place in the user's order. */
+	position: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider is enabled. */
+	providerActive: boolean,
+	/**  The provider's currency. */
+	currency?: string | null,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service name (`null`: no longer offered). */
+	serviceName?: string | null,
+	/**  The service type. */
+	serviceType?: string | null,
+	/**  Price per 1000 (a decimal string). */
+	rate?: string | null,
+	/**  Smallest quantity. */
+	min?: number | null,
+	/**  Largest quantity. */
+	max?: number | null,
+};
+
+/**  One member of a saved offer group, with its service as the catalog has it now. */
+export type RouteMemberView_Serialize = {
+	/**  1-based place in the user's order. */
+	position: number,
+	/**  The provider's name. */
+	provider: string,
+	/**  The provider is enabled. */
+	providerActive: boolean,
+	/**  The provider's currency. */
+	currency: string | null,
+	/**  The provider's service id. */
+	serviceId: string,
+	/**  The service name (`null`: no longer offered). */
+	serviceName: string | null,
+	/**  The service type. */
+	serviceType: string | null,
+	/**  Price per 1000 (a decimal string). */
+	rate: string | null,
+	/**  Smallest quantity. */
+	min: number | null,
+	/**  Largest quantity. */
+	max: number | null,
+};
+
+/**  Where a routed order would go now and the members passed over. */
+export type RoutePreviewView = RoutePreviewView_Serialize | RoutePreviewView_Deserialize;
+
+/**  Where a routed order would go now and the members passed over. */
+export type RoutePreviewView_Deserialize = {
+	/**  The group. */
+	group: string,
+	/**  Its rule. */
+	rule: RouteRule,
+	/**  The members that can take it, best first (the first is where it goes). */
+	candidates: RouteChoiceView_Deserialize[],
+	/**  The members that cannot, and why. */
+	skipped: MemberSkipView[],
+};
+
+/**  Where a routed order would go now and the members passed over. */
+export type RoutePreviewView_Serialize = {
+	/**  The group. */
+	group: string,
+	/**  Its rule. */
+	rule: RouteRule,
+	/**  The members that can take it, best first (the first is where it goes). */
+	candidates: RouteChoiceView_Serialize[],
+	/**  The members that cannot, and why. */
+	skipped: MemberSkipView[],
+};
+
+/**  How a routed order picks among the members that can take it. */
+export type RouteRule = 
+/**  The lowest estimated cost first (ties: the member listed first). */
+"cheapest" | 
+/**  The members in the order the user listed them. */
+"preference";
+
+/**  One line of a routed mass order. */
+export type RoutedLineView = RoutedLineView_Serialize | RoutedLineView_Deserialize;
+
+/**  One line of a routed mass order. */
+export type RoutedLineView_Deserialize = {
+	/**  1-based line number. */
+	line: number,
+	/**  What the line's routed order did, when it was routed. */
+	placement?: RoutedPlacementView_Deserialize | null,
+	/**  The error code when the line failed before an order existed. */
+	errorCode?: string | null,
+};
+
+/**  One line of a routed mass order. */
+export type RoutedLineView_Serialize = {
+	/**  1-based line number. */
+	line: number,
+	/**  What the line's routed order did, when it was routed. */
+	placement: RoutedPlacementView_Serialize | null,
+	/**  The error code when the line failed before an order existed. */
+	errorCode: string | null,
+};
+
+/**  What a routed mass order did. */
+export type RoutedMassReportView = RoutedMassReportView_Serialize | RoutedMassReportView_Deserialize;
+
+/**  What a routed mass order did. */
+export type RoutedMassReportView_Deserialize = {
+	/**  The batch's key. */
+	batchKey: string,
+	/**  The offer group. */
+	group: string,
+	/**  Per line, in line order. */
+	results: RoutedLineView_Deserialize[],
+	/**  Invalid lines that were skipped. */
+	skipped: LineErrorView[],
+	/**  Lines accepted. */
+	accepted: number,
+	/**  Lines refused at every member or failed before sending. */
+	failed: number,
+	/**  Lines whose outcome is unknown. */
+	unknown: number,
+	/**  Lines an earlier run of the same batch placed. */
+	alreadyPlaced: number,
+};
+
+/**  What a routed mass order did. */
+export type RoutedMassReportView_Serialize = {
+	/**  The batch's key. */
+	batchKey: string,
+	/**  The offer group. */
+	group: string,
+	/**  Per line, in line order. */
+	results: RoutedLineView_Serialize[],
+	/**  Invalid lines that were skipped. */
+	skipped: LineErrorView[],
+	/**  Lines accepted. */
+	accepted: number,
+	/**  Lines refused at every member or failed before sending. */
+	failed: number,
+	/**  Lines whose outcome is unknown. */
+	unknown: number,
+	/**  Lines an earlier run of the same batch placed. */
+	alreadyPlaced: number,
+};
+
+/**  What a routed order did. */
+export type RoutedPlacementView = RoutedPlacementView_Serialize | RoutedPlacementView_Deserialize;
+
+/**  What a routed order did. */
+export type RoutedPlacementView_Deserialize = {
+	/**  The routed request's idempotency key. */
+	routeKey: string,
+	/**  The offer group. */
+	group: string,
+	/**  The last attempt (accepted, unknown, or refused when every member refused). */
+	order: OrderView_Deserialize,
+	/**  Every attempt, first first. */
+	attempts: RouteAttemptView_Deserialize[],
+	/**  The members passed over, and why. */
+	skipped: MemberSkipView[],
+	/**  The members not tried (where an `unknown` order could still go once resolved). */
+	remaining: MemberRefView[],
+	/**  Whether this call sent anything (false: the key already named this route). */
+	sent: boolean,
+};
+
+/**  What a routed order did. */
+export type RoutedPlacementView_Serialize = {
+	/**  The routed request's idempotency key. */
+	routeKey: string,
+	/**  The offer group. */
+	group: string,
+	/**  The last attempt (accepted, unknown, or refused when every member refused). */
+	order: OrderView_Serialize,
+	/**  Every attempt, first first. */
+	attempts: RouteAttemptView_Serialize[],
+	/**  The members passed over, and why. */
+	skipped: MemberSkipView[],
+	/**  The members not tried (where an `unknown` order could still go once resolved). */
+	remaining: MemberRefView[],
+	/**  Whether this call sent anything (false: the key already named this route). */
+	sent: boolean,
 };
 
 /**  What became of one occurrence. */

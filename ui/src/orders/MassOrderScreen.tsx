@@ -15,6 +15,8 @@ import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
 import { StatusBadge } from "./OrderResult";
+import { RoutedMassOrder } from "../routing/RoutedMass";
+import { useOfferGroups } from "../routing/GroupOrder";
 import { CustomerInput, isAmount } from "./sale";
 
 type Preview = MassPreviewView_Serialize;
@@ -33,6 +35,7 @@ export function MassOrderScreen() {
   const { t, i18n } = useTranslation();
   const { language } = usePreferences();
   const providers = useProviders();
+  const groups = useOfferGroups();
   const [provider, setProvider] = useState("");
   const [text, setText] = useState("");
   const [customer, setCustomer] = useState("");
@@ -40,7 +43,8 @@ export function MassOrderScreen() {
   const [batchKey, setBatchKey] = useState(newIdempotencyKey);
   const [progress, setProgress] = useState<{ done: number; total: number; results: Map<number, Result> } | null>(null);
   const [report, setReport] = useState<MassReportView_Serialize | null>(null);
-  const chosen = provider || providers.data?.find((p) => p.active)?.name || "";
+  const group = provider.startsWith("group:") ? provider.slice("group:".length) : null;
+  const chosen = group !== null ? "" : provider || providers.data?.find((p) => p.active)?.name || "";
   const batchCustomer = customer.trim() === "" ? null : customer.trim();
   const batchPrice = isAmount(salePrice.trim()) ? salePrice.trim() : null;
   const priceMalformed = salePrice.trim() !== "" && batchPrice === null;
@@ -83,12 +87,21 @@ export function MassOrderScreen() {
       <Card>
         <div className="flex flex-col gap-3 px-5 py-4">
           <div className="flex flex-wrap items-end gap-3">
-            <Field id="mass-provider" label={t("catalog.provider")}>
-              <select id="mass-provider" data-testid="mass-provider" className={`${INPUT_BASE} w-56`} value={chosen} disabled={busy || done}
-                onChange={(e) => { setProvider(e.target.value); }}>
-                {providers.data.map((pr) => (
-                  <option key={pr.name} value={pr.name}>{pr.displayName}</option>
-                ))}
+            <Field id="mass-provider" label={t("routing.source")}>
+              <select id="mass-provider" data-testid="mass-provider" className={`${INPUT_BASE} w-56`} value={group !== null ? provider : chosen} disabled={busy || done}
+                onChange={(e) => { setProvider(e.target.value); setReport(null); setProgress(null); }}>
+                <optgroup label={t("catalog.provider")}>
+                  {providers.data.map((pr) => (
+                    <option key={pr.name} value={pr.name}>{pr.displayName}</option>
+                  ))}
+                </optgroup>
+                {(groups.data?.length ?? 0) > 0 && (
+                  <optgroup label={t("routing.groups")}>
+                    {groups.data?.map((g) => (
+                      <option key={g.id} value={`group:${g.name}`}>{g.name}</option>
+                    ))}
+                  </optgroup>
+                )}
               </select>
             </Field>
             <label className="inline-flex h-8 cursor-pointer items-center rounded-md border border-line-strong bg-panel px-3 text-sm font-medium text-fg hover:bg-hover focus-within:outline-2 focus-within:outline-accent">
@@ -109,15 +122,18 @@ export function MassOrderScreen() {
                 aria-invalid={priceMalformed} onChange={(e) => { setSalePrice(e.target.value); }} />
             </Field>
           </div>
-          <Field id="mass-text" label={t("mass.lines")} hint={t("mass.linesHint")}>
+          <Field id="mass-text" label={t("mass.lines")} hint={group !== null ? t("routing.massGroupHint") : t("mass.linesHint")}>
             <textarea id="mass-text" data-testid="mass-text" dir="ltr" rows={8} className={`${INPUT} h-auto py-1.5 font-mono text-xs`}
-              placeholder="123|https://instagram.com/p/abc|1000" value={text} disabled={busy || done}
+              placeholder={group !== null ? "https://instagram.com/p/abc|1000" : "123|https://instagram.com/p/abc|1000"} value={text} disabled={busy || done}
               onChange={(e) => { setText(e.target.value); setReport(null); setProgress(null); }} />
           </Field>
         </div>
       </Card>
-      {preview.isError && text.trim() !== "" && <ErrorBanner error={toUiError(preview.error)} testId="mass-error" />}
-      {p && (
+      {group !== null && (
+        <RoutedMassOrder group={group} text={text} customer={batchCustomer} salePrice={priceMalformed ? null : batchPrice} onReset={() => { setText(""); }} />
+      )}
+      {group === null && preview.isError && text.trim() !== "" && <ErrorBanner error={toUiError(preview.error)} testId="mass-error" />}
+      {group === null && p && (
         <Card
           title={t("mass.preview")}
           actions={

@@ -15,6 +15,8 @@ import { newIdempotencyKey } from "../lib/idempotency";
 import { useDebounced } from "../lib/useDebounced";
 import { usePreferences } from "../preferences/PreferencesProvider";
 import { useProviders } from "../providers/queries";
+import type { RouteGroupView_Serialize as RouteGroup, RoutedPlacementView_Serialize as RoutedPlacement } from "../ipc/bindings";
+import { GroupChosen, GroupOrderForm, groupType, RoutedResult, useOfferGroups } from "../routing/GroupOrder";
 import { ScheduleForm } from "../schedules/ScheduleForm";
 import { useNavigate } from "../shell/navigation";
 import { fieldsFor, linesOf, LIST_FIELDS, NUMBER_FIELDS, TEXT_FIELDS } from "./fields";
@@ -26,12 +28,36 @@ export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined
   const { t } = useTranslation();
   const [chosen, setChosen] = useState<number | undefined>(serviceRef);
   const [placed, setPlaced] = useState<OrderView | null>(null);
+  const [group, setGroup] = useState<RouteGroup | undefined>(undefined);
+  const [routed, setRouted] = useState<RoutedPlacement | null>(null);
   const service = useQuery({
     queryKey: ["service", chosen],
     queryFn: () => commands.getService(chosen ?? 0),
     enabled: chosen !== undefined,
   });
 
+  if (routed) {
+    return (
+      <div className="mx-auto max-w-3xl">
+        <RoutedResult
+          placement={routed}
+          onNew={() => {
+            setRouted(null);
+            setGroup(undefined);
+          }}
+        />
+      </div>
+    );
+  }
+  if (group) {
+    return (
+      <div className="mx-auto flex max-w-3xl flex-col gap-4">
+        <p className="text-sm text-muted">{t("order.intro")}</p>
+        <GroupChosen group={group} onChange={() => { setGroup(undefined); setChosen(undefined); }} />
+        <GroupOrderForm key={group.id} group={group} onPlaced={setRouted} />
+      </div>
+    );
+  }
   if (placed) {
     return (
       <div className="mx-auto max-w-3xl">
@@ -54,6 +80,7 @@ export function NewOrderScreen({ serviceRef }: { serviceRef?: number | undefined
         onPick={(id) => {
           setChosen(id);
         }}
+        onPickGroup={setGroup}
       />
       {chosen !== undefined && service.isPending && <Loading />}
       {service.isError && <ErrorBanner error={toUiError(service.error)} />}
@@ -66,10 +93,12 @@ export function ServicePicker({
   selected,
   initiallyOpen,
   onPick,
+  onPickGroup,
 }: {
   selected?: ServiceView | undefined;
   initiallyOpen: boolean;
   onPick: (id: number) => void;
+  onPickGroup?: ((g: RouteGroup) => void) | undefined;
 }) {
   const { t } = useTranslation();
   const { language } = usePreferences();
@@ -82,6 +111,9 @@ export function ServicePicker({
     enabled: open,
     placeholderData: keepPreviousData,
   });
+  const groups = useOfferGroups();
+  const needle = term.trim().toLowerCase();
+  const shownGroups = onPickGroup ? (groups.data ?? []).filter((g) => needle === "" || g.name.toLowerCase().includes(needle)) : [];
   return (
     <Card
       title={t("order.service")}
@@ -119,6 +151,35 @@ export function ServicePicker({
             onChange={(e) => { setSearch(e.target.value); }}
           />
           {results.isError && <ErrorBanner error={toUiError(results.error)} />}
+          {shownGroups.length > 0 && (
+            <div data-testid="order-group-results">
+              <div className="px-2 pt-1 text-xs font-medium text-muted">{t("routing.groups")}</div>
+              <ul>
+                {shownGroups.map((g) => (
+                  <li key={g.id}>
+                    <button
+                      type="button"
+                      data-testid="order-group-option"
+                      data-group={g.name}
+                      onClick={() => {
+                        setOpen(false);
+                        onPickGroup?.(g);
+                      }}
+                      className="flex w-full items-center gap-3 rounded-md px-2 py-1.5 text-start text-sm hover:bg-hover focus-visible:outline-2 focus-visible:outline-accent"
+                    >
+                      <Badge tone="accent">{t("routing.group")}</Badge>
+                      <span className="min-w-0 flex-1 truncate" dir="auto">{g.name}</span>
+                      <span className="shrink-0 text-xs text-fg-soft">{groupType(g)}</span>
+                      <span className="shrink-0 text-xs text-fg-soft">
+                        {t("routing.memberCount", { n: formatCount(g.members.length, language) })}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <div className="px-2 pt-2 text-xs font-medium text-muted">{t("routing.services")}</div>
+            </div>
+          )}
           {results.data?.services.length === 0 && <p className="text-sm text-muted">{t("catalog.noMatch")}</p>}
           <ul className="max-h-72 overflow-auto" data-testid="order-service-results">
             {results.data?.services.map((s) => (
@@ -146,9 +207,9 @@ export function ServicePicker({
   );
 }
 
-type Values = Record<Exclude<OrderField, "runs">, string> & { runs: string; interval: string };
+export type Values = Record<Exclude<OrderField, "runs">, string> & { runs: string; interval: string };
 
-const EMPTY: Values = {
+export const EMPTY: Values = {
   link: "", quantity: "", comments: "", usernames: "", hashtags: "", keywords: "", groups: "",
   hashtag: "", username: "", media: "", answerNumber: "", runs: "", interval: "", subMin: "",
   subMax: "", posts: "", oldPosts: "", delay: "", expiry: "", country: "", device: "",

@@ -199,12 +199,34 @@ function newOrderId(detail: string): number | null {
   }
 }
 
+/** What a routing event's detail says: the group, the attempt and the provider, and for
+ *  `routed` the attempts before it. `null` for another kind or an unreadable detail. */
+export function routeDetail(e: OrderEventView): { group: string; attempt: number; provider: string; previous: { orderId: number; provider: string; serviceId: string; status: string }[] } | null {
+  if (e.kind !== "routed" && e.kind !== "rerouted") return null;
+  try {
+    const d = JSON.parse(e.detail) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === "string" ? v : "");
+    const previous = Array.isArray(d.previous) ? (d.previous as Record<string, unknown>[]) : [];
+    return {
+      group: str(d.group),
+      attempt: typeof d.attempt === "number" ? d.attempt : 0,
+      provider: str(d.provider),
+      previous: previous.map((p) => ({ orderId: typeof p.order_id === "number" ? p.order_id : 0, provider: str(p.provider), serviceId: str(p.service_id), status: str(p.status) })),
+    };
+  } catch {
+    return null;
+  }
+}
+
 function TimelineEntry({ e }: { e: OrderEventView }) {
   const { t, i18n } = useTranslation();
   const { language } = usePreferences();
   const statusText = useStatusText();
   const key = `orders.events.${e.kind}`;
-  const what = i18n.exists(key) ? t(key as "orders.events.created") : e.kind;
+  const route = routeDetail(e);
+  const what = route
+    ? t(key as "orders.events.routed", { group: route.group, attempt: formatCount(route.attempt, language), provider: route.provider })
+    : i18n.exists(key) ? t(key as "orders.events.created") : e.kind;
   return (
     <li className="relative text-sm" data-testid="timeline-entry" data-kind={e.kind}>
       <span className="absolute -start-[1.3rem] top-1.5 size-2 rounded-full bg-accent" aria-hidden />
@@ -215,6 +237,15 @@ function TimelineEntry({ e }: { e: OrderEventView }) {
           <span className="text-xs text-fg-soft" data-testid="timeline-resubmitted-as">→ #{formatCount(newOrderId(e.detail) ?? 0, language)}</span>
         )}
       </div>
+      {route && route.previous.length > 0 && (
+        <ul className="text-xs text-fg-soft" data-testid="timeline-route-previous">
+          {route.previous.map((p) => (
+            <li key={p.orderId} data-provider={p.provider} data-status={p.status}>
+              {t("orders.events.routedAfter", { provider: p.provider, serviceId: p.serviceId, status: statusText(p.status) })}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="text-xs text-muted">{formatDateTime(e.at, language)}</div>
     </li>
   );

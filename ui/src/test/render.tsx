@@ -72,6 +72,8 @@ export function mockCommands(extra: Record<string, Handler> = {}): IpcCall[] {
         return [];
       case "list_customers":
         return [];
+      case "list_offer_groups":
+        return [];
       case "price_rules":
         return [];
       case "dashboard_profit":

@@ -20,6 +20,8 @@
 //! | `counters` | `{"total":N,"unknown":N,"by_action":{"add":N,…}}` |
 //! | `reset-counters` | `{"ok":true}` |
 //! | `balance` | `{"balance":"1000"}` (a decimal string) |
+//! | `balance AMOUNT` | `{"balance":"AMOUNT"}`; sets the balance (below an order's charge: `add` answers "Not enough funds") |
+//! | `rate SERVICE RATE` | `{"ok":true}`; the service's price per 1000 is now RATE (seen at the next sync) |
 //! | `advance SECONDS` | `{"ok":true}`; moves the simulator clock |
 //! | `finish ID partial DELIVERED` | `{"order":{…}}` (as in `orders`); the open order ends now as `Partial` with DELIVERED units (1 to quantity − 1), charged that share, the rest refunded |
 //! | `finish ID canceled` | `{"order":{…}}`; the open order ends now as `Canceled`, charge 0, all refunded |
@@ -140,6 +142,24 @@ fn command(sim: &SimHandle, line: &str) -> Value {
             json!({ "ok": true })
         }
         ["balance"] => json!({ "balance": sim.balance().to_string() }),
+        ["balance", amount] => match amount.parse() {
+            Ok(a) => {
+                sim.set_balance(a);
+                json!({ "balance": sim.balance().to_string() })
+            }
+            Err(_) => json!({ "error": format!("bad amount: {amount}") }),
+        },
+        ["rate", id, rate] => {
+            let Ok(rate) = rate.parse() else {
+                return json!({ "error": format!("bad rate: {rate}") });
+            };
+            let Some(mut service) = sim.catalog().into_iter().find(|s| s.id == *id) else {
+                return json!({ "error": format!("unknown service: {id}") });
+            };
+            service.rate = rate;
+            sim.upsert_service(service);
+            json!({ "ok": true })
+        }
         ["advance", secs] => match secs.parse() {
             Ok(s) => {
                 sim.advance(Duration::from_secs(s));
