@@ -38,7 +38,7 @@ const DAILY: ScheduleView = {
     answerNumber: null, runs: null, interval: null, subMin: null, subMax: null, posts: null, oldPosts: null,
     delay: null, expiry: null, country: null, device: null, typeOfTraffic: null, googleKeyword: null, referringUrl: null,
     idempotencyKey: null, force: false, customer: "Acme Cafe", salePrice: "2.5",
-  } as ScheduleView["order"],
+  },
   rule: { zone: "UTC", start: "2026-12-01T09:00:00", repeat: { kind: "days", every: 2 }, until: null, count: 5 },
   description: "every 2 days from 2026-12-01T09:00:00 UTC, 5 times",
   missed: "skip",
@@ -175,11 +175,11 @@ describe("the Schedules screen", () => {
       edit_schedule: () => ({ ...DAILY, order: { ...DAILY.order, quantity: 900 } }),
     });
     await userEvent.click(await screen.findByTestId("schedule-edit"));
-    expect((screen.getByTestId("sf-quantity") as HTMLInputElement).value).toBe("500");
-    expect((screen.getByTestId("sf-customer") as HTMLInputElement).value).toBe("Acme Cafe");
-    expect((screen.getByTestId("sf-every") as HTMLInputElement).value).toBe("2");
-    expect((screen.getByTestId("sf-date") as HTMLInputElement).value).toBe("2026-12-01");
-    expect((screen.getByTestId("sf-count") as HTMLInputElement).value).toBe("5");
+    expect(screen.getByTestId<HTMLInputElement>("sf-quantity").value).toBe("500");
+    expect(screen.getByTestId<HTMLInputElement>("sf-customer").value).toBe("Acme Cafe");
+    expect(screen.getByTestId<HTMLInputElement>("sf-every").value).toBe("2");
+    expect(screen.getByTestId<HTMLInputElement>("sf-date").value).toBe("2026-12-01");
+    expect(screen.getByTestId<HTMLInputElement>("sf-count").value).toBe("5");
     await userEvent.clear(screen.getByTestId("sf-quantity"));
     await userEvent.type(screen.getByTestId("sf-quantity"), "900");
     await userEvent.click(screen.getByTestId("sf-save"));
